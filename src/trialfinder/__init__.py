@@ -1,0 +1,123 @@
+"""trialfinder: find clinical trials on ClinicalTrials.gov by condition and intervention.
+
+>>> from trialfinder import search
+>>> result = search(condition="multiple myeloma", intervention=["radiation", "pembrolizumab"])
+>>> for study in result.studies:
+...     print(study.nct_id, study.status, study.url)
+
+Names are imported on first use, so ``trialfinder --help`` starts without loading the HTTP
+and validation libraries.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from trialfinder._version import __version__
+
+if TYPE_CHECKING:
+    from trialfinder.api import StudyStream, get_study, iter_studies, search
+    from trialfinder.client import Client
+    from trialfinder.errors import (
+        ApiConnectionError,
+        ApiStatusError,
+        ApiTimeout,
+        BadRequest,
+        InvalidQuery,
+        InvalidResponse,
+        InvalidStudy,
+        NetworkError,
+        RateLimited,
+        ServerError,
+        StudyNotFound,
+        TrialFinderError,
+        UnexpectedHtml,
+    )
+    from trialfinder.models import (
+        Arm,
+        Contact,
+        Eligibility,
+        Intervention,
+        Location,
+        SearchResult,
+        Study,
+        parse_study,
+    )
+    from trialfinder.query import SearchQuery
+
+_WHERE = {
+    "search": "api",
+    "iter_studies": "api",
+    "get_study": "api",
+    "StudyStream": "api",
+    "Client": "client",
+    "SearchQuery": "query",
+    "parse_study": "models",
+    **dict.fromkeys(
+        ["Arm", "Contact", "Eligibility", "Intervention", "Location", "SearchResult", "Study"],
+        "models",
+    ),
+    **dict.fromkeys(
+        [
+            "ApiConnectionError",
+            "ApiStatusError",
+            "ApiTimeout",
+            "BadRequest",
+            "InvalidQuery",
+            "InvalidResponse",
+            "InvalidStudy",
+            "NetworkError",
+            "RateLimited",
+            "ServerError",
+            "StudyNotFound",
+            "TrialFinderError",
+            "UnexpectedHtml",
+        ],
+        "errors",
+    ),
+}
+
+__all__ = [
+    "ApiConnectionError",
+    "ApiStatusError",
+    "ApiTimeout",
+    "Arm",
+    "BadRequest",
+    "Client",
+    "Contact",
+    "Eligibility",
+    "Intervention",
+    "InvalidQuery",
+    "InvalidResponse",
+    "InvalidStudy",
+    "Location",
+    "NetworkError",
+    "RateLimited",
+    "SearchQuery",
+    "SearchResult",
+    "ServerError",
+    "Study",
+    "StudyNotFound",
+    "StudyStream",
+    "TrialFinderError",
+    "UnexpectedHtml",
+    "__version__",
+    "get_study",
+    "iter_studies",
+    "parse_study",
+    "search",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'trialfinder' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"trialfinder.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,307 @@
+"""Talk HTTP to the ClinicalTrials.gov API v2: one session, timeouts, pacing, retries, paging.
+
+This is the only module that sends requests. Every failure leaves it as a
+:class:`~trialfinder.errors.TrialFinderError`; no requests or json exception escapes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from tenacity import RetryCallState, Retrying, retry_if_exception
+
+from trialfinder._version import __version__
+from trialfinder.errors import (
+    ApiConnectionError,
+    ApiStatusError,
+    ApiTimeout,
+    BadRequest,
+    InvalidResponse,
+    NetworkError,
+    RateLimited,
+    ServerError,
+    StudyNotFound,
+    TrialFinderError,
+    UnexpectedHtml,
+)
+from trialfinder.query import API_URL_ENV, DEFAULT_API_URL, check_api_url, normalize_nct_id
+
+USER_AGENT = f"trialfinder/{__version__} (+https://pypi.org/project/trialfinder/)"
+DEFAULT_TIMEOUT = (10.0, 30.0)
+DEFAULT_MAX_ATTEMPTS = 4
+#: Seconds between the starts of two requests: about one request a second, sustained.
+DEFAULT_MIN_INTERVAL = 1.0
+#: A Retry-After longer than this is cut to it, so a hostile server cannot stall us.
+MAX_RETRY_AFTER = 30.0
+_RETRY_STATUSES = {429, 500, 502, 503, 504}
+_BODY_EXCERPT = 200
+
+
+def resolve_api_url(api_url: str | None = None) -> str:
+    """The API base URL: the argument, else ``$TRIALFINDER_API_URL``, else the public API.
+
+    Raises:
+        InvalidQuery: the URL is malformed.
+    """
+    if api_url is None:
+        api_url = os.environ.get(API_URL_ENV) or DEFAULT_API_URL
+    return check_api_url(api_url)
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 1] + "…"
+
+
+def _looks_like_html(response: requests.Response) -> bool:
+    if "html" in response.headers.get("Content-Type", "").lower():
+        return True
+    return response.content.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (a number of seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, (NetworkError, UnexpectedHtml)):
+        return True
+    return isinstance(exc, ApiStatusError) and exc.status_code in _RETRY_STATUSES
+
+
+class Client:
+    """A connection to the ClinicalTrials.gov API v2.
+
+    Args:
+        api_url: base URL of the API; defaults to ``$TRIALFINDER_API_URL`` or the public API.
+        timeout: (connect, read) timeout in seconds for every request.
+        max_attempts: attempts per request, the first included, for failures worth retrying
+            (connection errors, timeouts, 429, 502, 503, 504, an HTML page instead of JSON).
+            A 500 is tried at most twice: the API answers some bad requests with 500 every time.
+        min_interval: least seconds between the starts of two requests (default 1).
+        max_retry_after: longest wait honoured from a ``Retry-After`` header.
+        backoff: first backoff wait in seconds (doubled each retry, plus jitter).
+        session: a ``requests.Session`` to use instead of a new one.
+
+    Raises:
+        InvalidQuery: the API URL is malformed.
+    """
+
+    def __init__(
+        self,
+        api_url: str | None = None,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        min_interval: float | None = None,
+        max_retry_after: float = MAX_RETRY_AFTER,
+        backoff: float = 1.0,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.api_url = resolve_api_url(api_url)
+        self.timeout = timeout
+        self.max_attempts = max(1, max_attempts)
+        self.min_interval = max(0.0, DEFAULT_MIN_INTERVAL if min_interval is None else min_interval)
+        self.max_retry_after = max_retry_after
+        self.backoff = backoff
+        self.requests_sent = 0
+        self._sleep = sleep
+        self._last_request: float | None = None
+        self._session = session or requests.Session()
+        self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+
+    def close(self) -> None:
+        """Close the underlying HTTP session."""
+        self._session.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- public calls -------------------------------------------------------------------
+
+    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """GET ``path`` under the API URL and return the decoded JSON, retrying as configured.
+
+        Raises:
+            TrialFinderError: a subclass for each kind of failure (see :mod:`trialfinder.errors`).
+        """
+        retrying = Retrying(
+            retry=retry_if_exception(_retryable),
+            stop=self._stop,
+            wait=self._wait,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        result: Any = retrying(self._get_once, path, dict(params or {}))
+        return result
+
+    def get_study(self, nct_id: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The raw v2 document of one study.
+
+        Raises:
+            InvalidQuery: the ID is malformed (nothing is sent).
+            StudyNotFound: no study has this ID.
+        """
+        nct_id = normalize_nct_id(nct_id)
+        try:
+            document = self.get_json(f"/studies/{nct_id}", params)
+        except ApiStatusError as exc:
+            if exc.status_code != 404:
+                raise
+            raise StudyNotFound(
+                f"No study with ID {nct_id} was found on ClinicalTrials.gov; check the ID.",
+                status_code=exc.status_code,
+                url=exc.url,
+                body=exc.body,
+            ) from None
+        if not isinstance(document, dict):
+            raise InvalidResponse(f"The API's answer for {nct_id} is not a study record.")
+        return document
+
+    def iter_pages(self, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+        """Yield the pages of ``GET /studies``, following ``nextPageToken``.
+
+        Every page repeats ``params`` exactly, adding only ``pageToken``. Stops at a page
+        without a token, at an empty page (the API may give a token for an empty last page),
+        and at a token seen before.
+        """
+        token: str | None = None
+        seen_tokens: set[str] = set()
+        while True:
+            page_params = dict(params)
+            if token is not None:
+                page_params["pageToken"] = token
+            page = self.get_json("/studies", page_params)
+            if not isinstance(page, dict) or not isinstance(page.get("studies", []), list):
+                raise InvalidResponse("The API's answer is not a page of studies.")
+            yield page
+            next_token = page.get("nextPageToken")
+            if not page.get("studies") or not isinstance(next_token, str) or not next_token:
+                return
+            if next_token in seen_tokens:
+                return
+            seen_tokens.add(next_token)
+            token = next_token
+
+    # -- one attempt ---------------------------------------------------------------------
+
+    def _pace(self) -> None:
+        if self._last_request is not None:
+            remaining = self._last_request + self.min_interval - time.monotonic()
+            if remaining > 0:
+                self._sleep(remaining)
+        self._last_request = time.monotonic()
+
+    def _get_once(self, path: str, params: dict[str, str]) -> Any:
+        url = self.api_url + path
+        host = urlsplit(self.api_url).netloc
+        self._pace()
+        self.requests_sent += 1
+        try:
+            response = self._session.get(url, params=params, timeout=self.timeout)
+        except requests.Timeout:
+            raise ApiTimeout(
+                f"The API at {host} did not answer within {self.timeout[1]:g} seconds; "
+                "try again later or allow more time with --timeout."
+            ) from None
+        except requests.ConnectionError:
+            raise ApiConnectionError(
+                f"Could not connect to the API at {host}; check your network or --api-url."
+            ) from None
+        except requests.RequestException as exc:
+            raise ApiConnectionError(
+                f"The connection to the API at {host} failed ({type(exc).__name__}); "
+                "try again later."
+            ) from None
+        if response.status_code >= 400:
+            raise self._status_error(response)
+        if _looks_like_html(response):
+            raise UnexpectedHtml(
+                f"The API at {host} sent a web page instead of data; "
+                "it may be busy or under maintenance, try again later."
+            )
+        try:
+            return json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidResponse(
+                f"The API at {host} sent an answer that is not valid JSON "
+                f"({len(response.content)} bytes, possibly cut short); try again later."
+            ) from None
+
+    def _status_error(self, response: requests.Response) -> ApiStatusError:
+        status = response.status_code
+        body = "" if _looks_like_html(response) else _excerpt(response.text)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        kwargs: dict[str, Any] = {
+            "status_code": status,
+            "url": response.url,
+            "body": body,
+            "retry_after": retry_after,
+        }
+        said = f": {body}" if body else ""
+        if status == 400:
+            return BadRequest(
+                f"The API rejected the request{said}. Check the spelling of your search, "
+                "and that quotes and parentheses are balanced.",
+                **kwargs,
+            )
+        if status == 404:
+            return ApiStatusError(
+                f"The API answered 404 Not Found for {response.url}; check --api-url.", **kwargs
+            )
+        if status == 429:
+            return RateLimited(
+                "The API is limiting requests (HTTP 429) and kept doing so; "
+                "wait a minute and try again.",
+                **kwargs,
+            )
+        if status >= 500:
+            return ServerError(
+                f"The API failed with HTTP {status}{said}; try again later.", **kwargs
+            )
+        return ApiStatusError(f"The API answered HTTP {status}{said}.", **kwargs)
+
+    # -- retry policy ---------------------------------------------------------------------
+
+    def _stop(self, state: RetryCallState) -> bool:
+        if state.attempt_number >= self.max_attempts:
+            return True
+        exc = state.outcome.exception() if state.outcome else None
+        # A 500 is often the API's answer to a request it will never accept: try it twice only.
+        return isinstance(exc, ServerError) and exc.status_code == 500 and state.attempt_number >= 2
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = exc.retry_after if isinstance(exc, ApiStatusError) else None
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        exponential = self.backoff * 2 ** (state.attempt_number - 1)
+        return min(exponential + random.uniform(0, self.backoff), 30.0)
+
+
+__all__ = ["Client", "TrialFinderError", "parse_retry_after", "resolve_api_url"]

@@ -1,0 +1,96 @@
+"""Every error trialfinder raises, rooted in one class.
+
+::
+
+    TrialFinderError
+    ├── InvalidQuery          bad input, caught before anything is sent (also a ValueError)
+    ├── NetworkError          the API could not be reached
+    │   ├── ApiConnectionError
+    │   └── ApiTimeout
+    ├── ApiStatusError        the API answered with an HTTP error status
+    │   ├── BadRequest        400: the API rejected the request (its text is kept)
+    │   ├── StudyNotFound     404
+    │   ├── RateLimited       429
+    │   └── ServerError       5xx
+    ├── InvalidResponse       the body was not JSON, or not shaped like the API's answers
+    │   └── UnexpectedHtml    an HTML page arrived where JSON was expected
+    └── InvalidStudy          one study record could not be normalized
+
+No exception of requests, json or pydantic leaves the library: each is wrapped where it occurs.
+"""
+
+from __future__ import annotations
+
+
+class TrialFinderError(Exception):
+    """Base class of every error raised by trialfinder."""
+
+
+class InvalidQuery(TrialFinderError, ValueError):
+    """The search or study ID given by the caller cannot be sent; the message says how to fix it."""
+
+
+class NetworkError(TrialFinderError):
+    """The API could not be reached or did not answer in time."""
+
+
+class ApiConnectionError(NetworkError):
+    """The connection failed or was closed before an answer arrived."""
+
+
+class ApiTimeout(NetworkError):
+    """The API did not answer within the timeout."""
+
+
+class ApiStatusError(TrialFinderError):
+    """The API answered with an HTTP error status.
+
+    Attributes:
+        status_code: the HTTP status.
+        url: the URL that was requested.
+        body: the start of the response body, trimmed (the API's errors are plain text).
+        retry_after: seconds the server asked us to wait, when it said so.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        url: str,
+        body: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.url = url
+        self.body = body
+        self.retry_after = retry_after
+
+
+class BadRequest(ApiStatusError):
+    """HTTP 400: the API rejected the request, usually the syntax of a search term."""
+
+
+class StudyNotFound(ApiStatusError):
+    """HTTP 404: no study has this ID."""
+
+
+class RateLimited(ApiStatusError):
+    """HTTP 429: too many requests."""
+
+
+class ServerError(ApiStatusError):
+    """HTTP 5xx: the API failed or is temporarily unavailable."""
+
+
+class InvalidResponse(TrialFinderError):
+    """The API's answer could not be read: not JSON, truncated, or not the expected shape."""
+
+
+class UnexpectedHtml(InvalidResponse):
+    """An HTML page (often a proxy's error page) arrived where JSON was expected."""
+
+
+class InvalidStudy(TrialFinderError):
+    """A single study record could not be normalized (for example, it has no NCT ID)."""

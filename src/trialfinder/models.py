@@ -1,0 +1,324 @@
+"""Typed, flat records of studies, read tolerantly from API v2 documents.
+
+A v2 study nests its data in modules (``protocolSection.statusModule.overallStatus`` …).
+:func:`parse_study` pulls each field out on its own: a missing module, an unknown key or a
+value of the wrong type gives an empty value for that field only. A record is rejected
+(:class:`~trialfinder.errors.InvalidStudy`) only when it has no usable NCT ID, since without
+one it cannot be linked or told apart from the others.
+
+Values are kept as the registry has them: statuses, phases and types outside the known
+lists are kept, and partial dates such as ``2024-05`` stay partial.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from trialfinder.errors import InvalidStudy
+from trialfinder.query import normalize_nct_id, study_url
+
+#: ClinicalTrials.gov's placeholder for an unknown enrollment.
+ENROLLMENT_UNKNOWN = 99999999
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Intervention(_Record):
+    """A treatment studied: drug, device, procedure, radiation…"""
+
+    type: str | None = None
+    name: str | None = None
+    description: str | None = None
+    other_names: list[str] = []
+    arm_labels: list[str] = []
+
+
+class Arm(_Record):
+    """A group of participants and the interventions it receives."""
+
+    label: str | None = None
+    type: str | None = None
+    description: str | None = None
+    intervention_names: list[str] = []
+
+
+class Contact(_Record):
+    """A person to contact about a study or one of its sites."""
+
+    name: str | None = None
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Location(_Record):
+    """A site where the study runs, with its own recruitment status."""
+
+    facility: str | None = None
+    status: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    contacts: list[Contact] = []
+
+
+class Eligibility(_Record):
+    """Who may take part, as the registry states it. Only the study team decides eligibility."""
+
+    criteria: str | None = None
+    minimum_age: str | None = None
+    maximum_age: str | None = None
+    sex: str | None = None
+    healthy_volunteers: bool | None = None
+    std_ages: list[str] = []
+
+
+class Study(_Record):
+    """One clinical study, flattened from the API's v2 document."""
+
+    nct_id: str
+    url: str
+    title: str | None = None
+    official_title: str | None = None
+    acronym: str | None = None
+    status: str | None = None
+    why_stopped: str | None = None
+    phases: list[str] = []
+    study_type: str | None = None
+    conditions: list[str] = []
+    keywords: list[str] = []
+    interventions: list[Intervention] = []
+    arms: list[Arm] = []
+    lead_sponsor: str | None = None
+    collaborators: list[str] = []
+    start_date: str | None = None
+    primary_completion_date: str | None = None
+    completion_date: str | None = None
+    first_posted: str | None = None
+    last_updated: str | None = None
+    status_verified: str | None = None
+    enrollment: int | None = None
+    eligibility: Eligibility = Eligibility()
+    locations: list[Location] = []
+    central_contacts: list[Contact] = []
+    brief_summary: str | None = None
+    has_results: bool | None = None
+
+    @classmethod
+    def from_api(cls, raw: object) -> Study:
+        """Normalize one v2 study document. See :func:`parse_study`."""
+        return parse_study(raw)
+
+
+class SearchResult(_Record):
+    """The studies found by a search, and what was asked.
+
+    Attributes:
+        studies: matching studies in the API's order, without duplicates, at most ``limit``.
+        total_count: how many studies match in all, as the API counted them.
+        limit: the limit asked for (None: no limit).
+        params: the query parameters sent for the first page.
+        search_url: the same search on the ClinicalTrials.gov website.
+        skipped: studies that could not be read (their NCT ID when known).
+    """
+
+    studies: list[Study] = []
+    total_count: int | None = None
+    limit: int | None = None
+    params: dict[str, str] = {}
+    search_url: str = ""
+    skipped: list[str] = []
+
+    @property
+    def truncated(self) -> bool:
+        """True when more studies match than were returned."""
+        if self.total_count is None:
+            return self.limit is not None and len(self.studies) >= self.limit
+        return self.total_count > len(self.studies) + len(self.skipped)
+
+
+# -- tolerant extraction ------------------------------------------------------------------
+
+
+def _dig(node: object, *path: str) -> object:
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [text for text in map(_text, value) if text is not None]
+
+
+def _dicts(value: object) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _bool(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _date(struct: object) -> str | None:
+    # Dates come as {"date": "2024-05", "type": "ESTIMATED"}; some documents give the bare string.
+    return _text(struct) if not isinstance(struct, dict) else _text(struct.get("date"))
+
+
+def _enrollment(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not math.isfinite(value) or value < 0 or value >= ENROLLMENT_UNKNOWN:
+        return None
+    return int(value)
+
+
+def _contact(raw: dict[str, Any]) -> Contact:
+    return Contact(
+        name=_text(raw.get("name")),
+        role=_text(raw.get("role")),
+        phone=_text(raw.get("phone")),
+        email=_text(raw.get("email")),
+    )
+
+
+def _location(raw: dict[str, Any]) -> Location:
+    geo = raw.get("geoPoint")
+    lat, lon = _number(_dig(geo, "lat")), _number(_dig(geo, "lon"))
+    if lat is not None and lon is not None and not (abs(lat) <= 90 and abs(lon) <= 180):
+        lat = lon = None
+    return Location(
+        facility=_text(raw.get("facility")),
+        status=_text(raw.get("status")),
+        city=_text(raw.get("city")),
+        state=_text(raw.get("state")),
+        zip=_text(raw.get("zip")),
+        country=_text(raw.get("country")),
+        latitude=lat,
+        longitude=lon,
+        contacts=[_contact(c) for c in _dicts(raw.get("contacts"))],
+    )
+
+
+def _nct_id(raw: dict[str, Any]) -> str:
+    value = _dig(raw, "protocolSection", "identificationModule", "nctId")
+    if value is None:
+        raise InvalidStudy("a study record has no NCT ID")
+    try:
+        return normalize_nct_id(value)
+    except Exception:
+        raise InvalidStudy(f"a study record has an unusable NCT ID: {str(value)[:40]!r}") from None
+
+
+def nct_id_of(raw: object) -> str | None:
+    """The NCT ID of a raw record when it can be found, for naming a record that failed."""
+    try:
+        return _nct_id(raw) if isinstance(raw, dict) else None
+    except InvalidStudy:
+        return None
+
+
+def parse_study(raw: object) -> Study:
+    """Normalize one v2 study document (full, or partial as returned with ``fields=``).
+
+    Raises:
+        InvalidStudy: the record is not a JSON object or has no usable NCT ID.
+    """
+    if not isinstance(raw, dict):
+        raise InvalidStudy(f"a study record is a {type(raw).__name__}, not an object")
+    nct_id = _nct_id(raw)
+    protocol = raw.get("protocolSection")
+    ident = _dig(protocol, "identificationModule")
+    status = _dig(protocol, "statusModule")
+    sponsors = _dig(protocol, "sponsorCollaboratorsModule")
+    design = _dig(protocol, "designModule")
+    arms_module = _dig(protocol, "armsInterventionsModule")
+    elig = _dig(protocol, "eligibilityModule")
+    contacts = _dig(protocol, "contactsLocationsModule")
+    try:
+        return Study(
+            nct_id=nct_id,
+            url=study_url(nct_id),
+            title=_text(_dig(ident, "briefTitle")) or _text(_dig(ident, "officialTitle")),
+            official_title=_text(_dig(ident, "officialTitle")),
+            acronym=_text(_dig(ident, "acronym")),
+            status=_text(_dig(status, "overallStatus")),
+            why_stopped=_text(_dig(status, "whyStopped")),
+            phases=_texts(_dig(design, "phases")),
+            study_type=_text(_dig(design, "studyType")),
+            conditions=_texts(_dig(protocol, "conditionsModule", "conditions")),
+            keywords=_texts(_dig(protocol, "conditionsModule", "keywords")),
+            interventions=[
+                Intervention(
+                    type=_text(i.get("type")),
+                    name=_text(i.get("name")),
+                    description=_text(i.get("description")),
+                    other_names=_texts(i.get("otherNames")),
+                    arm_labels=_texts(i.get("armGroupLabels")),
+                )
+                for i in _dicts(_dig(arms_module, "interventions"))
+            ],
+            arms=[
+                Arm(
+                    label=_text(a.get("label")),
+                    type=_text(a.get("type")),
+                    description=_text(a.get("description")),
+                    intervention_names=_texts(a.get("interventionNames")),
+                )
+                for a in _dicts(_dig(arms_module, "armGroups"))
+            ],
+            lead_sponsor=_text(_dig(sponsors, "leadSponsor", "name")),
+            collaborators=[
+                name
+                for c in _dicts(_dig(sponsors, "collaborators"))
+                if (name := _text(c.get("name")))
+            ],
+            start_date=_date(_dig(status, "startDateStruct")),
+            primary_completion_date=_date(_dig(status, "primaryCompletionDateStruct")),
+            completion_date=_date(_dig(status, "completionDateStruct")),
+            first_posted=_date(_dig(status, "studyFirstPostDateStruct")),
+            last_updated=_date(_dig(status, "lastUpdatePostDateStruct")),
+            status_verified=_text(_dig(status, "statusVerifiedDate")),
+            enrollment=_enrollment(_dig(design, "enrollmentInfo", "count")),
+            eligibility=Eligibility(
+                criteria=_text(_dig(elig, "eligibilityCriteria")),
+                minimum_age=_text(_dig(elig, "minimumAge")),
+                maximum_age=_text(_dig(elig, "maximumAge")),
+                sex=_text(_dig(elig, "sex")),
+                healthy_volunteers=_bool(_dig(elig, "healthyVolunteers")),
+                std_ages=_texts(_dig(elig, "stdAges")),
+            ),
+            locations=[_location(loc) for loc in _dicts(_dig(contacts, "locations"))],
+            central_contacts=[_contact(c) for c in _dicts(_dig(contacts, "centralContacts"))],
+            brief_summary=_text(_dig(protocol, "descriptionModule", "briefSummary")),
+            has_results=_bool(raw.get("hasResults")),
+        )
+    except (ValidationError, ValueError, TypeError) as exc:  # pragma: no cover - defensive
+        raise InvalidStudy(f"study {nct_id} could not be read: {exc}") from None

@@ -1,0 +1,242 @@
+"""Build and validate the parameters of a search, without touching the network.
+
+Everything here is pure: a :class:`SearchQuery` is checked when it is made, and
+:func:`SearchQuery.to_params` turns it into the exact parameters sent to ``GET /studies``.
+Cheap to import (no requests, no pydantic), so the CLI can validate input before loading
+the HTTP stack.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from trialfinder.errors import InvalidQuery
+
+DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
+API_URL_ENV = "TRIALFINDER_API_URL"
+STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
+WEBSITE_SEARCH_URL = "https://clinicaltrials.gov/search"
+
+#: The API lowers any larger pageSize to this.
+MAX_PAGE_SIZE = 1000
+DEFAULT_LIMIT = 20
+#: Longer search values are almost certainly a paste accident; the API's URLs have limits too.
+MAX_VALUE_LENGTH = 300
+MAX_VALUES = 10
+
+_NCT_RE = re.compile(r"^NCT(\d{8})$")
+_LOOSE_NCT_RE = re.compile(r"^\s*nct\s*[-_]?\s*(\d{1,8})\s*$", re.IGNORECASE)
+
+
+def study_url(nct_id: str) -> str:
+    """Return the ClinicalTrials.gov page of a study."""
+    return STUDY_URL.format(nct_id=nct_id)
+
+
+def normalize_nct_id(value: object) -> str:
+    """Check a study ID and return it in canonical form (``nct02013167`` → ``NCT02013167``).
+
+    Raises:
+        InvalidQuery: when the value is not an NCT ID.
+    """
+    if not isinstance(value, str):
+        raise InvalidQuery("A study ID must be text like NCT02013167.")
+    match = _LOOSE_NCT_RE.match(value)
+    if not match or len(match.group(1)) != 8:
+        shown = _visible(value)
+        raise InvalidQuery(
+            f"'{shown}' is not a ClinicalTrials.gov ID: use NCT followed by 8 digits, "
+            "for example NCT02013167."
+        )
+    return "NCT" + match.group(1)
+
+
+def _visible(value: str, width: int = 40) -> str:
+    """A short, printable rendering of user input for error messages."""
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in value)
+    return cleaned if len(cleaned) <= width else cleaned[: width - 1] + "…"
+
+
+def check_value(value: object, what: str) -> str:
+    """Validate one search value typed by a person and return it stripped.
+
+    Raises:
+        InvalidQuery: empty, whitespace only, control characters, or too long.
+    """
+    if not isinstance(value, str):
+        raise InvalidQuery(f"The {what} must be text, not {type(value).__name__}.")
+    stripped = value.strip()
+    if not stripped:
+        raise InvalidQuery(f"The {what} is empty: give a word to search for, or leave it out.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" for ch in stripped):
+        raise InvalidQuery(
+            f"The {what} '{_visible(stripped)}' contains control characters: "
+            "type it again as plain text."
+        )
+    if len(stripped) > MAX_VALUE_LENGTH:
+        raise InvalidQuery(
+            f"The {what} is {len(stripped)} characters long; keep it under "
+            f"{MAX_VALUE_LENGTH} characters (a few key words work best)."
+        )
+    return stripped
+
+
+def _values(raw: str | Iterable[str] | None, what: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    items = [raw] if isinstance(raw, str) else list(raw)
+    if len(items) > MAX_VALUES:
+        raise InvalidQuery(f"Give at most {MAX_VALUES} values for the {what}.")
+    return tuple(check_value(item, what) for item in items)
+
+
+def combine_all(values: tuple[str, ...]) -> str | None:
+    """Join several values so that a study must match every one of them.
+
+    One value is sent as typed. With several, a value holding spaces or operators is
+    wrapped in parentheses so that its own words stay together.
+    """
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return " AND ".join(v if re.fullmatch(r"[\w\-']+", v) else f"({v})" for v in values)
+
+
+def check_limit(limit: object) -> int | None:
+    """Validate a result limit: a positive whole number, or None for every study.
+
+    Raises:
+        InvalidQuery: zero, negative, or not a whole number.
+    """
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise InvalidQuery(f"The limit must be a whole number like 20, not {limit!r}.")
+    if limit < 1:
+        raise InvalidQuery(f"The limit must be at least 1 (got {limit}).")
+    return limit
+
+
+def check_api_url(url: object) -> str:
+    """Validate an API base URL and return it without a trailing slash.
+
+    Raises:
+        InvalidQuery: not an http(s) URL with a host, or with an impossible port.
+    """
+    hint = f"use an http(s) URL such as {DEFAULT_API_URL}"
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidQuery(f"The API URL is empty: {hint}.")
+    url = url.strip()
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise InvalidQuery(
+            f"The API URL '{_visible(url)}' contains spaces or control characters: {hint}."
+        )
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise InvalidQuery(f"The API URL '{_visible(url)}' is malformed: {hint}.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidQuery(f"The API URL '{_visible(url)}' is not usable: {hint}.")
+    if port == 0:
+        raise InvalidQuery(
+            f"The API URL '{_visible(url)}' has port 0, which cannot be reached: {hint}."
+        )
+    if parts.query or parts.fragment:
+        raise InvalidQuery(
+            f"The API URL '{_visible(url)}' must not carry ?query or #fragment: {hint}."
+        )
+    return url.rstrip("/")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A validated search: what to look for and how many studies to return.
+
+    Several conditions (or interventions, or terms) mean a study must match all of them.
+
+    Attributes:
+        conditions: diseases or conditions (``query.cond``).
+        interventions: treatments, drugs, procedures (``query.intr``).
+        terms: other words, anywhere in the record (``query.term``).
+        limit: the most studies to return; None for all of them.
+    """
+
+    conditions: tuple[str, ...] = ()
+    interventions: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    limit: int | None = DEFAULT_LIMIT
+
+    @classmethod
+    def build(
+        cls,
+        condition: str | Iterable[str] | None = None,
+        intervention: str | Iterable[str] | None = None,
+        term: str | Iterable[str] | None = None,
+        limit: int | None = DEFAULT_LIMIT,
+    ) -> SearchQuery:
+        """Validate raw input and make a query.
+
+        Raises:
+            InvalidQuery: when any value is unusable or nothing at all is asked for.
+        """
+        query = cls(
+            conditions=_values(condition, "condition"),
+            interventions=_values(intervention, "intervention"),
+            terms=_values(term, "search term"),
+            limit=check_limit(limit),
+        )
+        if not (query.conditions or query.interventions or query.terms):
+            raise InvalidQuery(
+                "Nothing to search for: give a condition (-c), an intervention (-i) "
+                "or a term (--term)."
+            )
+        return query
+
+    @property
+    def page_size(self) -> int:
+        """Studies asked for per page: as few pages as possible, never more than needed."""
+        return MAX_PAGE_SIZE if self.limit is None else min(self.limit, MAX_PAGE_SIZE)
+
+    def query_params(self) -> dict[str, str]:
+        """The ``query.*`` parameters alone."""
+        params: dict[str, str] = {}
+        for key, values in (
+            ("query.cond", self.conditions),
+            ("query.intr", self.interventions),
+            ("query.term", self.terms),
+        ):
+            combined = combine_all(values)
+            if combined is not None:
+                params[key] = combined
+        return params
+
+    def to_params(self) -> dict[str, str]:
+        """The parameters of the first page of ``GET /studies``.
+
+        Later pages repeat them exactly and add ``pageToken``.
+        """
+        params = self.query_params()
+        if params:
+            params["sort"] = "@relevance"
+        params["pageSize"] = str(self.page_size)
+        params["countTotal"] = "true"
+        return params
+
+    def website_url(self) -> str:
+        """The same search on the ClinicalTrials.gov website, for people to open."""
+        pairs = [
+            (key, value)
+            for key, value in (
+                ("cond", combine_all(self.conditions)),
+                ("intr", combine_all(self.interventions)),
+                ("term", combine_all(self.terms)),
+            )
+            if value is not None
+        ]
+        return f"{WEBSITE_SEARCH_URL}?{urlencode(pairs)}"

@@ -1,0 +1,363 @@
+"""Format search results and studies for people (table, markdown) and programs (json, jsonl, csv).
+
+Pure functions of the records: no network, no click. Text from the API is cleaned of
+control characters and escape sequences before it reaches a terminal, and CSV cells that a
+spreadsheet would run as formulas are neutralized.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import textwrap
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from trialfinder.models import SearchResult, Study
+
+FORMATS = ("table", "json", "jsonl", "csv", "markdown")
+#: Formats read by programs: their notices go to stderr so the data stays clean.
+MACHINE_FORMATS = ("json", "jsonl", "csv")
+
+DISCLAIMER = (
+    "This list comes from ClinicalTrials.gov. It is not medical advice and may be out of date: "
+    "take it to your doctor, who can confirm whether any trial fits you."
+)
+
+STATUS_LABELS = {
+    "RECRUITING": "Recruiting",
+    "NOT_YET_RECRUITING": "Not yet recruiting",
+    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
+    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+    "COMPLETED": "Completed",
+    "SUSPENDED": "Suspended",
+    "TERMINATED": "Terminated",
+    "WITHDRAWN": "Withdrawn",
+    "AVAILABLE": "Available",
+    "NO_LONGER_AVAILABLE": "No longer available",
+    "TEMPORARILY_NOT_AVAILABLE": "Temporarily not available",
+    "APPROVED_FOR_MARKETING": "Approved for marketing",
+    "WITHHELD": "Withheld",
+    "UNKNOWN": "Unknown status",
+}
+PHASE_LABELS = {
+    "EARLY_PHASE1": "Early phase 1",
+    "PHASE1": "Phase 1",
+    "PHASE2": "Phase 2",
+    "PHASE3": "Phase 3",
+    "PHASE4": "Phase 4",
+    "NA": "Phase not applicable",
+}
+
+# CSI, OSC (ended by BEL or ST), and two-character escape sequences.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+# C0 and C1 controls (newline and tab handled apart), DEL, and bidirectional overrides.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean(text: str | None, *, multiline: bool = False) -> str:
+    """Text made safe for a terminal: no escape sequences or control characters.
+
+    Single-line text also has its line breaks and tabs turned into spaces.
+    """
+    if not text:
+        return ""
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n")))
+    text = text.replace("\t", " ")
+    if not multiline:
+        text = " ".join(text.split())
+    return text
+
+
+def status_label(status: str | None) -> str:
+    """Plain words for a registry status; an unknown value is shown as given."""
+    if not status:
+        return "Status not given"
+    return STATUS_LABELS.get(status, status)
+
+
+def phase_label(phases: list[str]) -> str:
+    """Plain words for a list of phases (``["PHASE1", "PHASE2"]`` → ``Phase 1/2``)."""
+    if not phases:
+        return "Phase not given"
+    numbered = [p[len("PHASE") :] for p in phases if re.fullmatch(r"PHASE\d", p)]
+    if len(numbered) == len(phases) and len(numbered) > 1:
+        return "Phase " + "/".join(numbered)
+    return ", ".join(PHASE_LABELS.get(p, p) for p in phases)
+
+
+def intervention_names(study: Study) -> list[str]:
+    """The names of a study's interventions, in registry order."""
+    return [i.name for i in study.interventions if i.name]
+
+
+def location_summary(study: Study) -> str:
+    """Where a study runs, in one line: ``12 sites (5 recruiting): United States, Canada``."""
+    if not study.locations:
+        return "No sites listed"
+    countries: list[str] = []
+    for loc in study.locations:
+        if loc.country and loc.country not in countries:
+            countries.append(loc.country)
+    recruiting = sum(1 for loc in study.locations if loc.status == "RECRUITING")
+    count = len(study.locations)
+    text = f"{count} site{'s' if count != 1 else ''}"
+    if recruiting:
+        text += f" ({recruiting} recruiting)"
+    if countries:
+        shown = ", ".join(countries[:5])
+        more = f" and {len(countries) - 5} more countries" if len(countries) > 5 else ""
+        text += f": {shown}{more}"
+    return text
+
+
+#: One column spec shared by CSV and Markdown: header and how to get the cell text.
+COLUMNS: list[tuple[str, Callable[[Study], str]]] = [
+    ("nct_id", lambda s: s.nct_id),
+    ("title", lambda s: s.title or ""),
+    ("status", lambda s: s.status or ""),
+    ("phases", lambda s: "|".join(s.phases)),
+    ("study_type", lambda s: s.study_type or ""),
+    ("conditions", lambda s: "; ".join(s.conditions)),
+    ("interventions", lambda s: "; ".join(intervention_names(s))),
+    ("sponsor", lambda s: s.lead_sponsor or ""),
+    ("start_date", lambda s: s.start_date or ""),
+    ("completion_date", lambda s: s.completion_date or ""),
+    ("enrollment", lambda s: "" if s.enrollment is None else str(s.enrollment)),
+    ("locations", location_summary),
+    ("last_updated", lambda s: s.last_updated or ""),
+    ("url", lambda s: s.url),
+]
+
+
+def count_line(result: SearchResult) -> str:
+    """``Showing N of M studies``, saying when the limit cut the list."""
+    shown = len(result.studies)
+    noun = "study" if shown == 1 else "studies"
+    if result.total_count is None:
+        line = f"Showing {shown} {noun} (the API did not report a total)."
+    else:
+        total_noun = "study" if result.total_count == 1 else "studies"
+        line = f"Showing {shown} of {result.total_count:,} {total_noun}."
+    if result.truncated and result.limit is not None:
+        line += f" The list was cut at --limit {result.limit}; raise it to see more."
+    return line
+
+
+def footer_lines(result: SearchResult) -> list[str]:
+    """What follows every result list for people: counts, the website link, the reminder."""
+    lines = []
+    if not result.studies:
+        lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
+    lines.append(count_line(result))
+    lines.append(f"Same search on the website: {result.search_url}")
+    lines.append(DISCLAIMER)
+    return lines
+
+
+def skipped_line(skipped: list[str]) -> str | None:
+    """The stderr notice naming studies that could not be read, if any."""
+    if not skipped:
+        return None
+    noun = "study" if len(skipped) == 1 else "studies"
+    return f"{len(skipped)} {noun} could not be read: {', '.join(skipped[:10])}"
+
+
+# -- human text ---------------------------------------------------------------------------
+
+
+def _wrap(label: str, text: str, width: int) -> list[str]:
+    indent = "    "
+    return textwrap.wrap(
+        f"{label}{text}",
+        width=max(40, width),
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+    ) or [indent + label.rstrip()]
+
+
+def study_block(study: Study, width: int = 100) -> str:
+    """A few lines describing one study in a result list."""
+    head = f"{study.nct_id}  {status_label(clean(study.status))} · {phase_label(study.phases)}"
+    lines = [head]
+    lines += _wrap("", clean(study.title) or "(no title)", width)
+    if study.conditions:
+        lines += _wrap("Conditions: ", clean("; ".join(study.conditions)), width)
+    names = intervention_names(study)
+    if names:
+        lines += _wrap("Interventions: ", clean("; ".join(names)), width)
+    if study.lead_sponsor:
+        lines += _wrap("Sponsor: ", clean(study.lead_sponsor), width)
+    lines += _wrap("Where: ", clean(location_summary(study)), width)
+    lines.append(f"    {study.url}")
+    return "\n".join(lines)
+
+
+def render_table(result: SearchResult, width: int = 100) -> str:
+    """The human listing: a block per study, then the footer."""
+    blocks = [study_block(s, width) for s in result.studies]
+    footer = "\n".join(footer_lines(result))
+    return "\n\n".join([*blocks, footer]) + "\n"
+
+
+def render_study(study: Study, width: int = 100) -> str:
+    """Everything a person needs about one study, for ``trialfinder show``."""
+    out: list[str] = []
+
+    def section(title: str) -> None:
+        out.extend(["", title, "-" * len(title)])
+
+    def para(text: str | None) -> None:
+        for raw_line in clean(text, multiline=True).splitlines():
+            out.extend(
+                textwrap.wrap(raw_line, width=max(40, width), subsequent_indent="  ") or [""]
+            )
+
+    out.append(f"{study.nct_id}: {clean(study.title) or '(no title)'}")
+    if study.official_title and study.official_title != study.title:
+        para(study.official_title)
+    out.append(study.url)
+    out.append("")
+    facts = [
+        ("Status", status_label(clean(study.status))),
+        ("Why stopped", clean(study.why_stopped)),
+        ("Phase", phase_label(study.phases)),
+        ("Study type", clean(study.study_type)),
+        ("Conditions", clean("; ".join(study.conditions))),
+        ("Sponsor", clean(study.lead_sponsor)),
+        ("Collaborators", clean("; ".join(study.collaborators))),
+        ("Enrollment", "" if study.enrollment is None else str(study.enrollment)),
+        ("Start", clean(study.start_date)),
+        ("Primary completion", clean(study.primary_completion_date)),
+        ("Completion", clean(study.completion_date)),
+        ("First posted", clean(study.first_posted)),
+        ("Last updated", clean(study.last_updated)),
+        ("Status verified", clean(study.status_verified)),
+    ]
+    out += [f"{name + ':':<20}{value}" for name, value in facts if value]
+    if study.brief_summary:
+        section("Summary")
+        para(study.brief_summary)
+    e = study.eligibility
+    section("Eligibility (as registered; the study team decides who can take part)")
+    ages = f"{clean(e.minimum_age) or 'no minimum'} to {clean(e.maximum_age) or 'no maximum'}"
+    out.append(f"Ages: {ages}")
+    out.append(f"Sex: {clean(e.sex) or 'not given'}")
+    if e.healthy_volunteers is not None:
+        out.append(f"Healthy volunteers: {'accepted' if e.healthy_volunteers else 'not accepted'}")
+    if e.criteria:
+        out.append("")
+        para(e.criteria)
+    if study.arms or study.interventions:
+        section("Arms and interventions")
+        for arm in study.arms:
+            kind = f" ({clean(arm.type)})" if arm.type else ""
+            out.append(f"* {clean(arm.label) or '(unnamed arm)'}{kind}")
+            if arm.intervention_names:
+                out.append(f"  Receives: {clean('; '.join(arm.intervention_names))}")
+            if arm.description:
+                para("  " + (arm.description or ""))
+        for i in study.interventions:
+            other = f" (also: {clean(', '.join(i.other_names))})" if i.other_names else ""
+            out.append(f"- {clean(i.type) or 'Intervention'}: {clean(i.name)}{other}")
+    section(f"Sites ({len(study.locations)})")
+    if not study.locations:
+        out.append("No sites listed.")
+    for loc in study.locations:
+        place = ", ".join(clean(p) for p in (loc.city, loc.state, loc.zip, loc.country) if p)
+        facility = clean(loc.facility) or "(facility not named)"
+        out.append(f"* {facility}: {place} [{status_label(clean(loc.status))}]")
+        for c in loc.contacts:
+            out.append("    " + _contact_text(c.name, c.role, c.phone, c.email))
+    if study.central_contacts:
+        section("Contacts")
+        for c in study.central_contacts:
+            out.append(_contact_text(c.name, c.role, c.phone, c.email))
+    out += ["", DISCLAIMER]
+    return "\n".join(out) + "\n"
+
+
+def _contact_text(*parts: str | None) -> str:
+    return " · ".join(clean(p) for p in parts if p)
+
+
+# -- machine and document formats ---------------------------------------------------------
+
+
+def study_dict(study: Study) -> dict[str, object]:
+    """A study as plain JSON-ready data, values as the registry has them."""
+    return study.model_dump(mode="json")
+
+
+def result_dict(result: SearchResult) -> dict[str, object]:
+    """The whole result as JSON-ready data, with counts and the website link."""
+    return {
+        "total_count": result.total_count,
+        "returned": len(result.studies),
+        "limit": result.limit,
+        "truncated": result.truncated,
+        "params": result.params,
+        "search_url": result.search_url,
+        "skipped": result.skipped,
+        "studies": [study_dict(s) for s in result.studies],
+    }
+
+
+def write_json(result: SearchResult, out: TextIO) -> None:
+    """The result as one JSON document."""
+    json.dump(result_dict(result), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_jsonl(studies: Iterable[Study], out: TextIO) -> None:
+    """One JSON object per study per line, written as the studies arrive."""
+    for study in studies:
+        out.write(json.dumps(study_dict(study), ensure_ascii=False) + "\n")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    text = _CONTROLS.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(studies: Iterable[Study], out: TextIO, *, header: bool = True) -> None:
+    """One row per study, columns as in :data:`COLUMNS`, written as the studies arrive."""
+    writer = csv.writer(out, lineterminator="\n")
+    if header:
+        writer.writerow([name for name, _ in COLUMNS])
+    for study in studies:
+        writer.writerow([csv_cell(get(study)) for _, get in COLUMNS])
+
+
+def _md(text: str) -> str:
+    return clean(text).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def render_markdown(result: SearchResult) -> str:
+    """A Markdown page of the results, with the reminder at the top and bottom."""
+    lines = ["# Clinical trials search", "", f"> {DISCLAIMER}", ""]
+    searched = [f"{k} = {_md(v)}" for k, v in result.params.items() if k.startswith("query.")]
+    lines += [f"Searched for: {'; '.join(searched)}", ""]
+    for study in result.studies:
+        lines.append(f"## [{study.nct_id}]({study.url}): {_md(study.title or '(no title)')}")
+        lines.append("")
+        lines.append(f"- **Status:** {status_label(clean(study.status))}")
+        lines.append(f"- **Phase:** {phase_label(study.phases)}")
+        if study.conditions:
+            lines.append(f"- **Conditions:** {_md('; '.join(study.conditions))}")
+        names = intervention_names(study)
+        if names:
+            lines.append(f"- **Interventions:** {_md('; '.join(names))}")
+        if study.lead_sponsor:
+            lines.append(f"- **Sponsor:** {_md(study.lead_sponsor)}")
+        lines.append(f"- **Where:** {_md(location_summary(study))}")
+        lines.append(f"- **Link:** {study.url}")
+        lines.append("")
+    for line in footer_lines(result)[:-1]:
+        lines += [line, ""]
+    lines += [f"> {DISCLAIMER}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""Shared test helpers: fixtures on disk, recorded real responses, the installed command."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from replay_server import ReplayServer
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+#: Real API responses recorded by others; read in place, never copied into the repo.
+SHARED_CTGOV = TESTS.parent.parent / "shared" / "ctgov"
+
+
+def load_json(name: str) -> Any:
+    """A JSON fixture from tests/fixtures."""
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def load_text(name: str) -> str:
+    """A text fixture from tests/fixtures."""
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def trialfinder_command() -> list[str]:
+    """The installed console script, beside this Python or on PATH."""
+    beside = Path(sys.executable).parent / "trialfinder"
+    found = str(beside) if beside.exists() else shutil.which("trialfinder")
+    if not found:
+        pytest.fail("the trialfinder command is not installed: run pip install -e '.[test]'")
+    return [found]
+
+
+def run_cli(
+    *args: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed command as a user would, capturing its output."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALFINDER_")}
+    full_env.update({"COLUMNS": "100", "NO_COLOR": "1", **(env or {})})
+    return subprocess.run(
+        [*trialfinder_command(), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    """A replay server on 127.0.0.1, stopped after the test."""
+    with ReplayServer() as srv:
+        yield srv
+
+
+@pytest.fixture(autouse=True)
+def _no_env_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRIALFINDER_API_URL", raising=False)
+
+
+@pytest.fixture
+def no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clients made during the test do not space their requests, and retry without waiting."""
+    import trialfinder.client as client_module
+
+    monkeypatch.setattr(client_module, "DEFAULT_MIN_INTERVAL", 0.0)
+    monkeypatch.setattr(client_module.Client, "_wait", lambda self, state: 0.0)

@@ -1,0 +1,174 @@
+"""Query building and input validation: pure, no HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialfinder.errors import InvalidQuery
+from trialfinder.query import (
+    MAX_VALUE_LENGTH,
+    SearchQuery,
+    check_api_url,
+    combine_all,
+    normalize_nct_id,
+    study_url,
+)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        (
+            {"condition": "ALL", "intervention": "blinatumomab"},
+            {
+                "query.cond": "ALL",
+                "query.intr": "blinatumomab",
+                "sort": "@relevance",
+                "pageSize": "20",
+                "countTotal": "true",
+            },
+        ),
+        (
+            {"condition": "multiple myeloma", "intervention": ["radiation", "pembrolizumab"]},
+            {
+                "query.cond": "multiple myeloma",
+                "query.intr": "radiation AND pembrolizumab",
+                "sort": "@relevance",
+                "pageSize": "20",
+                "countTotal": "true",
+            },
+        ),
+        (
+            {"condition": "non-small cell lung cancer", "intervention": "alectinib", "limit": 50},
+            {
+                "query.cond": "non-small cell lung cancer",
+                "query.intr": "alectinib",
+                "sort": "@relevance",
+                "pageSize": "50",
+                "countTotal": "true",
+            },
+        ),
+        (
+            {"condition": ["multiple myeloma", "kidney failure"], "limit": 5000},
+            {
+                "query.cond": "(multiple myeloma) AND (kidney failure)",
+                "sort": "@relevance",
+                "pageSize": "1000",
+                "countTotal": "true",
+            },
+        ),
+        (
+            {"term": "EGFR", "limit": None},
+            {"query.term": "EGFR", "sort": "@relevance", "pageSize": "1000", "countTotal": "true"},
+        ),
+    ],
+)
+def test_params_for_seed_queries(kwargs: dict[str, object], expected: dict[str, str]) -> None:
+    """It produces exactly the parameters the API needs for each seed query."""
+    assert SearchQuery.build(**kwargs).to_params() == expected  # type: ignore[arg-type]
+
+
+def test_one_value_is_sent_as_typed() -> None:
+    """It leaves a single value alone, so the API's own syntax still works."""
+    assert combine_all(("pembrolizumab OR nivolumab",)) == "pembrolizumab OR nivolumab"
+
+
+def test_several_values_all_required_and_grouped() -> None:
+    """It joins several values with AND, keeping a multi-word value together."""
+    assert combine_all(("radiation", "PD-1 inhibitor")) == "radiation AND (PD-1 inhibitor)"
+
+
+def test_values_are_stripped() -> None:
+    """It trims surrounding spaces from what people type."""
+    assert SearchQuery.build(condition="  myeloma ").conditions == ("myeloma",)
+
+
+def test_page_size_never_above_api_cap() -> None:
+    """It asks for at most 1000 studies a page, the API's cap, and no more than the limit."""
+    assert SearchQuery.build(condition="x", limit=7).page_size == 7
+    assert SearchQuery.build(condition="x", limit=2500).page_size == 1000
+    assert SearchQuery.build(condition="x", limit=None).page_size == 1000
+
+
+def test_website_url_mirrors_the_search() -> None:
+    """It links the same search on clinicaltrials.gov."""
+    query = SearchQuery.build(
+        condition="multiple myeloma", intervention=["radiation", "pembrolizumab"]
+    )
+    assert query.website_url() == (
+        "https://clinicaltrials.gov/search?cond=multiple+myeloma&intr=radiation+AND+pembrolizumab"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("NCT02013167", "NCT02013167"),
+        ("nct02013167", "NCT02013167"),
+        (" NCT02013167 ", "NCT02013167"),
+        ("nct-02013167", "NCT02013167"),
+    ],
+)
+def test_nct_id_normalized(raw: str, expected: str) -> None:
+    """It accepts an NCT ID in any case and returns it canonical."""
+    assert normalize_nct_id(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["NCT123", "02013167", "NCT020131670", "NCTABCDEFGH", "", "NCT0201316\x1b"]
+)
+def test_bad_nct_id_rejected(raw: str) -> None:
+    """It rejects anything that is not NCT and 8 digits, naming the right form."""
+    with pytest.raises(InvalidQuery, match="NCT followed by 8 digits"):
+        normalize_nct_id(raw)
+
+
+def test_study_url() -> None:
+    """It links a study's page."""
+    assert study_url("NCT02013167") == "https://clinicaltrials.gov/study/NCT02013167"
+
+
+def test_nothing_to_search_for() -> None:
+    """It refuses a search with no condition, intervention or term."""
+    with pytest.raises(InvalidQuery, match="Nothing to search for"):
+        SearchQuery.build()
+
+
+def test_too_long_value() -> None:
+    """It refuses a value longer than the sane maximum."""
+    with pytest.raises(InvalidQuery, match="characters long"):
+        SearchQuery.build(condition="a" * (MAX_VALUE_LENGTH + 1))
+
+
+def test_invalid_query_is_a_value_error() -> None:
+    """It lets callers catch bad input as ValueError too."""
+    with pytest.raises(ValueError):
+        SearchQuery.build(condition="   ")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://clinicaltrials.gov/api/v2", "http://127.0.0.1:8080/api/v2/", "http://localhost:1/x"],
+)
+def test_good_api_urls(url: str) -> None:
+    """It accepts http(s) URLs and drops a trailing slash."""
+    assert check_api_url(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "clinicaltrials.gov",
+        "ftp://x/api",
+        "http://",
+        "http://host:99999/",
+        "http://host:0/",
+        "http://ho st/",
+        "https://x/api?x=1",
+    ],
+)
+def test_bad_api_urls(url: str) -> None:
+    """It rejects URLs that cannot reach an API, before sending anything."""
+    with pytest.raises(InvalidQuery, match="API URL"):
+        check_api_url(url)
