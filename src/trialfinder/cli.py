@@ -231,7 +231,7 @@ def search(
             query.conditions, query.interventions, query.terms, query.limit, client=client
         )
     fmt = fmt.lower()
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "table":
         out.write(render.render_table(result, _width()))
     elif fmt == "markdown":

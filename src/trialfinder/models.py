@@ -212,7 +212,8 @@ def _contact(raw: dict[str, Any]) -> Contact:
 def _location(raw: dict[str, Any]) -> Location:
     geo = raw.get("geoPoint")
     lat, lon = _number(_dig(geo, "lat")), _number(_dig(geo, "lon"))
-    if lat is not None and lon is not None and not (abs(lat) <= 90 and abs(lon) <= 180):
+    # A coordinate is only useful as a valid pair.
+    if lat is None or lon is None or not (abs(lat) <= 90 and abs(lon) <= 180):
         lat = lon = None
     return Location(
         facility=_text(raw.get("facility")),

@@ -320,8 +320,9 @@ def write_jsonl(studies: Iterable[Study], out: TextIO) -> None:
 
 def csv_cell(text: str) -> str:
     """A cell a spreadsheet will show as text, never run as a formula."""
-    text = _CONTROLS.sub("", text)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    cleaned = _CONTROLS.sub("", text)
+    risky = text.startswith(_FORMULA_START) or cleaned.startswith(_FORMULA_START)
+    return "'" + cleaned if risky else cleaned
 
 
 def write_csv(studies: Iterable[Study], out: TextIO, *, header: bool = True) -> None:

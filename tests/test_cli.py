@@ -1,0 +1,290 @@
+"""The command line, in process: outputs, exit codes, and a table of bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+import responses
+from click.testing import CliRunner, Result
+
+from conftest import load_json, load_text
+from trialfinder import __version__
+from trialfinder.cli import cli
+from trialfinder.render import DISCLAIMER
+
+API = "https://clinicaltrials.gov/api/v2"
+STUDIES = f"{API}/studies"
+SINGLE_PAGE = "search_all_blinatumomab_single_page.json"
+STUDY = "study_NCT02013167_pembrolizumab_radiation_myeloma.json"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture(autouse=True)
+def _quick(no_pacing: None) -> None:
+    """CLI tests run without pacing or backoff waits."""
+
+
+# -- bad input: exit 2, one line, nothing sent ---------------------------------------------
+
+BAD_INPUT = [
+    ["search"],
+    ["search", "-c", ""],
+    ["search", "-c", "   "],
+    ["search", "-i", ""],
+    ["search", "-t", "\t"],
+    ["search", "-c", "myeloma\x1b[31m"],
+    ["search", "-c", "a\x00b"],
+    ["search", "-i", "pembro\x07"],
+    ["search", "-c", "\u202emyeloma"],
+    ["search", "-c", "a" * 301],
+    ["search", "-c", "x", "-c", ""],
+    ["search", *[arg for n in range(11) for arg in ("-c", f"c{n}")]],
+    ["search", "-c", "x", "-n", "0"],
+    ["search", "-c", "x", "-n", "-5"],
+    ["search", "-c", "x", "-n", "abc"],
+    ["search", "-c", "x", "-n", "1.5"],
+    ["search", "-c", "x", "-n", ""],
+    ["search", "-c", "x", "-f", "xml"],
+    ["search", "-c", "x", "--format", ""],
+    ["search", "-c", "x", "--api-url", "ftp://example.org/api"],
+    ["search", "-c", "x", "--api-url", "not a url"],
+    ["search", "-c", "x", "--api-url", "clinicaltrials.gov/api/v2"],
+    ["search", "-c", "x", "--api-url", "http://"],
+    ["search", "-c", "x", "--api-url", "http://localhost:99999/api"],
+    ["search", "-c", "x", "--api-url", "http://localhost:0/api"],
+    ["search", "-c", "x", "--api-url", "https://x/api?key=1"],
+    ["search", "-c", "x", "--timeout", "0"],
+    ["search", "-c", "x", "--timeout", "soon"],
+    ["search", "-c", "x", "--retries", "0"],
+    ["search", "-c", "x", "--retries", "many"],
+    ["search", "-c", "x", "--colour"],
+    ["search", "-c", "x", "stray-argument"],
+    ["search", "-c"],
+    ["show"],
+    ["show", "NCT123"],
+    ["show", "02013167"],
+    ["show", ""],
+    ["show", "NCT0201316\x1b"],
+    ["show", "NCT02013167", "--format", "xml"],
+    ["show", "NCT02013167", "--api-url", "gopher://x"],
+    ["show", "NCT02013167", "NCT04994717"],
+    ["serach", "-c", "x"],
+]
+
+
+@pytest.mark.parametrize("args", BAD_INPUT, ids=[" ".join(a)[:40] for a in BAD_INPUT])
+@responses.activate
+def test_bad_input_is_one_line_exit_2_and_sends_nothing(args: list[str]) -> None:
+    """It refuses bad input with exit 2 and one line naming the fix, before any request."""
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("trialfinder: error: ")
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert len(responses.calls) == 0
+
+
+def test_bad_input_table_is_large() -> None:
+    """It keeps at least 30 bad-input cases."""
+    assert len(BAD_INPUT) >= 30
+
+
+@responses.activate
+def test_bad_api_url_from_environment() -> None:
+    """It checks an API URL from the environment like one from the option."""
+    result = invoke("search", "-c", "x", env={"TRIALFINDER_API_URL": "nonsense"})
+    assert result.exit_code == 2
+    assert "API URL 'nonsense'" in result.stderr
+    assert len(responses.calls) == 0
+
+
+# -- successful runs -----------------------------------------------------------------------
+
+
+@responses.activate
+def test_table_output() -> None:
+    """It prints each study with its link, the count, the website link and the reminder."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    result = invoke("search", "--condition", "ALL", "--intervention", "blinatumomab")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "NCT03914625  Recruiting · Phase 3" in out
+    assert "https://clinicaltrials.gov/study/NCT04994717" in out
+    assert "Showing 2 of 2 studies." in out
+    assert "https://clinicaltrials.gov/search?cond=ALL&intr=blinatumomab" in out
+    assert DISCLAIMER in out
+    assert result.stderr == ""
+
+
+@responses.activate
+def test_json_output_is_clean_and_notices_go_to_stderr() -> None:
+    """It writes pure JSON to stdout and the footer to stderr."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    result = invoke("search", "-c", "ALL", "-i", "blinatumomab", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["total_count"] == 2 and data["returned"] == 2
+    assert data["params"]["query.intr"] == "blinatumomab"
+    assert [s["url"] for s in data["studies"]] == [
+        "https://clinicaltrials.gov/study/NCT03914625",
+        "https://clinicaltrials.gov/study/NCT04994717",
+    ]
+    assert "Showing 2 of 2 studies." in result.stderr and DISCLAIMER in result.stderr
+
+
+@responses.activate
+def test_jsonl_and_csv_outputs() -> None:
+    """It writes one study per line in jsonl and one row per study in csv, with urls."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    jsonl = invoke("search", "-c", "ALL", "-f", "jsonl")
+    assert [json.loads(line)["nct_id"] for line in jsonl.stdout.splitlines()] == [
+        "NCT03914625",
+        "NCT04994717",
+    ]
+    table = invoke("search", "-c", "ALL", "-f", "CSV")
+    rows = list(csv.DictReader(io.StringIO(table.stdout)))
+    assert [r["url"] for r in rows] == [
+        "https://clinicaltrials.gov/study/NCT03914625",
+        "https://clinicaltrials.gov/study/NCT04994717",
+    ]
+    assert DISCLAIMER in table.stderr
+
+
+@responses.activate
+def test_markdown_output() -> None:
+    """It writes a Markdown page with the reminder in it."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    result = invoke("search", "-c", "ALL", "-f", "markdown")
+    assert result.stdout.startswith("# Clinical trials search")
+    assert result.stdout.count(DISCLAIMER) == 2
+
+
+@responses.activate
+def test_limit_cut_is_stated() -> None:
+    """It says when the limit cut the list."""
+    page = load_json(SINGLE_PAGE)
+    page["studies"] = page["studies"][:1]
+    page["totalCount"] = 57
+    responses.get(STUDIES, json=page)
+    result = invoke("search", "-c", "ALL", "-n", "1")
+    assert "Showing 1 of 57 studies. The list was cut at --limit 1" in result.stdout
+    assert responses.calls[0].request.params["pageSize"] == "1"
+
+
+@responses.activate
+def test_limit_all_fetches_every_page() -> None:
+    """It takes 'all' as no limit and asks for the largest pages."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    result = invoke("search", "-c", "ALL", "--limit", "all", "-f", "jsonl")
+    assert result.exit_code == 0
+    assert responses.calls[0].request.params["pageSize"] == "1000"
+
+
+@responses.activate
+def test_zero_results_exit_0_with_note() -> None:
+    """It exits 0 when nothing matched, and says so."""
+    responses.get(STUDIES, json=load_json("search_no_results.json"))
+    result = invoke("search", "-c", "unheard-of disease")
+    assert result.exit_code == 0
+    assert "No studies matched" in result.stdout
+
+
+@responses.activate
+def test_skipped_study_named_on_stderr() -> None:
+    """It names the study it could not read, and shows the others."""
+    responses.get(STUDIES, json=load_json("search_page_one_malformed_study.json"))
+    result = invoke("search", "-c", "ALL")
+    assert result.exit_code == 0
+    assert "1 study could not be read: record #2" in result.stderr
+    assert "NCT03914625" in result.stdout and "NCT04994717" in result.stdout
+
+
+@responses.activate
+def test_show_prints_the_whole_study() -> None:
+    """It shows one study in full, with its link and the reminder."""
+    responses.get(f"{STUDIES}/NCT02013167", json=load_json(STUDY))
+    result = invoke("show", "nct02013167")
+    assert result.exit_code == 0
+    assert "Inclusion Criteria:" in result.stdout
+    assert "https://clinicaltrials.gov/study/NCT02013167" in result.stdout
+    assert DISCLAIMER in result.stdout
+
+
+@responses.activate
+def test_show_json() -> None:
+    """It gives the study as JSON with --format json."""
+    responses.get(f"{STUDIES}/NCT02013167", json=load_json(STUDY))
+    result = invoke("show", "NCT02013167", "--format", "json")
+    assert json.loads(result.stdout)["eligibility"]["maximum_age"] == "80 Years"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code", "message"),
+    [
+        (404, load_text("error_404_study_not_found.txt"), 3, "No study with ID NCT99999999"),
+        (400, load_text("error_400_invalid_overall_status.txt"), 2, "Invalid value in parameter"),
+        (500, "Internal error", 1, "HTTP 500"),
+        (403, "Forbidden", 1, "HTTP 403"),
+    ],
+)
+@responses.activate
+def test_show_api_errors_map_to_exit_codes(status: int, body: str, code: int, message: str) -> None:
+    """It maps each API failure to its exit code and one line."""
+    responses.get(f"{STUDIES}/NCT99999999", body=body, status=status)
+    result = invoke("show", "NCT99999999")
+    assert result.exit_code == code
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr
+
+
+@responses.activate
+def test_search_api_404_is_a_failure_not_a_missing_study() -> None:
+    """It blames the API URL, not a study, when the search endpoint is missing."""
+    responses.get("http://127.0.0.1:1/wrong/studies", status=404, body="Not Found")
+    result = invoke("search", "-c", "x", "--api-url", "http://127.0.0.1:1/wrong")
+    assert result.exit_code == 1
+    assert "check --api-url" in result.stderr
+
+
+@responses.activate
+def test_api_url_option_and_env() -> None:
+    """It sends requests to --api-url, or to TRIALFINDER_API_URL when no option is given."""
+    responses.get("http://127.0.0.1:8000/api/v2/studies", json=load_json(SINGLE_PAGE))
+    assert invoke("search", "-c", "ALL", "--api-url", "http://127.0.0.1:8000/api/v2").exit_code == 0
+    env = {"TRIALFINDER_API_URL": "http://127.0.0.1:8000/api/v2/"}
+    assert invoke("search", "-c", "ALL", env=env).exit_code == 0
+    assert len(responses.calls) == 2
+
+
+def test_version() -> None:
+    """It prints its version."""
+    result = invoke("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_help_lists_commands_and_examples() -> None:
+    """It explains itself, with examples, for each command."""
+    assert "search" in invoke("--help").stdout
+    search_help = invoke("search", "--help").stdout
+    assert "a study must match all of them" in search_help
+    assert "trialfinder search --condition ALL --intervention blinatumomab" in search_help
+    assert "trialfinder show NCT02013167" in invoke("show", "--help").stdout
+
+
+def test_python_dash_m() -> None:
+    """It runs as python -m trialfinder."""
+    done = subprocess.run(
+        [sys.executable, "-m", "trialfinder", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and __version__ in done.stdout

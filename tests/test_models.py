@@ -1,0 +1,164 @@
+"""Normalizing v2 study documents into flat, tolerant records."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import load_json
+from trialfinder.errors import InvalidStudy, TrialFinderError
+from trialfinder.models import ENROLLMENT_UNKNOWN, SearchResult, Study, nct_id_of, parse_study
+
+
+def full_study() -> Study:
+    return parse_study(load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json"))
+
+
+def test_full_record_is_flattened() -> None:
+    """It pulls every documented field out of the nested modules."""
+    s = full_study()
+    assert s.nct_id == "NCT02013167"
+    assert s.url == "https://clinicaltrials.gov/study/NCT02013167"
+    assert s.title == "Pembrolizumab and Radiation Therapy in Relapsed Multiple Myeloma"
+    assert s.official_title and s.official_title.endswith("A Multicenter Study")
+    assert s.acronym == "PEMRAD"
+    assert s.status == "RECRUITING"
+    assert s.phases == ["PHASE1", "PHASE2"]
+    assert s.study_type == "INTERVENTIONAL"
+    assert s.conditions == ["Multiple Myeloma", "Plasma Cell Neoplasm"]
+    assert s.keywords == ["PD-1", "radiotherapy"]
+    assert s.lead_sponsor == "Mayo Clinic"
+    assert s.collaborators == ["Merck Sharp & Dohme LLC"]
+    assert (s.start_date, s.primary_completion_date, s.completion_date) == (
+        "2023-03-15",
+        "2026-12",
+        "2027-06",
+    )
+    assert (s.first_posted, s.last_updated, s.status_verified) == (
+        "2023-02-01",
+        "2025-10-20",
+        "2025-10",
+    )
+    assert s.enrollment == 40
+    assert s.has_results is False
+    assert s.brief_summary and "Pembrolizumab" in s.brief_summary
+
+
+def test_interventions_and_arms() -> None:
+    """It keeps intervention types, other names and the arms that receive them."""
+    s = full_study()
+    pembro = s.interventions[0]
+    assert (pembro.type, pembro.name) == ("DRUG", "Pembrolizumab")
+    assert pembro.other_names == ["MK-3475", "Keytruda"]
+    assert pembro.arm_labels == ["Pembrolizumab + RT"]
+    arm = s.arms[0]
+    assert (arm.label, arm.type) == ("Pembrolizumab + RT", "EXPERIMENTAL")
+    assert arm.intervention_names == ["Drug: Pembrolizumab", "Radiation: Radiation therapy"]
+
+
+def test_eligibility_locations_contacts() -> None:
+    """It reads eligibility, sites with their own status and coordinates, and contacts."""
+    s = full_study()
+    e = s.eligibility
+    assert (e.minimum_age, e.maximum_age, e.sex, e.healthy_volunteers) == (
+        "18 Years",
+        "80 Years",
+        "ALL",
+        False,
+    )
+    assert e.std_ages == ["ADULT", "OLDER_ADULT"]
+    assert e.criteria and e.criteria.startswith("Inclusion Criteria:")
+    mayo = s.locations[0]
+    assert (mayo.facility, mayo.city, mayo.state, mayo.zip, mayo.country, mayo.status) == (
+        "Mayo Clinic",
+        "Rochester",
+        "Minnesota",
+        "55905",
+        "United States",
+        "RECRUITING",
+    )
+    assert (mayo.latitude, mayo.longitude) == (44.02163, -92.4699)
+    assert mayo.contacts[0].phone == "555-0100"
+    assert s.central_contacts[0].email == "trials@example.org"
+
+
+def test_missing_modules_give_empty_values() -> None:
+    """It reads a record that has only its identification module."""
+    s = parse_study(load_json("study_NCT00000102_missing_modules.json"))
+    assert s.nct_id == "NCT00000102"
+    assert s.title and s.title.startswith("Congenital Adrenal")
+    assert s.status is None and s.phases == [] and s.locations == [] and s.arms == []
+    assert s.eligibility.minimum_age is None and s.enrollment is None
+
+
+def test_surprising_values_are_tolerated_field_by_field() -> None:
+    """It keeps unknown enum values and empties only the fields of the wrong type."""
+    s = parse_study(load_json("study_NCT05555555_surprising_values.json"))
+    assert s.status == "SOME_NEW_STATUS"
+    assert s.phases == ["PHASE5"]
+    assert s.interventions[0].type == "GENE_THERAPY_NEW"
+    assert s.arms[0].type == "OTHER_NEW_TYPE"
+    assert s.start_date == "2024" and s.primary_completion_date == "2025-05"
+    assert s.enrollment is None  # "forty"
+    assert s.keywords == ["not-a-list"]
+    assert len(s.locations) == 1  # "garbage" and null dropped, the real site kept
+    assert s.locations[0].latitude is None and s.locations[0].longitude is None
+    assert s.has_results is None
+
+
+@pytest.mark.parametrize("count", [ENROLLMENT_UNKNOWN, -1, float("nan"), True])
+def test_enrollment_sentinel_means_unknown(count: object) -> None:
+    """It reads the registry's 99999999 placeholder, and nonsense counts, as unknown."""
+    raw = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
+    raw["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = count
+    assert parse_study(raw).enrollment is None
+
+
+def test_nct_id_normalized_in_records() -> None:
+    """It normalizes an NCT ID written in lower case."""
+    raw = {"protocolSection": {"identificationModule": {"nctId": "nct01234567"}}}
+    assert parse_study(raw).nct_id == "NCT01234567"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        [],
+        "NCT01234567",
+        {},
+        {"protocolSection": None},
+        {"protocolSection": {"identificationModule": {"nctId": 12345678}}},
+        {"protocolSection": {"identificationModule": {"nctId": "not an id"}}},
+    ],
+)
+def test_records_without_usable_id_are_rejected(raw: object) -> None:
+    """It raises InvalidStudy, a TrialFinderError, for a record it cannot identify."""
+    with pytest.raises(InvalidStudy):
+        parse_study(raw)
+    assert issubclass(InvalidStudy, TrialFinderError)
+
+
+def test_nct_id_of_names_failed_records() -> None:
+    """It finds the ID of a record when it can, for naming a skipped study."""
+    assert nct_id_of({"protocolSection": {"identificationModule": {"nctId": "NCT01234567"}}}) == (
+        "NCT01234567"
+    )
+    assert nct_id_of({"x": 1}) is None
+    assert nct_id_of("junk") is None
+
+
+def test_models_are_frozen_and_ignore_unknown_keys() -> None:
+    """It makes records immutable and ignores keys it does not know."""
+    s = full_study()
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type
+        s.title = "changed"  # type: ignore[misc]
+    assert Study.model_validate({"nct_id": "NCT1", "url": "u", "new_key": 1}).nct_id == "NCT1"
+
+
+def test_truncated_flag() -> None:
+    """It says a result was cut when more studies match than were returned."""
+    study = full_study()
+    assert SearchResult(studies=[study], total_count=5, limit=1).truncated
+    assert not SearchResult(studies=[study], total_count=1, limit=1).truncated
+    assert SearchResult(studies=[study], total_count=None, limit=1).truncated
+    assert not SearchResult(studies=[], total_count=0, limit=20).truncated

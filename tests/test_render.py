@@ -1,0 +1,214 @@
+"""Formatting for people and programs, and safe output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import load_json
+from trialfinder.models import SearchResult, Study, parse_study
+from trialfinder.render import (
+    DISCLAIMER,
+    clean,
+    count_line,
+    csv_cell,
+    location_summary,
+    phase_label,
+    render_markdown,
+    render_study,
+    render_table,
+    result_dict,
+    skipped_line,
+    status_label,
+    write_csv,
+    write_jsonl,
+)
+
+
+def studies() -> list[Study]:
+    pages = [
+        "search_myeloma_radiation_pembrolizumab_page1_of_3.json",
+        "search_myeloma_radiation_pembrolizumab_page2_of_3_with_duplicate.json",
+    ]
+    found = [parse_study(s) for page in pages for s in load_json(page)["studies"]]
+    return list({s.nct_id: s for s in found}.values())
+
+
+def result(limit: int = 20, total: int = 4) -> SearchResult:
+    return SearchResult(
+        studies=studies()[:limit],
+        total_count=total,
+        limit=limit,
+        params={"query.cond": "multiple myeloma"},
+        search_url="https://clinicaltrials.gov/search?cond=multiple+myeloma",
+    )
+
+
+@pytest.mark.parametrize(
+    ("dirty", "expected"),
+    [
+        ("Title\x1b[31m red\x1b[0m", "Title red"),
+        ("\x1b]0;pwned\x07Window", "Window"),
+        ("\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "link"),
+        ("Bell\x07 and\x00 nul", "Bell and nul"),
+        ("C1\x9b31m control", "C131m control"),
+        ("back\x08space", "backspace"),
+        ("line\nbreak\ttab", "line break tab"),
+        ("rtl \u202eevil\u202c", "rtl evil"),
+        ("Émile – 日本語 ✓", "Émile – 日本語 ✓"),
+    ],
+)
+def test_clean_removes_escapes_and_controls(dirty: str, expected: str) -> None:
+    """It strips anything that could move the cursor, recolour or retitle a terminal."""
+    assert clean(dirty) == expected
+
+
+def test_clean_multiline_keeps_line_breaks() -> None:
+    """It keeps paragraph breaks in long text, dropping carriage returns and escapes."""
+    assert clean("a\r\nb\x1b[2J\nc", multiline=True) == "a\nb\nc"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'x"),
+        ("\x00=1+1", "'=1+1"),
+        ("Phase 2", "Phase 2"),
+        ("", ""),
+    ],
+)
+def test_csv_cells_never_run_as_formulas(cell: str, expected: str) -> None:
+    """It neutralizes cells a spreadsheet would run as a formula."""
+    assert csv_cell(cell) == expected
+
+
+def test_labels_in_plain_words() -> None:
+    """It shows statuses and phases in plain words, unknown values as given."""
+    assert status_label("NOT_YET_RECRUITING") == "Not yet recruiting"
+    assert status_label("SOME_NEW_STATUS") == "SOME_NEW_STATUS"
+    assert status_label(None) == "Status not given"
+    assert phase_label(["PHASE1", "PHASE2"]) == "Phase 1/2"
+    assert phase_label(["NA"]) == "Phase not applicable"
+    assert phase_label(["EARLY_PHASE1"]) == "Early phase 1"
+    assert phase_label([]) == "Phase not given"
+
+
+def test_location_summary() -> None:
+    """It counts sites, recruiting ones and countries."""
+    first = studies()[0]
+    assert location_summary(first) == "2 sites (1 recruiting): United States"
+    bare = Study(nct_id="NCT00000001", url="u")
+    assert location_summary(bare) == "No sites listed"
+
+
+def test_table_has_every_study_footer_and_reminder() -> None:
+    """It lists each study with its link, then the count, the website link and the reminder."""
+    text = render_table(result(limit=2, total=4), width=80)
+    for study in studies()[:2]:
+        assert study.nct_id in text and study.url in text
+    assert "Recruiting · Phase 1/2" in text
+    assert "Showing 2 of 4 studies. The list was cut at --limit 2; raise it to see more." in text
+    assert "https://clinicaltrials.gov/search?cond=multiple+myeloma" in text
+    assert text.rstrip().endswith(DISCLAIMER)
+    assert all(
+        len(line) <= 80 for line in text.splitlines() if "http" not in line and line != DISCLAIMER
+    )
+
+
+def test_table_of_no_results_says_so() -> None:
+    """It says plainly when nothing matched, still with the reminder."""
+    empty = SearchResult(studies=[], total_count=0, limit=20, search_url="u")
+    text = render_table(empty)
+    assert "No studies matched" in text and "Showing 0 of 0 studies." in text and DISCLAIMER in text
+
+
+def test_count_line_without_truncation() -> None:
+    """It does not claim a cut when every match is shown."""
+    assert count_line(result(limit=20, total=4)) == "Showing 4 of 4 studies."
+
+
+def test_table_cleans_hostile_titles() -> None:
+    """It never prints an escape sequence that came from the API."""
+    raw = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
+    raw["protocolSection"]["identificationModule"]["briefTitle"] = (
+        "Evil\x1b]0;owned\x07\x1b[2J title"
+    )
+    hostile = SearchResult(studies=[parse_study(raw)], total_count=1, limit=20, search_url="u")
+    text = render_table(hostile)
+    assert "\x1b" not in text and "\x07" not in text and "Evil title" in text
+    assert "\x1b" not in render_study(parse_study(raw))
+
+
+def test_study_page_has_every_section() -> None:
+    """It shows summary, eligibility, arms, sites with status, contacts and the reminder."""
+    study = parse_study(load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json"))
+    text = render_study(study)
+    for expected in [
+        "NCT02013167: Pembrolizumab and Radiation Therapy in Relapsed Multiple Myeloma",
+        study.url,
+        "Status:             Recruiting",
+        "Phase:              Phase 1/2",
+        "Start:              2023-03-15",
+        "Primary completion: 2026-12",
+        "Ages: 18 Years to 80 Years",
+        "Inclusion Criteria:",
+        "* Pembrolizumab + RT (EXPERIMENTAL)",
+        "- DRUG: Pembrolizumab (also: MK-3475, Keytruda)",
+        "* Mayo Clinic: Rochester, Minnesota, 55905, United States [Recruiting]",
+        "[Not yet recruiting]",
+        "Clinical Trials Office · CONTACT · 855-776-0015 · trials@example.org",
+        DISCLAIMER,
+    ]:
+        assert expected in text, expected
+
+
+def test_json_result_carries_counts_links_and_raw_values() -> None:
+    """It keeps registry values as they are and a url on every study."""
+    data = json.loads(json.dumps(result_dict(result(limit=2, total=4))))
+    assert data["total_count"] == 4 and data["returned"] == 2 and data["truncated"] is True
+    assert data["studies"][0]["status"] == "RECRUITING"
+    assert data["studies"][0]["phases"] == ["PHASE1", "PHASE2"]
+    assert all(s["url"].startswith("https://clinicaltrials.gov/study/NCT") for s in data["studies"])
+
+
+def test_jsonl_one_study_per_line() -> None:
+    """It writes one complete JSON object per line."""
+    out = io.StringIO()
+    write_jsonl(studies(), out)
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line)["nct_id"] for line in lines] == [s.nct_id for s in studies()]
+
+
+def test_csv_has_header_url_and_safe_cells() -> None:
+    """It writes a header, a url column and neutralized cells."""
+    raw = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
+    raw["protocolSection"]["identificationModule"]["briefTitle"] = "=cmd|' /C calc'!A0"
+    out = io.StringIO()
+    write_csv([parse_study(raw)], out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows[0]["title"] == "'=cmd|' /C calc'!A0"
+    assert rows[0]["url"] == "https://clinicaltrials.gov/study/NCT02013167"
+    assert rows[0]["phases"] == "PHASE1|PHASE2"
+
+
+def test_markdown_has_reminder_top_and_bottom() -> None:
+    """It frames the Markdown page with the reminder and links every study."""
+    text = render_markdown(result())
+    lines = [line for line in text.splitlines() if line]
+    assert DISCLAIMER in lines[1] and DISCLAIMER in lines[-1]
+    assert "[NCT02013167](https://clinicaltrials.gov/study/NCT02013167)" in text
+
+
+def test_skipped_line() -> None:
+    """It names studies that could not be read."""
+    assert skipped_line([]) is None
+    assert skipped_line(["NCT01234567"]) == "1 study could not be read: NCT01234567"
+    assert skipped_line(["a", "b"]) == "2 studies could not be read: a, b"
