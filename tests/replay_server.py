@@ -7,6 +7,7 @@ connection without answering, answer slowly, or send a body cut short.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ class ReplayServer:
                 reply = server._reply_for(parts.path, params, dict(self.headers))
                 if reply.close_without_answer:
                     self.close_connection = True
-                    self.connection.close()
+                    self.connection.shutdown(socket.SHUT_RDWR)
                     return
                 if reply.delay:
                     time.sleep(reply.delay)

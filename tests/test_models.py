@@ -162,3 +162,6 @@ def test_truncated_flag() -> None:
     assert not SearchResult(studies=[study], total_count=1, limit=1).truncated
     assert SearchResult(studies=[study], total_count=None, limit=1).truncated
     assert not SearchResult(studies=[], total_count=0, limit=20).truncated
+    # The API ending early is not a cut by the limit.
+    assert not SearchResult(studies=[study], total_count=21, limit=20).truncated
+    assert not SearchResult(studies=[study], total_count=21, limit=None).truncated

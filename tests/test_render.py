@@ -212,3 +212,11 @@ def test_skipped_line() -> None:
     assert skipped_line([]) is None
     assert skipped_line(["NCT01234567"]) == "1 study could not be read: NCT01234567"
     assert skipped_line(["a", "b"]) == "2 studies could not be read: a, b"
+
+
+def test_count_line_when_api_ends_early() -> None:
+    """It says when the API sent fewer studies than it counted, without blaming the limit."""
+    short = SearchResult(studies=studies()[:2], total_count=21, limit=50, search_url="u")
+    line = count_line(short)
+    assert line.startswith("Showing 2 of 21 studies.")
+    assert "fewer studies than it counted" in line and "--limit" not in line

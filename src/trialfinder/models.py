@@ -139,10 +139,10 @@ class SearchResult(_Record):
 
     @property
     def truncated(self) -> bool:
-        """True when more studies match than were returned."""
-        if self.total_count is None:
-            return self.limit is not None and len(self.studies) >= self.limit
-        return self.total_count > len(self.studies) + len(self.skipped)
+        """True when the limit cut the list: more studies match than the limit let through."""
+        if self.limit is None or len(self.studies) < self.limit:
+            return False
+        return self.total_count is None or self.total_count > len(self.studies)
 
 
 # -- tolerant extraction ------------------------------------------------------------------

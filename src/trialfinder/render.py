@@ -141,8 +141,10 @@ def count_line(result: SearchResult) -> str:
     else:
         total_noun = "study" if result.total_count == 1 else "studies"
         line = f"Showing {shown} of {result.total_count:,} {total_noun}."
-    if result.truncated and result.limit is not None:
+    if result.truncated:
         line += f" The list was cut at --limit {result.limit}; raise it to see more."
+    elif result.total_count is not None and result.total_count > shown + len(result.skipped):
+        line += " The API sent fewer studies than it counted; try again later for the rest."
     return line
 
 
