@@ -80,7 +80,7 @@ class TrialFinderGroup(click.Group):
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-class LimitType(click.ParamType):
+class LimitType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """A positive whole number, or ``all``."""
 
     name = "N|all"

@@ -300,7 +300,7 @@ class Client:
         retry_after = exc.retry_after if isinstance(exc, ApiStatusError) else None
         if retry_after is not None:
             return min(retry_after, self.max_retry_after)
-        exponential = self.backoff * 2 ** (state.attempt_number - 1)
+        exponential = self.backoff * float(2 ** (state.attempt_number - 1))
         return min(exponential + random.uniform(0, self.backoff), 30.0)
 
 
