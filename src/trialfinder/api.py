@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 
 from trialfinder.client import Client
-from trialfinder.errors import InvalidStudy
+from trialfinder.errors import InvalidStudy, TrialFinderError
 from trialfinder.models import SearchResult, Study, nct_id_of, parse_study
 from trialfinder.query import DEFAULT_LIMIT, SearchQuery
 
@@ -128,6 +128,20 @@ def search(
         search_url=query.website_url(),
         skipped=stream.skipped,
     )
+
+
+def data_timestamp(*, api_url: str | None = None, client: Client | None = None) -> str | None:
+    """When ClinicalTrials.gov last refreshed its data, or None if the API cannot say.
+
+    Never raises for API trouble: the timestamp is a courtesy on printed pages, not worth
+    failing a search for.
+    """
+    try:
+        with _client_for(client, api_url) as active:
+            value = active.get_version().get("dataTimestamp")
+    except TrialFinderError:
+        return None
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def get_study(nct_id: str, *, api_url: str | None = None, client: Client | None = None) -> Study:

@@ -183,6 +183,17 @@ class Client:
             raise InvalidResponse(f"The API's answer for {nct_id} is not a study record.")
         return document
 
+    def get_version(self) -> dict[str, Any]:
+        """The API's ``/version``: ``apiVersion`` and ``dataTimestamp`` (last data refresh).
+
+        Raises:
+            InvalidResponse: the answer is not a JSON object.
+        """
+        document = self.get_json("/version")
+        if not isinstance(document, dict):
+            raise InvalidResponse("The API's /version answer is not an object.")
+        return document
+
     def iter_pages(self, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
         """Yield the pages of ``GET /studies``, following ``nextPageToken``.
 

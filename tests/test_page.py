@@ -1,0 +1,181 @@
+"""The page to take to the doctor: Markdown and self-contained HTML, rendered in a browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import responses
+
+from conftest import load_json
+from trialfinder.api import data_timestamp
+from trialfinder.client import Client
+from trialfinder.models import SearchResult, parse_study
+from trialfinder.page import (
+    QUESTIONS,
+    PageInfo,
+    render_html_page,
+    render_markdown_page,
+    searched_lines,
+    sites_to_show,
+)
+from trialfinder.render import DISCLAIMER
+
+PAGES = [
+    "search_myeloma_radiation_pembrolizumab_page1_of_3.json",
+    "search_myeloma_radiation_pembrolizumab_page2_of_3_with_duplicate.json",
+]
+
+
+def result() -> SearchResult:
+    found = [parse_study(s) for p in PAGES for s in load_json(p)["studies"]]
+    studies = list({s.nct_id: s for s in found}.values())
+    return SearchResult(
+        studies=studies,
+        total_count=5,
+        limit=4,
+        params={"query.cond": "multiple myeloma", "query.intr": "radiation AND pembrolizumab"},
+        search_url="https://clinicaltrials.gov/search?cond=multiple+myeloma",
+    )
+
+
+INFO = PageInfo(
+    searched=["Condition: multiple myeloma", "Intervention: radiation AND pembrolizumab"],
+    generated="2026-11-23 10:00",
+    data_timestamp="2026-11-20T09:00:05",
+)
+
+
+def test_searched_lines_from_params() -> None:
+    """It says in words what was sent."""
+    assert searched_lines(result()) == [
+        "Condition: multiple myeloma",
+        "Intervention: radiation AND pembrolizumab",
+    ]
+
+
+def test_open_sites_first() -> None:
+    """It lists sites that are recruiting before closed ones."""
+    first = result().studies[0]
+    assert [s.status for s in sites_to_show(first)] == ["RECRUITING", "NOT_YET_RECRUITING"]
+
+
+def test_markdown_page_has_everything() -> None:
+    """It frames the page with the reminder and gives each study's facts, sites and link."""
+    text = render_markdown_page(result(), INFO)
+    lines = [line for line in text.splitlines() if line]
+    assert DISCLAIMER in lines[1] and DISCLAIMER in lines[-1]
+    for expected in [
+        "Searched for: Condition: multiple myeloma; Intervention: radiation AND pembrolizumab",
+        "Made on 2026-11-23 10:00",
+        "ClinicalTrials.gov data as of: 2026-11-20T09:00:05",
+        "Showing 4 of 5 studies. The list was cut at --limit 4",
+        "[NCT02013167](https://clinicaltrials.gov/study/NCT02013167)",
+        "- **Status:** Recruiting",
+        "- **Phase:** Phase 1/2",
+        "- **Treatments:** Pembrolizumab; Radiation therapy",
+        "- **Sites:** Mayo Clinic, Rochester, Minnesota, United States (Recruiting)",
+        "- **Contact:** Clinical Trials Office · 855-776-0015 · trials@example.org",
+        "## Questions to ask the care team",
+        f"1. {QUESTIONS[0]}",
+    ]:
+        assert expected in text, expected
+
+
+def test_markdown_escapes_registry_text() -> None:
+    """It keeps registry text from turning into Markdown links or headings."""
+    raw = load_json(PAGES[0])["studies"][0]
+    raw["protocolSection"]["identificationModule"]["briefTitle"] = "[click](http://evil) # *x*"
+    page = render_markdown_page(SearchResult(studies=[parse_study(raw)], search_url="u"), INFO)
+    assert "\\[click\\](http://evil) \\# \\*x\\*" in page
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.external: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            loads = name == "src" or (tag == "link" and name == "href")
+            if loads and value:
+                self.external.append(value)
+
+
+def test_html_page_is_self_contained_and_escaped() -> None:
+    """It loads nothing from outside and escapes registry text."""
+    raw = load_json(PAGES[0])["studies"][0]
+    raw["protocolSection"]["identificationModule"]["briefTitle"] = "<script>alert(1)</script>"
+    hostile = SearchResult(studies=[parse_study(raw)], search_url="https://x/?a=1&b=2")
+    page = render_html_page(hostile, INFO)
+    parser = _Collect()
+    parser.feed(page)
+    assert parser.external == []
+    assert "script" not in parser.tags and "img" not in parser.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "default-src 'none'" in page
+    assert page.count(DISCLAIMER) == 2
+
+
+def chromium() -> str | None:
+    return (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
+
+
+@pytest.mark.skipif(
+    chromium() is None, reason="no Chromium here (.ci/run installs Debian's chromium)"
+)
+def test_html_page_renders_in_a_real_browser(tmp_path: Path) -> None:
+    """It renders in headless Chromium, offline, with every study and both reminders."""
+    page = tmp_path / "page.html"
+    page.write_text(render_html_page(result(), INFO), encoding="utf-8")
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    browser = chromium()
+    assert browser is not None
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    for study in result().studies:
+        assert study.nct_id in dom
+    assert len(re.findall(r'class="reminder"', dom)) == 2
+    shot = tmp_path / "page.png"
+    subprocess.run(
+        [browser, *flags, f"--screenshot={shot}", "--window-size=900,1600", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000  # a blank page is a few KB; this one has text
+
+
+@responses.activate
+def test_data_timestamp() -> None:
+    """It reads the data refresh time from /version, and shrugs off a failure."""
+    responses.get("https://clinicaltrials.gov/api/v2/version", json=load_json("version.json"))
+    assert data_timestamp(client=Client(min_interval=0)) == "2026-11-20T09:00:05"
+    responses.replace(responses.GET, "https://clinicaltrials.gov/api/v2/version", status=404)
+    assert data_timestamp(client=Client(min_interval=0)) is None
