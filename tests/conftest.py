@@ -44,7 +44,8 @@ def run_cli(
     *args: str, timeout: float = 60, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed command as a user would, capturing its output."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALFINDER_")}
+    # The API URL comes from the arguments; the config path from the isolating fixture.
+    full_env = {k: v for k, v in os.environ.items() if k != "TRIALFINDER_API_URL"}
     full_env.update({"COLUMNS": "100", "NO_COLOR": "1", **(env or {})})
     return subprocess.run(
         [*trialfinder_command(), *args],
@@ -65,8 +66,10 @@ def server() -> Iterator[ReplayServer]:
 
 
 @pytest.fixture(autouse=True)
-def _no_env_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the user's API URL or configuration file."""
     monkeypatch.delenv("TRIALFINDER_API_URL", raising=False)
+    monkeypatch.setenv("TRIALFINDER_CONFIG", str(tmp_path / "no-config.toml"))
 
 
 @pytest.fixture

@@ -24,7 +24,13 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from trialfinder._version import __version__
-from trialfinder.errors import BadRequest, InvalidQuery, StudyNotFound, TrialFinderError
+from trialfinder.errors import (
+    BadRequest,
+    ConfigError,
+    InvalidQuery,
+    StudyNotFound,
+    TrialFinderError,
+)
 from trialfinder.query import API_URL_ENV, DEFAULT_LIMIT, SearchQuery, check_api_url
 
 EXIT_OK = 0
@@ -39,7 +45,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def exit_code_for(exc: TrialFinderError) -> int:
     """The exit code of a library error."""
-    if isinstance(exc, (InvalidQuery, BadRequest)):
+    if isinstance(exc, (InvalidQuery, BadRequest, ConfigError)):
         return EXIT_USAGE
     if isinstance(exc, StudyNotFound):
         return EXIT_NOT_FOUND
@@ -142,7 +148,8 @@ def _width() -> int:
 
 @click.group(cls=TrialFinderGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="trialfinder")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Find clinical trials on ClinicalTrials.gov by condition and intervention.
 
     \b
@@ -153,7 +160,13 @@ def cli() -> None:
 
     The results come from ClinicalTrials.gov and are a starting point to take to your
     doctor, who confirms whether a trial fits.
+
+    Defaults can be set in a configuration file: see 'trialfinder config --help'.
     """
+    from trialfinder import config
+
+    # Options typed on the command line, then environment variables, win over the file.
+    ctx.default_map = config.default_map(config.load())
 
 
 @cli.command()
@@ -289,6 +302,60 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
         click.echo(render.DISCLAIMER, err=True)
     else:
         click.echo(render.render_study(study, _width()), nl=False)
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Show where defaults come from: command line, environment, file, built-in.
+
+    The configuration file is TOML with flat keys (api_url, format, limit, timeout,
+    retries, status, near, radius). It lives at $TRIALFINDER_CONFIG, else
+    $XDG_CONFIG_HOME/trialfinder/config.toml, else ~/.config/trialfinder/config.toml.
+
+    \b
+    Example file:
+      status = "recruiting"
+      near = "55905"
+      radius = 100
+      format = "markdown"
+
+    \b
+    Examples:
+      trialfinder config show
+      trialfinder config path
+    """
+
+
+@config_group.command("show")
+def config_show() -> None:
+    """Print each setting in force and where it came from.
+
+    \b
+    Example:
+      trialfinder config show
+    """
+    from trialfinder import config
+
+    path = config.config_path()
+    values = config.load(path)
+    state = "found" if path.exists() else "not found, using defaults"
+    click.echo(f"Configuration file: {path} ({state})")
+    for name, value, source in config.effective(values, path):
+        shown = "(none)" if value is None else value
+        click.echo(f"{name:<9} = {shown!s:<36} from {source}")
+
+
+@config_group.command("path")
+def config_path_command() -> None:
+    """Print where the configuration file is looked for.
+
+    \b
+    Example:
+      trialfinder config path
+    """
+    from trialfinder import config
+
+    click.echo(str(config.config_path()))
 
 
 def main() -> None:

@@ -4,6 +4,7 @@
 
     TrialFinderError
     ├── InvalidQuery          bad input, caught before anything is sent (also a ValueError)
+    ├── ConfigError           the user's configuration file is unreadable or wrong
     ├── NetworkError          the API could not be reached
     │   ├── ApiConnectionError
     │   └── ApiTimeout
@@ -28,6 +29,10 @@ class TrialFinderError(Exception):
 
 class InvalidQuery(TrialFinderError, ValueError):
     """The search or study ID given by the caller cannot be sent; the message says how to fix it."""
+
+
+class ConfigError(TrialFinderError):
+    """The configuration file cannot be read or holds an unknown or mistyped setting."""
 
 
 class NetworkError(TrialFinderError):

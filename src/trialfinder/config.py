@@ -1,0 +1,142 @@
+"""The user's configuration file: defaults for the command line, in TOML.
+
+The file lives at ``$TRIALFINDER_CONFIG``, else ``$XDG_CONFIG_HOME/trialfinder/config.toml``,
+else ``~/.config/trialfinder/config.toml``. It holds flat keys, for example::
+
+    status = "recruiting"
+    near = "55905"
+    radius = 100
+    format = "markdown"
+
+Options on the command line win over environment variables, which win over the file, which
+wins over the built-in defaults. Light to import: no third-party modules on Python 3.11+.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trialfinder.errors import ConfigError
+from trialfinder.query import API_URL_ENV, DEFAULT_API_URL, DEFAULT_LIMIT
+
+CONFIG_ENV = "TRIALFINDER_CONFIG"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting the file may hold.
+
+    Attributes:
+        name: key in the file.
+        types: Python types accepted for the value.
+        default: the built-in default, shown by ``config show``.
+        help: what it sets.
+        option: the command-line option it is the default for.
+        env: an environment variable that also sets it, if any.
+    """
+
+    name: str
+    types: tuple[type, ...]
+    default: object
+    help: str
+    option: str
+    env: str | None = None
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("api_url", (str,), DEFAULT_API_URL, "API base URL", "--api-url", API_URL_ENV),
+        Setting("format", (str,), "table", "output format of search", "--format"),
+        Setting("limit", (int, str), DEFAULT_LIMIT, "most studies to show, or 'all'", "--limit"),
+        Setting("timeout", (int, float), 30.0, "seconds to wait for each answer", "--timeout"),
+        Setting("retries", (int,), 4, "attempts per request", "--retries"),
+        Setting("status", (str,), "open", "which recruitment statuses to search", "--status"),
+        Setting("near", (str,), None, "home location for --near (lat,lon, ZIP or city)", "--near"),
+        Setting("radius", (int, float), 50, "miles around --near", "--radius"),
+    ]
+}
+
+#: The click parameter each setting feeds, per command.
+_PARAMS = {"format": "fmt"}
+_COMMANDS = {
+    "search": ["api_url", "format", "limit", "timeout", "retries", "status", "near", "radius"],
+    "show": ["api_url", "timeout", "retries"],
+}
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where the configuration file is looked for."""
+    env = os.environ if env is None else env
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV]).expanduser()
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "trialfinder" / "config.toml"
+
+
+def _toml_loads(text: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
+def load(path: Path | None = None) -> dict[str, object]:
+    """Read and check the configuration file; an absent file is an empty configuration.
+
+    Raises:
+        ConfigError: the file cannot be read, is not TOML, or holds unknown keys or
+            values of the wrong type.
+    """
+    path = config_path() if path is None else path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Cannot read the configuration file {path}: {exc}") from None
+    try:
+        data = _toml_loads(text)
+    except ValueError as exc:
+        raise ConfigError(
+            f"The configuration file {path} is not valid TOML ({exc}); fix or remove it."
+        ) from None
+    for key, value in data.items():
+        setting = SETTINGS.get(key)
+        if setting is None:
+            known = ", ".join(SETTINGS)
+            raise ConfigError(f"Unknown setting '{key}' in {path}; known settings: {known}.")
+        if isinstance(value, bool) or not isinstance(value, setting.types):
+            kinds = " or ".join(t.__name__ for t in setting.types)
+            raise ConfigError(f"Setting '{key}' in {path} must be {kinds}, not {value!r}.")
+    return data
+
+
+def default_map(values: Mapping[str, object]) -> dict[str, dict[str, object]]:
+    """Click's ``default_map`` for the commands the settings apply to."""
+    return {
+        command: {_PARAMS.get(name, name): values[name] for name in names if name in values}
+        for command, names in _COMMANDS.items()
+    }
+
+
+def effective(
+    values: Mapping[str, object], path: Path, env: Mapping[str, str] | None = None
+) -> list[tuple[str, object, str]]:
+    """Each setting's value in force and where it came from, for ``config show``."""
+    env = os.environ if env is None else env
+    rows = []
+    for setting in SETTINGS.values():
+        if setting.env and env.get(setting.env):
+            rows.append((setting.name, env[setting.env], f"environment ({setting.env})"))
+        elif setting.name in values:
+            rows.append((setting.name, values[setting.name], f"config file ({path})"))
+        else:
+            rows.append((setting.name, setting.default, "default"))
+    return rows

@@ -1,0 +1,125 @@
+"""The configuration file: reading, checking, precedence, and ``config show``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import responses
+from click.testing import CliRunner, Result
+
+from conftest import load_json
+from trialfinder.cli import cli
+from trialfinder.config import config_path, default_map, effective, load
+from trialfinder.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_path_from_env_then_xdg(tmp_path: Path) -> None:
+    """It looks where the environment says, else in the XDG config folder."""
+    assert config_path({"TRIALFINDER_CONFIG": "/x/c.toml"}) == Path("/x/c.toml")
+    assert config_path({"XDG_CONFIG_HOME": "/cfg"}) == Path("/cfg/trialfinder/config.toml")
+    assert config_path({}).parts[-3:] == (".config", "trialfinder", "config.toml")
+
+
+def test_absent_file_is_empty(tmp_path: Path) -> None:
+    """It treats a missing file as no settings."""
+    assert load(tmp_path / "absent.toml") == {}
+
+
+def test_values_feed_each_command(tmp_path: Path) -> None:
+    """It maps settings to the options of the commands they apply to."""
+    values = load(
+        write(tmp_path, 'format = "json"\nstatus = "recruiting"\nradius = 25\ntimeout = 5\n')
+    )
+    mapping = default_map(values)
+    assert mapping["search"] == {"fmt": "json", "status": "recruiting", "radius": 25, "timeout": 5}
+    assert mapping["show"] == {"timeout": 5}
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('colour = "red"\n', "Unknown setting 'colour'"),
+        ('retries = "many"\n', "Setting 'retries'"),
+        ("radius = true\n", "Setting 'radius'"),
+        ("format = [1]\n", "Setting 'format'"),
+        ("status = \n", "is not valid TOML"),
+    ],
+)
+def test_bad_files_are_clear_errors(tmp_path: Path, text: str, fragment: str) -> None:
+    """It names the file and the faulty setting."""
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=fragment) as caught:
+        load(path)
+    assert str(path) in str(caught.value)
+
+
+def test_effective_sources(tmp_path: Path) -> None:
+    """It says where each value in force comes from."""
+    path = write(tmp_path, 'api_url = "http://file.test/v2"\nformat = "csv"\n')
+    rows = {name: (value, source) for name, value, source in effective(load(path), path, env={})}
+    assert rows["format"] == ("csv", f"config file ({path})")
+    assert rows["retries"] == (4, "default")
+    env_rows = effective(load(path), path, env={"TRIALFINDER_API_URL": "http://env.test/v2"})
+    assert env_rows[0] == ("api_url", "http://env.test/v2", "environment (TRIALFINDER_API_URL)")
+
+
+@responses.activate
+def test_file_sets_defaults_and_command_line_wins(tmp_path: Path, no_pacing: None) -> None:
+    """It uses the file's format unless the command line says otherwise."""
+    path = write(tmp_path, 'format = "json"\napi_url = "http://file.test/api/v2"\n')
+    responses.get(
+        "http://file.test/api/v2/studies",
+        json=load_json("search_all_blinatumomab_single_page.json"),
+    )
+    env = {"TRIALFINDER_CONFIG": str(path)}
+    as_json = invoke("search", "-c", "ALL", env=env)
+    assert json.loads(as_json.stdout)["returned"] == 2
+    as_table = invoke("search", "-c", "ALL", "-f", "table", env=env)
+    assert as_table.stdout.startswith("NCT03914625")
+
+
+@responses.activate
+def test_environment_beats_file(tmp_path: Path, no_pacing: None) -> None:
+    """It takes the API URL from the environment over the file."""
+    path = write(tmp_path, 'api_url = "http://file.test/api/v2"\n')
+    responses.get("http://env.test/api/v2/studies", json=load_json("search_no_results.json"))
+    env = {"TRIALFINDER_CONFIG": str(path), "TRIALFINDER_API_URL": "http://env.test/api/v2"}
+    assert invoke("search", "-c", "x", env=env).exit_code == 0
+    assert responses.calls[0].request.url.startswith("http://env.test/")
+
+
+def test_config_show(tmp_path: Path) -> None:
+    """It lists every setting with its value and source."""
+    path = write(tmp_path, "radius = 100\n")
+    result = invoke("config", "show", env={"TRIALFINDER_CONFIG": str(path)})
+    assert result.exit_code == 0
+    assert f"Configuration file: {path} (found)" in result.stdout
+    assert f"from config file ({path})" in result.stdout
+    line = next(line for line in result.stdout.splitlines() if line.startswith("radius"))
+    assert "100" in line
+    assert "from default" in next(
+        line for line in result.stdout.splitlines() if line.startswith("retries")
+    )
+    assert invoke("config", "path", env={"TRIALFINDER_CONFIG": str(path)}).stdout.strip() == str(
+        path
+    )
+
+
+def test_broken_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    """It stops with one line naming the file when the configuration is wrong."""
+    path = write(tmp_path, "nonsense = 1\n")
+    result = invoke("search", "-c", "x", env={"TRIALFINDER_CONFIG": str(path)})
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and "Unknown setting 'nonsense'" in result.stderr
