@@ -131,7 +131,7 @@ def effective(
 ) -> list[tuple[str, object, str]]:
     """Each setting's value in force and where it came from, for ``config show``."""
     env = os.environ if env is None else env
-    rows = []
+    rows: list[tuple[str, object, str]] = []
     for setting in SETTINGS.values():
         if setting.env and env.get(setting.env):
             rows.append((setting.name, env[setting.env], f"environment ({setting.env})"))
