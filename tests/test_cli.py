@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import responses
@@ -160,12 +161,49 @@ def test_jsonl_and_csv_outputs() -> None:
 
 
 @responses.activate
-def test_markdown_output() -> None:
-    """It writes a Markdown page with the reminder in it."""
+def test_markdown_page() -> None:
+    """It writes the doctor page in Markdown, with the data's age from /version."""
     responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    responses.get(f"{API}/version", json=load_json("version.json"))
     result = invoke("search", "-c", "ALL", "-f", "markdown")
-    assert result.stdout.startswith("# Clinical trials search")
+    assert result.stdout.startswith("# Clinical trials to discuss with my doctor")
     assert result.stdout.count(DISCLAIMER) == 2
+    assert "ClinicalTrials.gov data as of: 2026-11-20T09:00:05" in result.stdout
+    assert "Searched for: Condition: ALL" in result.stdout
+
+
+@responses.activate
+def test_html_page_to_file(tmp_path: Path) -> None:
+    """It writes the HTML page to the file named by -o and says so on stderr."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    responses.get(f"{API}/version", status=503)
+    target = tmp_path / "for-my-doctor.html"
+    result = invoke("search", "-c", "ALL", "-f", "html", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert f"Wrote 2 studies to {target}" in result.stderr
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "NCT04994717" in page
+    assert "not known (the API could not be asked)" in page
+
+
+@responses.activate
+def test_failed_search_leaves_no_file(tmp_path: Path) -> None:
+    """It creates the output file only once the data has arrived."""
+    responses.get(STUDIES, status=400, body="Error parsing query")
+    target = tmp_path / "out.csv"
+    result = invoke("search", "-c", "x(", "-f", "csv", "-o", str(target))
+    assert result.exit_code == 2
+    assert not target.exists()
+
+
+@responses.activate
+def test_unwritable_output_is_usage_error(tmp_path: Path) -> None:
+    """It refuses an output path it cannot write, with one line and exit 2."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    result = invoke("search", "-c", "ALL", "-o", str(tmp_path / "missing-dir" / "x.csv"))
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
 
 
 @responses.activate

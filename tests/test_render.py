@@ -17,7 +17,6 @@ from trialfinder.render import (
     csv_cell,
     location_summary,
     phase_label,
-    render_markdown,
     render_study,
     render_table,
     result_dict,
@@ -26,6 +25,7 @@ from trialfinder.render import (
     write_csv,
     write_jsonl,
 )
+from trialfinder.term import Style
 
 
 def studies() -> list[Study]:
@@ -199,14 +199,6 @@ def test_csv_has_header_url_and_safe_cells() -> None:
     assert rows[0]["phases"] == "PHASE1|PHASE2"
 
 
-def test_markdown_has_reminder_top_and_bottom() -> None:
-    """It frames the Markdown page with the reminder and links every study."""
-    text = render_markdown(result())
-    lines = [line for line in text.splitlines() if line]
-    assert DISCLAIMER in lines[1] and DISCLAIMER in lines[-1]
-    assert "[NCT02013167](https://clinicaltrials.gov/study/NCT02013167)" in text
-
-
 def test_skipped_line() -> None:
     """It names studies that could not be read."""
     assert skipped_line([]) is None
@@ -220,3 +212,14 @@ def test_count_line_when_api_ends_early() -> None:
     line = count_line(short)
     assert line.startswith("Showing 2 of 21 studies.")
     assert "fewer studies than it counted" in line and "--limit" not in line
+
+
+def test_table_styles_only_when_asked() -> None:
+    """It colours statuses and links IDs for a capable terminal, and never otherwise."""
+    plain = render_table(result())
+    assert "\x1b" not in plain
+    styled = render_table(result(), style=Style(colour=True, links=True))
+    assert "\x1b]8;;https://clinicaltrials.gov/study/NCT02013167\x1b\\" in styled
+    assert "\x1b[32mRecruiting\x1b[0m" in styled
+    # The words stay: colour is only a hint.
+    assert clean(styled).count("Recruiting") == plain.count("Recruiting")

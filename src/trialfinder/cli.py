@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -38,7 +39,9 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_INTERRUPTED = 130
-FORMATS = ("table", "json", "jsonl", "csv", "markdown")  # kept in step with render.FORMATS
+FORMATS = ("table", "json", "jsonl", "csv", "markdown", "html")
+#: Formats read by programs: counts, links and notices go to stderr so the data stays clean.
+MACHINE_FORMATS = ("json", "jsonl", "csv")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -206,7 +209,14 @@ def cli(ctx: click.Context) -> None:
     type=click.Choice(FORMATS, case_sensitive=False),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format; markdown and html make a page to take to the doctor.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file instead of the screen.",
 )
 @connection_options
 def search(
@@ -215,6 +225,7 @@ def search(
     term: tuple[str, ...],
     limit: int | None,
     fmt: str,
+    output: str | None,
     api_url: str | None,
     timeout: float,
     retries: int,
@@ -230,6 +241,7 @@ def search(
       trialfinder search -c "multiple myeloma" -i radiation -i pembrolizumab
       trialfinder search -c "non-small cell lung cancer" -i alectinib --format json
       trialfinder search -c melanoma --limit all --format csv > melanoma.csv
+      trialfinder search -c "multiple myeloma" -i pembrolizumab -f html -o for-my-doctor.html
     """
     # Everything the user typed is checked before the HTTP stack is even loaded.
     query = SearchQuery.build(condition, intervention, term, limit)
@@ -239,29 +251,71 @@ def search(
     from trialfinder import render
     from trialfinder.api import search as run_search
 
+    fmt = fmt.lower()
     with _make_client(api_url, timeout, retries) as client:
         result = run_search(
             query.conditions, query.interventions, query.terms, query.limit, client=client
         )
-    fmt = fmt.lower()
-    out = sys.stdout
+        # Only the printed page shows the data's age: one small extra request.
+        info = _page_info(result, client) if fmt in ("markdown", "html") else None
+    # The file is opened only once the data is in, so a failed search leaves no file behind.
+    with _open_output(output) as out:
+        _write_result(result, fmt, out, info)
+    if fmt in MACHINE_FORMATS:
+        for line in render.footer_lines(result):
+            click.echo(line, err=True)
+    if output:
+        click.echo(f"Wrote {len(result.studies)} studies to {output}", err=True)
+    notice = render.skipped_line(result.skipped)
+    if notice:
+        click.echo(notice, err=True)
+
+
+@contextmanager
+def _open_output(path: str | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InvalidQuery(
+            f"Cannot write to {path} ({reason}); choose another file with -o."
+        ) from None
+
+
+def _page_info(result: Any, client: Any) -> Any:
+    from datetime import datetime
+
+    from trialfinder.api import data_timestamp
+    from trialfinder.page import PageInfo, searched_lines
+
+    return PageInfo(
+        searched=searched_lines(result),
+        generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
+        data_timestamp=data_timestamp(client=client),
+    )
+
+
+def _write_result(result: Any, fmt: str, out: TextIO, info: Any) -> None:
+    from trialfinder import page, render
+    from trialfinder.term import detect
+
     if fmt == "table":
-        out.write(render.render_table(result, _width()))
+        out.write(render.render_table(result, _width(), style=detect(out)))
     elif fmt == "markdown":
-        out.write(render.render_markdown(result))
+        out.write(page.render_markdown_page(result, info))
+    elif fmt == "html":
+        out.write(page.render_html_page(result, info))
     elif fmt == "json":
         render.write_json(result, out)
     elif fmt == "jsonl":
         render.write_jsonl(result.studies, out)
     else:
         render.write_csv(result.studies, out)
-    out.flush()
-    if fmt in render.MACHINE_FORMATS:
-        for line in render.footer_lines(result):
-            click.echo(line, err=True)
-    notice = render.skipped_line(result.skipped)
-    if notice:
-        click.echo(notice, err=True)
 
 
 @cli.command()

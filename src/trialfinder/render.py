@@ -15,10 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from trialfinder.models import SearchResult, Study
-
-FORMATS = ("table", "json", "jsonl", "csv", "markdown")
-#: Formats read by programs: their notices go to stderr so the data stays clean.
-MACHINE_FORMATS = ("json", "jsonl", "csv")
+from trialfinder.term import PLAIN, Style
 
 DISCLAIMER = (
     "This list comes from ClinicalTrials.gov. It is not medical advice and may be out of date: "
@@ -181,9 +178,11 @@ def _wrap(label: str, text: str, width: int) -> list[str]:
     ) or [indent + label.rstrip()]
 
 
-def study_block(study: Study, width: int = 100) -> str:
+def study_block(study: Study, width: int = 100, style: Style = PLAIN) -> str:
     """A few lines describing one study in a result list."""
-    head = f"{study.nct_id}  {status_label(clean(study.status))} · {phase_label(study.phases)}"
+    nct = style.link(style.bold(study.nct_id), study.url)
+    status = style.status(status_label(clean(study.status)), study.status)
+    head = f"{nct}  {status} · {phase_label(study.phases)}"
     lines = [head]
     lines += _wrap("", clean(study.title) or "(no title)", width)
     if study.conditions:
@@ -198,9 +197,9 @@ def study_block(study: Study, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def render_table(result: SearchResult, width: int = 100) -> str:
+def render_table(result: SearchResult, width: int = 100, style: Style = PLAIN) -> str:
     """The human listing: a block per study, then the footer."""
-    blocks = [study_block(s, width) for s in result.studies]
+    blocks = [study_block(s, width, style) for s in result.studies]
     footer = "\n".join(footer_lines(result))
     return "\n\n".join([*blocks, footer]) + "\n"
 
@@ -334,33 +333,3 @@ def write_csv(studies: Iterable[Study], out: TextIO, *, header: bool = True) -> 
         writer.writerow([name for name, _ in COLUMNS])
     for study in studies:
         writer.writerow([csv_cell(get(study)) for _, get in COLUMNS])
-
-
-def _md(text: str) -> str:
-    return clean(text).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
-
-
-def render_markdown(result: SearchResult) -> str:
-    """A Markdown page of the results, with the reminder at the top and bottom."""
-    lines = ["# Clinical trials search", "", f"> {DISCLAIMER}", ""]
-    searched = [f"{k} = {_md(v)}" for k, v in result.params.items() if k.startswith("query.")]
-    lines += [f"Searched for: {'; '.join(searched)}", ""]
-    for study in result.studies:
-        lines.append(f"## [{study.nct_id}]({study.url}): {_md(study.title or '(no title)')}")
-        lines.append("")
-        lines.append(f"- **Status:** {status_label(clean(study.status))}")
-        lines.append(f"- **Phase:** {phase_label(study.phases)}")
-        if study.conditions:
-            lines.append(f"- **Conditions:** {_md('; '.join(study.conditions))}")
-        names = intervention_names(study)
-        if names:
-            lines.append(f"- **Interventions:** {_md('; '.join(names))}")
-        if study.lead_sponsor:
-            lines.append(f"- **Sponsor:** {_md(study.lead_sponsor)}")
-        lines.append(f"- **Where:** {_md(location_summary(study))}")
-        lines.append(f"- **Link:** {study.url}")
-        lines.append("")
-    for line in footer_lines(result)[:-1]:
-        lines += [line, ""]
-    lines += [f"> {DISCLAIMER}", ""]
-    return "\n".join(lines)
