@@ -1,0 +1,80 @@
+"""Docs that cannot drift: generated help in the README, every command documented."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from trialfinder.cli import cli
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def commands(
+    group: click.Command = cli, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    yield path, group
+    if isinstance(group, click.Group):
+        ctx = click.Context(group, info_name="trialfinder")
+        for name in group.list_commands(ctx):
+            sub = group.get_command(ctx, name)
+            assert sub is not None
+            yield from commands(sub, (*path, name))
+
+
+def test_readme_help_blocks_are_current() -> None:
+    """It fails when the README's generated --help blocks differ from the real CLI."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "README.md"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, (
+        f"README is stale: run `cog -r README.md`\n{done.stdout}{done.stderr}"
+    )
+
+
+def test_every_command_has_help_with_examples_and_is_in_readme() -> None:
+    """It documents every command, with an example, and shows it in the README."""
+    seen = 0
+    for path, command in commands():
+        name = " ".join(("trialfinder", *path))
+        assert command.help and command.help.strip(), f"{name} has no help text"
+        assert "Example" in command.help, f"{name} --help has no example"
+        assert f"#### `{name} --help`" in README, f"{name} is not in the README"
+        seen += 1
+    assert seen >= 5
+
+
+def test_quick_start_is_two_commands_and_ci_runs_the_second() -> None:
+    """It opens with exactly two commands: a real search, then the tests that CI runs."""
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)\n```", quick, flags=re.DOTALL)
+    assert len(blocks) == 2
+    assert "trialfinder search" in blocks[0]
+    assert "pytest" in blocks[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert blocks[1].strip() in ci
+
+
+def test_shell_completion_is_documented_and_works() -> None:
+    """It documents completion for bash, zsh and fish, and click provides the script."""
+    for shell in ("bash", "zsh", "fish"):
+        assert f"_TRIALFINDER_COMPLETE={shell}_source trialfinder" in README
+    beside = Path(sys.executable).parent / "trialfinder"
+    done = subprocess.run(
+        [str(beside)],
+        env={"_TRIALFINDER_COMPLETE": "bash_source", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and "complete" in done.stdout
