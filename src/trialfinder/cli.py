@@ -24,7 +24,14 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from trialfinder._version import __version__
-from trialfinder.errors import BadRequest, InvalidQuery, StudyNotFound, TrialFinderError
+from trialfinder.errors import (
+    BadRequest,
+    InvalidQuery,
+    InvalidWatch,
+    StudyNotFound,
+    TrialFinderError,
+    UnknownWatch,
+)
 from trialfinder.query import API_URL_ENV, DEFAULT_LIMIT, SearchQuery, check_api_url
 
 EXIT_OK = 0
@@ -39,7 +46,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def exit_code_for(exc: TrialFinderError) -> int:
     """The exit code of a library error."""
-    if isinstance(exc, (InvalidQuery, BadRequest)):
+    if isinstance(exc, (InvalidQuery, BadRequest, InvalidWatch, UnknownWatch)):
         return EXIT_USAGE
     if isinstance(exc, StudyNotFound):
         return EXIT_NOT_FOUND
@@ -289,6 +296,11 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
         click.echo(render.DISCLAIMER, err=True)
     else:
         click.echo(render.render_study(study, _width()), nl=False)
+
+
+from trialfinder.cli_watch import watch  # noqa: E402  (it builds on the helpers above)
+
+cli.add_command(watch)
 
 
 def main() -> None:
