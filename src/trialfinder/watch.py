@@ -13,6 +13,7 @@ keeps saved searches in SQLite (see :mod:`trialfinder.watchstore`) and runs them
 
 from __future__ import annotations
 
+import builtins
 import inspect
 import re
 from collections.abc import Iterable, Sequence
@@ -172,19 +173,21 @@ def _keyed_sites(sites: Iterable[Site]) -> dict[tuple[Any, ...], Site]:
 def _site_changes(old: StudyState, new: StudyState) -> list[SiteChange]:
     before, after = _keyed_sites(old.sites), _keyed_sites(new.sites)
     changes = []
+
+    def change(kind: str, site: Site, before: str | None, after: str | None) -> SiteChange:
+        return SiteChange(
+            new.nct_id, new.title, kind, site.facility, site.city, site.country, before, after
+        )
+
     for key, site in after.items():
         prior = before.get(key)
-        if prior is None or prior.status != site.status:
-            kind = "added" if prior is None else "status"
-            changes.append(
-                SiteChange(
-                    new.nct_id, new.title, kind, *key[:3], prior and prior.status, site.status
-                )
-            )
+        if prior is None:
+            changes.append(change("added", site, None, site.status))
+        elif prior.status != site.status:
+            changes.append(change("status", site, prior.status, site.status))
     for key, site in before.items():
         if key not in after:
-            gone = SiteChange(new.nct_id, new.title, "removed", *key[:3], site.status, None)
-            changes.append(gone)
+            changes.append(change("removed", site, site.status, None))
     return changes
 
 
@@ -353,7 +356,7 @@ class Watchlist:
         """Forget a saved search and its snapshot. Raises ``UnknownWatch``."""
         self._store.remove(name)
 
-    def snapshot(self, name: str) -> list[StudyState]:
+    def snapshot(self, name: str) -> builtins.list[StudyState]:
         """What the last run of a saved search found."""
         self._store.get(name)
         return self._store.snapshot(name)
@@ -364,7 +367,7 @@ class Watchlist:
         *,
         client: Client | None = None,
         api_url: str | None = None,
-    ) -> list[RunReport]:
+    ) -> builtins.list[RunReport]:
         """Run saved searches and report what changed since each one's last run.
 
         Every search is fetched before anything is stored, and all snapshots are then

@@ -13,6 +13,7 @@ Only the standard library is imported here, so ``trialfinder watch list`` starts
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import sqlite3
@@ -337,9 +338,9 @@ class WatchStore:
 
     # -- snapshots --------------------------------------------------------------------------
 
-    def snapshot(self, name: str) -> list[StudyState]:
+    def snapshot(self, name: str) -> builtins.list[StudyState]:
         """The studies found by the last run of a saved search (empty before the first)."""
-        sites: dict[str, list[Site]] = {}
+        sites: dict[str, builtins.list[Site]] = {}
         for nct_id, *values in self._read(
             "SELECT nct_id, facility, city, country, status FROM site WHERE watch = ? "
             "ORDER BY nct_id, position",
