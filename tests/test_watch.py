@@ -475,3 +475,15 @@ def test_run_checks_every_name_before_fetching(
         with pytest.raises(UnknownWatch, match="'nope'"):
             watchlist.run(["myeloma", "nope"], client=client)
     assert server.requests == []
+
+
+def test_package_exports_the_watch_api() -> None:
+    """It exports Watchlist, diff and the report types lazily, with __all__ kept sorted."""
+    import trialfinder
+
+    assert trialfinder.__all__ == sorted(trialfinder.__all__)
+    for name in ("ChangeReport", "RunReport", "SavedSearch", "StudyState", "Watchlist", "diff"):
+        assert name in trialfinder.__all__
+        assert getattr(trialfinder, name).__module__.startswith("trialfinder.watch")
+    for name in ("WatchError", "InvalidWatch", "UnknownWatch", "WatchStoreError"):
+        assert issubclass(getattr(trialfinder, name), trialfinder.TrialFinderError)
