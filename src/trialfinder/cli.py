@@ -29,8 +29,10 @@ from trialfinder.errors import (
     BadRequest,
     ConfigError,
     InvalidQuery,
+    InvalidWatch,
     StudyNotFound,
     TrialFinderError,
+    UnknownWatch,
 )
 from trialfinder.query import API_URL_ENV, DEFAULT_LIMIT, SearchQuery, check_api_url
 
@@ -48,7 +50,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def exit_code_for(exc: TrialFinderError) -> int:
     """The exit code of a library error."""
-    if isinstance(exc, (InvalidQuery, BadRequest, ConfigError)):
+    if isinstance(exc, (InvalidQuery, BadRequest, ConfigError, InvalidWatch, UnknownWatch)):
         return EXIT_USAGE
     if isinstance(exc, StudyNotFound):
         return EXIT_NOT_FOUND
@@ -410,6 +412,11 @@ def config_path_command() -> None:
     from trialfinder import config
 
     click.echo(str(config.config_path()))
+
+
+from trialfinder.cli_watch import watch  # noqa: E402  (it builds on the helpers above)
+
+cli.add_command(watch)
 
 
 def main() -> None:

@@ -15,7 +15,11 @@
     │   └── ServerError       5xx
     ├── InvalidResponse       the body was not JSON, or not shaped like the API's answers
     │   └── UnexpectedHtml    an HTML page arrived where JSON was expected
-    └── InvalidStudy          one study record could not be normalized
+    ├── InvalidStudy          one study record could not be normalized
+    └── WatchError            saved searches (``trialfinder watch``)
+        ├── InvalidWatch      a bad name, a name already taken, or saved options this version lacks
+        ├── UnknownWatch      no saved search has this name
+        └── WatchStoreError   the database of saved searches cannot be read or written
 
 No exception of requests, json or pydantic leaves the library: each is wrapped where it occurs.
 """
@@ -99,3 +103,22 @@ class UnexpectedHtml(InvalidResponse):
 
 class InvalidStudy(TrialFinderError):
     """A single study record could not be normalized (for example, it has no NCT ID)."""
+
+
+class WatchError(TrialFinderError):
+    """A problem with saved searches or the database that keeps them."""
+
+
+class InvalidWatch(WatchError, ValueError):
+    """A saved search cannot be made as asked: bad name, name taken, or unusable options."""
+
+
+class UnknownWatch(WatchError):
+    """No saved search has the given name."""
+
+
+class WatchStoreError(WatchError):
+    """The database of saved searches is unreadable, foreign, too new, locked or not writable.
+
+    Nothing is changed or overwritten when this is raised; the message says what to do.
+    """

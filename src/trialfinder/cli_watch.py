@@ -1,0 +1,269 @@
+"""``trialfinder watch``: save searches, then see what changed since the last run.
+
+A thin click layer over :class:`trialfinder.watch.Watchlist`. Errors reach the one error
+boundary in :mod:`trialfinder.cli`; an unknown name or bad input exits 2, an unreadable
+database or a failed API call exits 1. The HTTP stack and the models load only in
+``watch run``, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from trialfinder.cli import LimitType, _make_client, connection_options
+from trialfinder.query import DEFAULT_LIMIT, check_api_url
+
+if TYPE_CHECKING:
+    from trialfinder.watch import Watchlist
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_CHANGED = 1
+NOTHING_SAVED = "No saved searches yet: add one with 'trialfinder watch add NAME -c CONDITION'."
+
+
+def db_option(func: F) -> F:
+    """The ``--db`` option shared by every watch command."""
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="PATH",
+        help="Database of saved searches (default: $TRIALFINDER_DATA_DIR/watch.db, else "
+        "$XDG_DATA_HOME/trialfinder/watch.db, i.e. ~/.local/share/trialfinder/watch.db).",
+    )(func)
+
+
+def format_option(func: F) -> F:
+    """``--format text|json``."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"], case_sensitive=False),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(func)
+
+
+def search_options(func: F) -> F:
+    """The search options of ``trialfinder search`` that a saved search keeps."""
+    for flag, short, help_text in reversed(
+        [
+            ("--condition", "-c", "Disease or condition. Repeat: a study must match all."),
+            ("--intervention", "-i", "Treatment, drug or procedure. Repeat: must involve all."),
+            ("--term", "-t", "Other words anywhere in the record. Repeat: all must match."),
+        ]
+    ):
+        func = click.option(short, flag, multiple=True, metavar="TEXT", help=help_text)(func)
+    return click.option(
+        "-n",
+        "--limit",
+        type=LimitType(),
+        default=str(DEFAULT_LIMIT),
+        show_default=True,
+        help="Most studies to follow, or 'all'.",
+    )(func)
+
+
+def _watchlist(db: Path | None) -> Watchlist:
+    from trialfinder.watch import Watchlist
+
+    return Watchlist(db)
+
+
+@click.group()
+def watch() -> None:
+    """Save searches and see what changed in their results since the last run.
+
+    \b
+    Examples:
+      trialfinder watch add myeloma -c "multiple myeloma" -i pembrolizumab
+      trialfinder watch run                 # first run: records a baseline
+      trialfinder watch run myeloma         # later: new, gone and changed studies
+      trialfinder watch run --format json --exit-code
+    """
+
+
+@watch.command()
+@click.argument("name")
+@search_options
+@click.option("--replace", is_flag=True, help="Overwrite a saved search of the same name.")
+@db_option
+def add(
+    name: str,
+    condition: tuple[str, ...],
+    intervention: tuple[str, ...],
+    term: tuple[str, ...],
+    limit: int | None,
+    replace: bool,
+    db: Path | None,
+) -> None:
+    """Save a search under NAME (letters, digits, '.', '_', '-').
+
+    Takes the search options of 'trialfinder search'. Nothing is fetched: the first
+    'watch run' records the baseline.
+
+    \b
+    Examples:
+      trialfinder watch add myeloma -c "multiple myeloma" -i radiation -i pembrolizumab
+      trialfinder watch add all-cf -c "cystic fibrosis" --limit all
+    """
+    with _watchlist(db) as watchlist:
+        saved = watchlist.add(
+            name,
+            replace=replace,
+            condition=condition,
+            intervention=intervention,
+            term=term,
+            limit=limit,
+        )
+    click.echo(f"Saved '{saved.name}': {saved.describe()}.")
+    click.echo(f"Run 'trialfinder watch run {saved.name}' to record its baseline.", err=True)
+
+
+@watch.command(name="list")
+@format_option
+@db_option
+def list_(fmt: str, db: Path | None) -> None:
+    """List the saved searches.
+
+    \b
+    Example:
+      trialfinder watch list
+    """
+    from trialfinder.watchrender import when
+
+    with _watchlist(db) as watchlist:
+        saved = watchlist.list()
+    if fmt.lower() == "json":
+        click.echo(json.dumps([_saved_dict(s) for s in saved], ensure_ascii=False, indent=2))
+        return
+    if not saved:
+        click.echo(NOTHING_SAVED, err=True)
+        return
+    width = max(len(s.name) for s in saved)
+    for s in saved:
+        ran = f"last run {when(s.last_run_at)}" if s.last_run_at else "not run yet"
+        click.echo(f"{s.name:<{width}}  {ran:<29}  {s.describe()}")
+
+
+def _saved_dict(saved: Any) -> dict[str, Any]:
+    return {
+        "name": saved.name,
+        "search": saved.search,
+        "created_at": saved.created_at,
+        "last_run_at": saved.last_run_at,
+    }
+
+
+@watch.command()
+@click.argument("name")
+@format_option
+@db_option
+def show(name: str, fmt: str, db: Path | None) -> None:
+    """Show a saved search and the studies its last run found.
+
+    \b
+    Example:
+      trialfinder watch show myeloma
+    """
+    from trialfinder.render import clean, status_label
+    from trialfinder.watchrender import when
+
+    with _watchlist(db) as watchlist:
+        saved = watchlist.get(name)
+        studies = watchlist.snapshot(name)
+    if fmt.lower() == "json":
+        data = _saved_dict(saved)
+        data["studies"] = [
+            {
+                "nct_id": s.nct_id,
+                "title": s.title,
+                "status": s.status,
+                "last_updated": s.last_updated,
+                "url": s.url,
+            }
+            for s in studies
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{saved.name}: {saved.describe()}")
+    click.echo(f"Saved {when(saved.created_at)}; last run {when(saved.last_run_at)}.")
+    if saved.last_run_at is None:
+        click.echo(f"Run 'trialfinder watch run {saved.name}' to record its baseline.")
+    for s in studies:
+        click.echo(f"  {s.nct_id}  {status_label(clean(s.status) or None)}  {clean(s.title)}")
+        click.echo(f"    {s.url}")
+
+
+@watch.command()
+@click.argument("name")
+@db_option
+def remove(name: str, db: Path | None) -> None:
+    """Forget the saved search NAME and what its runs found.
+
+    \b
+    Example:
+      trialfinder watch remove myeloma
+    """
+    with _watchlist(db) as watchlist:
+        watchlist.remove(name)
+    click.echo(f"Removed '{name}'.")
+
+
+@watch.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@format_option
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit with 1 when something changed (0 when nothing did), like 'git diff'.",
+)
+@db_option
+@connection_options
+def run(
+    names: tuple[str, ...],
+    fmt: str,
+    exit_code: bool,
+    db: Path | None,
+    api_url: str | None,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Run saved searches (all when none is named) and report what changed since the last run.
+
+    Reported per search: new studies, studies no longer found, status changes, sites added,
+    removed or with a new status, and changed "last updated" dates. The first run of a
+    search records a baseline. If any search fails, nothing is stored.
+
+    \b
+    Examples:
+      trialfinder watch run
+      trialfinder watch run myeloma --format json
+      trialfinder watch run --exit-code || echo "something changed"
+    """
+    if api_url is not None:
+        check_api_url(api_url)
+    from trialfinder.render import DISCLAIMER
+    from trialfinder.watchrender import render_reports, reports_dict
+
+    with _watchlist(db) as watchlist:
+        for name in names:
+            watchlist.get(name)  # an unknown name fails before the HTTP stack loads
+        with _make_client(api_url, timeout, retries) as client:
+            reports = watchlist.run(list(names), client=client)
+    if fmt.lower() == "json":
+        click.echo(json.dumps(reports_dict(reports), ensure_ascii=False, indent=2))
+        click.echo(DISCLAIMER, err=True)
+    elif not reports:
+        click.echo(NOTHING_SAVED, err=True)
+    else:
+        click.echo(render_reports(reports), nl=False)
+    if exit_code and any(r.changed for r in reports):
+        click.get_current_context().exit(EXIT_CHANGED)

@@ -1,0 +1,426 @@
+"""Saved searches, and what changed in their results since the last run.
+
+>>> from trialfinder import Watchlist
+>>> with Watchlist() as watchlist:
+...     watchlist.add("myeloma", condition="multiple myeloma", intervention="pembrolizumab")
+...     for report in watchlist.run():
+...         print(report.name, report.changed, report.changes.to_dict())
+
+:func:`diff` is pure: it compares two sets of studies (stored :class:`StudyState` or fetched
+:class:`~trialfinder.models.Study`) and returns a :class:`ChangeReport`. :class:`Watchlist`
+keeps saved searches in SQLite (see :mod:`trialfinder.watchstore`) and runs them.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trialfinder.errors import InvalidWatch
+from trialfinder.query import SearchQuery
+from trialfinder.watchstore import (
+    RunToSave,
+    SavedSearch,
+    Site,
+    StudyState,
+    WatchStore,
+    default_db_path,
+)
+
+if TYPE_CHECKING:
+    from trialfinder.client import Client
+    from trialfinder.models import Study
+
+MAX_NAME_LENGTH = 40
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_name(name: object) -> str:
+    """Validate the name of a saved search and return it.
+
+    Raises:
+        InvalidWatch: empty, too long, or with characters other than letters, digits, ``.``,
+            ``_`` and ``-`` (names are typed in shells and shown in reports).
+    """
+    rule = (
+        f"use 1 to {MAX_NAME_LENGTH} letters, digits, '.', '_' or '-', starting with a letter "
+        "or digit, for example myeloma-pembro"
+    )
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidWatch(f"The saved search needs a name: {rule}.")
+    if len(name) > MAX_NAME_LENGTH or not _NAME_RE.fullmatch(name):
+        shown = "".join(ch if ch.isprintable() else "?" for ch in name[:MAX_NAME_LENGTH])
+        raise InvalidWatch(f"'{shown}' cannot name a saved search: {rule}.")
+    return name
+
+
+def state_of(study: Study | StudyState) -> StudyState:
+    """What a comparison needs of a fetched study (a :class:`StudyState` is returned as is)."""
+    if isinstance(study, StudyState):
+        return study
+    return StudyState(
+        nct_id=study.nct_id,
+        title=study.title,
+        status=study.status,
+        last_updated=study.last_updated,
+        sites=tuple(Site(s.facility, s.city, s.country, s.status) for s in study.locations),
+    )
+
+
+def _link(nct_id: str) -> str:
+    return f"https://clinicaltrials.gov/study/{nct_id}"
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A study whose overall status changed (values as the registry has them)."""
+
+    nct_id: str
+    title: str | None
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    """A site added to or removed from a study, or whose own status changed.
+
+    ``kind`` is ``added``, ``removed`` or ``status``; ``before`` and ``after`` are the site's
+    status (None on the side where the site does not exist).
+    """
+
+    nct_id: str
+    title: str | None
+    kind: str
+    facility: str | None
+    city: str | None
+    country: str | None
+    before: str | None
+    after: str | None
+
+    @property
+    def place(self) -> str:
+        """``Facility, City, Country``."""
+        return Site(self.facility, self.city, self.country, None).place()
+
+
+@dataclass(frozen=True)
+class DateChange:
+    """A study whose "last updated" date on ClinicalTrials.gov changed."""
+
+    nct_id: str
+    title: str | None
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """What differs between two sets of studies; each list in the order of the results."""
+
+    new: tuple[StudyState, ...] = ()
+    gone: tuple[StudyState, ...] = ()
+    status_changes: tuple[StatusChange, ...] = ()
+    site_changes: tuple[SiteChange, ...] = ()
+    date_changes: tuple[DateChange, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many changes in all."""
+        parts = (self.new, self.gone, self.status_changes, self.site_changes, self.date_changes)
+        return sum(map(len, parts))
+
+    @property
+    def changed(self) -> bool:
+        """True when anything changed."""
+        return self.count > 0
+
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
+        """JSON-ready data; every entry carries its study's link."""
+
+        def entry(item: Any) -> dict[str, Any]:
+            data = asdict(item)
+            data.pop("sites", None)
+            return {**data, "url": _link(item.nct_id)}
+
+        return {
+            "new": [entry(s) for s in self.new],
+            "gone": [entry(s) for s in self.gone],
+            "status_changes": [entry(c) for c in self.status_changes],
+            "site_changes": [entry(c) for c in self.site_changes],
+            "last_updated_changes": [entry(c) for c in self.date_changes],
+        }
+
+
+def _keyed_sites(sites: Iterable[Site]) -> dict[tuple[Any, ...], Site]:
+    # Several sites can share facility, city and country ("Research Site"): number the
+    # repeats so that each keeps its own identity.
+    keyed: dict[tuple[Any, ...], Site] = {}
+    seen: dict[tuple[Any, ...], int] = {}
+    for site in sites:
+        base = (site.facility, site.city, site.country)
+        seen[base] = seen.get(base, 0) + 1
+        keyed[(*base, seen[base])] = site
+    return keyed
+
+
+def _site_changes(old: StudyState, new: StudyState) -> list[SiteChange]:
+    before, after = _keyed_sites(old.sites), _keyed_sites(new.sites)
+    changes = []
+
+    def change(kind: str, site: Site, before: str | None, after: str | None) -> SiteChange:
+        return SiteChange(
+            new.nct_id, new.title, kind, site.facility, site.city, site.country, before, after
+        )
+
+    for key, site in after.items():
+        prior = before.get(key)
+        if prior is None:
+            changes.append(change("added", site, None, site.status))
+        elif prior.status != site.status:
+            changes.append(change("status", site, prior.status, site.status))
+    for key, site in before.items():
+        if key not in after:
+            changes.append(change("removed", site, site.status, None))
+    return changes
+
+
+def diff(before: Iterable[StudyState | Study], after: Iterable[StudyState | Study]) -> ChangeReport:
+    """Compare two sets of studies: the last run's and this run's.
+
+    Args:
+        before: studies found earlier (stored states or fetched studies).
+        after: studies found now.
+
+    Returns:
+        The studies new in ``after`` or gone from it, and for studies in both: status,
+        site and "last updated" changes. Nothing else (summaries, contacts…) is compared.
+    """
+    old = {s.nct_id: s for s in map(state_of, before)}
+    new = {s.nct_id: s for s in map(state_of, after)}
+    statuses, sites, dates = [], [], []
+    for nct_id, now in new.items():
+        then = old.get(nct_id)
+        if then is None:
+            continue
+        if then.status != now.status:
+            statuses.append(StatusChange(nct_id, now.title, then.status, now.status))
+        sites += _site_changes(then, now)
+        if then.last_updated != now.last_updated:
+            dates.append(DateChange(nct_id, now.title, then.last_updated, now.last_updated))
+    return ChangeReport(
+        new=tuple(s for k, s in new.items() if k not in old),
+        gone=tuple(s for k, s in old.items() if k not in new),
+        status_changes=tuple(statuses),
+        site_changes=tuple(sites),
+        date_changes=tuple(dates),
+    )
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The outcome of running one saved search.
+
+    Attributes:
+        name: the saved search.
+        search: its keyword arguments for :func:`trialfinder.search`.
+        ran_at: when this run happened (UTC, ISO 8601).
+        previous_run_at: when the run compared against happened; None on the first run.
+        baseline: True on the first run, which only records what was found.
+        study_count: studies found now.
+        total_count: studies matching in all, as the API counted them.
+        truncated: the search's limit cut the list, so a study may leave or enter the
+            results only because its rank changed.
+        changes: what changed since the previous run (empty for a baseline).
+    """
+
+    name: str
+    search: dict[str, Any]
+    ran_at: str
+    previous_run_at: str | None
+    baseline: bool
+    study_count: int
+    total_count: int | None
+    truncated: bool
+    changes: ChangeReport = field(default_factory=ChangeReport)
+
+    @property
+    def changed(self) -> bool:
+        """True when something changed since the previous run (never for a baseline)."""
+        return not self.baseline and self.changes.changed
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        data = {k: v for k, v in asdict(self).items() if k != "changes"}
+        return {**data, "changed": self.changed, "changes": self.changes.to_dict()}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_search(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Validate search keyword arguments and return them as storable JSON data.
+
+    Raises:
+        InvalidQuery: a value is unusable, or nothing is searched for.
+        InvalidWatch: an option this version of trialfinder does not know.
+    """
+    given = {k: v for k, v in kwargs.items() if k == "limit" or v not in (None, (), [])}
+    try:
+        query = SearchQuery.build(**given)
+    except TypeError:
+        known = sorted(inspect.signature(SearchQuery.build).parameters)
+        unknown = sorted(set(given) - set(known))
+        raise InvalidWatch(
+            f"unknown search option(s) {', '.join(unknown)}: use {', '.join(known)}."
+        ) from None
+    normalized = {
+        "condition": list(query.conditions),
+        "intervention": list(query.interventions),
+        "term": list(query.terms),
+    }
+    data: dict[str, Any] = {}
+    for key, value in given.items():
+        if key in normalized:
+            data[key] = normalized[key]
+        elif key == "limit":
+            data[key] = query.limit
+        else:  # options added later are stored as given, as lists when repeated
+            data[key] = list(value) if isinstance(value, (tuple, list)) else value
+    data.setdefault("limit", query.limit)
+    return data
+
+
+class Watchlist:
+    """Saved searches kept in one SQLite file, and runs that report what changed.
+
+    Args:
+        path: the database file; default ``$TRIALFINDER_DATA_DIR/watch.db`` or
+            ``$XDG_DATA_HOME/trialfinder/watch.db`` (``~/.local/share/trialfinder/watch.db``).
+
+    Raises (from every method):
+        WatchStoreError: the file is damaged, another program's, newer, locked or not writable.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self._store = WatchStore(default_db_path() if path is None else path)
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._store.path
+
+    def __enter__(self) -> Watchlist:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database."""
+        self._store.close()
+
+    def add(self, name: str, *, replace: bool = False, **search: Any) -> SavedSearch:
+        """Save a search under a name.
+
+        Args:
+            name: 1 to 40 letters, digits, ``.``, ``_`` or ``-``.
+            replace: overwrite a saved search of that name (its snapshot is dropped).
+            **search: keyword arguments of :func:`trialfinder.search` (``condition``,
+                ``intervention``, ``term``, ``limit``).
+
+        Raises:
+            InvalidWatch: bad name, or the name is taken and ``replace`` is False.
+            InvalidQuery: the search is unusable.
+        """
+        saved = SavedSearch(check_name(name), check_search(search), _now())
+        self._store.add(saved, replace=replace)
+        return saved
+
+    def list(self) -> list[SavedSearch]:
+        """Every saved search, by name."""
+        return self._store.list()
+
+    def get(self, name: str) -> SavedSearch:
+        """One saved search. Raises :class:`~trialfinder.errors.UnknownWatch`."""
+        return self._store.get(name)
+
+    def remove(self, name: str) -> None:
+        """Forget a saved search and its snapshot. Raises ``UnknownWatch``."""
+        self._store.remove(name)
+
+    def snapshot(self, name: str) -> builtins.list[StudyState]:
+        """What the last run of a saved search found."""
+        self._store.get(name)
+        return self._store.snapshot(name)
+
+    def run(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        client: Client | None = None,
+        api_url: str | None = None,
+    ) -> builtins.list[RunReport]:
+        """Run saved searches and report what changed since each one's last run.
+
+        Every search is fetched before anything is stored, and all snapshots are then
+        written in one transaction: if a fetch fails, nothing stored changes.
+
+        Args:
+            names: the saved searches to run; None or empty for all of them.
+            client: a :class:`~trialfinder.client.Client` to reuse.
+            api_url: API base URL when no client is given.
+
+        Raises:
+            UnknownWatch: a name is not saved (checked before anything is fetched).
+            TrialFinderError: a subclass for network, API and response failures.
+        """
+        wanted = list(dict.fromkeys(names)) if names else None
+        saved = [self._store.get(n) for n in wanted] if wanted else self._store.list()
+        if not saved:
+            return []
+        from contextlib import nullcontext
+
+        from trialfinder.api import search as run_search
+        from trialfinder.client import Client
+
+        fetched = []
+        with nullcontext(client) if client is not None else Client(api_url) as active:
+            for entry in saved:
+                try:
+                    inspect.signature(run_search).bind(**entry.search)
+                except TypeError:
+                    raise InvalidWatch(
+                        f"the saved search '{entry.name}' uses options this version of "
+                        "trialfinder does not know: upgrade it, or add the search again."
+                    ) from None
+                fetched.append((entry, run_search(**entry.search, client=active)))
+        reports, runs = [], []
+        for entry, result in fetched:
+            before = self._store.snapshot(entry.name)
+            after = [state_of(s) for s in result.studies]
+            baseline = entry.last_run_at is None
+            ran_at = _now()
+            reports.append(
+                RunReport(
+                    name=entry.name,
+                    search=entry.search,
+                    ran_at=ran_at,
+                    previous_run_at=entry.last_run_at,
+                    baseline=baseline,
+                    study_count=len(after),
+                    total_count=result.total_count,
+                    truncated=result.truncated,
+                    changes=ChangeReport() if baseline else diff(before, after),
+                )
+            )
+            runs.append(RunToSave(entry.name, ran_at, result.total_count, after))
+        self._store.save_runs(runs)
+        return reports

@@ -1,0 +1,230 @@
+"""``trialfinder watch`` end to end: the installed command against a local replay server."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from replay_server import ReplayServer, Reply
+from trialfinder.render import DISCLAIMER
+
+BEFORE = "watch_myeloma_before_4studies.json"
+AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"
+ADD_MYELOMA = ("watch", "add", "myeloma", "-c", "multiple myeloma", "-i", "pembrolizumab")
+
+CHANGES_REPORT = """\
+== myeloma: condition: multiple myeloma; intervention: pembrolizumab; limit: 20
+7 changes since <TIME> (4 studies found now).
+New in the results (1):
+  NCT05100005  Not yet recruiting  Pembrolizumab With Daratumumab in Newly Diagnosed Myeloma
+    https://clinicaltrials.gov/study/NCT05100005
+No longer in the results (1):
+  NCT05100003  Active, not recruiting  Pembrolizumab and Lenalidomide in Smoldering Myeloma
+    https://clinicaltrials.gov/study/NCT05100003
+Status changed (1):
+  NCT05100001  Not yet recruiting → Recruiting  Pembrolizumab Plus Radiation for Relapsed Multiple Myeloma
+    https://clinicaltrials.gov/study/NCT05100001
+Sites changed (2):
+  NCT05100002  Pembrolizumab Maintenance After Autologous Transplant in Myeloma
+    Site added: University of Chicago Medical Center, Chicago, United States (Recruiting)
+    https://clinicaltrials.gov/study/NCT05100002
+  NCT05100001  Pembrolizumab Plus Radiation for Relapsed Multiple Myeloma
+    Site status: Mayo Clinic, Rochester, United States: Not yet recruiting → Recruiting
+    https://clinicaltrials.gov/study/NCT05100001
+Last updated (2):
+  NCT05100002  2024-02-01 → 2024-04-05  Pembrolizumab Maintenance After Autologous Transplant in Myeloma
+    https://clinicaltrials.gov/study/NCT05100002
+  NCT05100001  2024-01-10 → 2024-04-02  Pembrolizumab Plus Radiation for Relapsed Multiple Myeloma
+    https://clinicaltrials.gov/study/NCT05100001
+
+{DISCLAIMER}
+""".replace("{DISCLAIMER}", DISCLAIMER)  # noqa: E501
+
+
+def masked(text: str) -> str:
+    """Output with the run times replaced, since they change every run."""
+    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<TIME>", text)
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The single stderr line of a failure (and proof that no traceback was printed)."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("trialfinder: error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "watch.db"
+
+
+def test_add_then_run_twice_reports_exactly_the_changes(db: Path, server: ReplayServer) -> None:
+    """It records a baseline, then lists exactly the changes made between two answers."""
+    server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(AFTER), Reply.fixture(AFTER))
+    added = run_cli(*ADD_MYELOMA, "--db", str(db))
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == (
+        "Saved 'myeloma': condition: multiple myeloma; intervention: pembrolizumab; limit: 20.\n"
+    )
+    run = ("watch", "run", "--db", str(db), "--api-url", server.url, "--exit-code")
+    first = run_cli(*run)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == (
+        "== myeloma: condition: multiple myeloma; intervention: pembrolizumab; limit: 20\n"
+        "First run: baseline recorded with 4 studies. The next run will report what changed.\n"
+        f"\n{DISCLAIMER}\n"
+    )
+    second = run_cli(*run)
+    assert second.returncode == 1, second.stderr  # --exit-code: something changed
+    assert masked(second.stdout) == CHANGES_REPORT
+    assert second.stderr == ""
+    third = run_cli(*run)
+    assert third.returncode == 0, third.stderr
+    assert masked(third.stdout).splitlines()[1] == "No changes since <TIME> (4 studies found)."
+    params = [p for _, p, _ in server.requests]
+    assert all(p["query.cond"] == "multiple myeloma" for p in params) and len(params) == 3
+
+
+def test_run_as_json_gives_the_same_report(db: Path, server: ReplayServer) -> None:
+    """It gives other tools the same changes as JSON, every entry with its link."""
+    server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(AFTER))
+    env = {"TRIALFINDER_DATA_DIR": str(db.parent)}
+    assert run_cli(*ADD_MYELOMA, env=env).returncode == 0
+    run = ("watch", "run", "myeloma", "--format", "json", "--api-url", server.url)
+    baseline = json.loads(run_cli(*run, env=env).stdout)
+    assert baseline["changed"] is False
+    assert baseline["searches"][0]["baseline"] is True
+    result = run_cli(*run, env=env)
+    assert result.returncode == 0  # no --exit-code: 0 although something changed
+    assert result.stderr.strip() == DISCLAIMER
+    report = json.loads(result.stdout)
+    assert report["changed"] is True
+    (search,) = report["searches"]
+    assert search["previous_run_at"] == baseline["searches"][0]["ran_at"]
+    changes = search["changes"]
+    assert [s["nct_id"] for s in changes["new"]] == ["NCT05100005"]
+    assert [s["nct_id"] for s in changes["gone"]] == ["NCT05100003"]
+    assert changes["status_changes"] == [
+        {
+            "nct_id": "NCT05100001",
+            "title": "Pembrolizumab Plus Radiation for Relapsed Multiple Myeloma",
+            "before": "NOT_YET_RECRUITING",
+            "after": "RECRUITING",
+            "url": "https://clinicaltrials.gov/study/NCT05100001",
+        }
+    ]
+    assert [(c["nct_id"], c["kind"], c["before"], c["after"]) for c in changes["site_changes"]] == [
+        ("NCT05100002", "added", None, "RECRUITING"),
+        ("NCT05100001", "status", "NOT_YET_RECRUITING", "RECRUITING"),
+    ]
+    dates = changes["last_updated_changes"]
+    assert [(d["nct_id"], d["before"], d["after"]) for d in dates] == [
+        ("NCT05100002", "2024-02-01", "2024-04-05"),
+        ("NCT05100001", "2024-01-10", "2024-04-02"),
+    ]
+    every = [e for entries in changes.values() for e in entries]
+    assert all(e["url"] == f"https://clinicaltrials.gov/study/{e['nct_id']}" for e in every)
+    assert (db.parent / "watch.db").exists()
+
+
+def test_list_show_and_remove(db: Path) -> None:
+    """It lists, shows and removes saved searches."""
+    assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    listed = run_cli("watch", "list", "--db", str(db))
+    assert listed.returncode == 0
+    assert listed.stdout.split() == [
+        "myeloma",
+        "not",
+        "run",
+        "yet",
+        *["condition:", "multiple", "myeloma;", "intervention:", "pembrolizumab;", "limit:", "20"],
+    ]
+    shown = json.loads(run_cli("watch", "show", "myeloma", "--db", str(db), "-f", "json").stdout)
+    assert shown["search"] == {
+        "condition": ["multiple myeloma"],
+        "intervention": ["pembrolizumab"],
+        "limit": 20,
+    }
+    assert shown["studies"] == [] and shown["last_run_at"] is None
+    removed = run_cli("watch", "remove", "myeloma", "--db", str(db))
+    assert (removed.returncode, removed.stdout) == (0, "Removed 'myeloma'.\n")
+    empty = run_cli("watch", "list", "--db", str(db))
+    assert (empty.returncode, empty.stdout) == (0, "")
+    assert "No saved searches yet" in empty.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("add", "my search", "-c", "asthma"), "'my search' cannot name a saved search"),
+        (("add", "asthma"), "Nothing to search for"),
+        (("add", "asthma", "-c", "asthma", "-n", "0"), "too small"),
+        (("run", "nope"), "no saved search is named 'nope'"),
+        (("show", "nope"), "no saved search is named 'nope'"),
+        (("remove", "nope"), "no saved search is named 'nope'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(db: Path, args: tuple[str, ...], message: str) -> None:
+    """It answers bad input and unknown names with one line on stderr and exit code 2."""
+    result = run_cli("watch", *args, "--db", str(db))
+    assert result.returncode == 2
+    assert message in one_error_line(result)
+    assert result.stdout == ""
+
+
+def test_a_taken_name_is_refused(db: Path) -> None:
+    """It refuses to overwrite a saved search unless --replace is given."""
+    assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    again = run_cli(*ADD_MYELOMA, "--db", str(db))
+    assert again.returncode == 2 and "--replace" in one_error_line(again)
+    assert run_cli(*ADD_MYELOMA, "--replace", "--db", str(db)).returncode == 0
+
+
+def test_a_corrupt_database_is_one_line_exit_1_and_untouched(db: Path) -> None:
+    """It refuses a file that is not its database, says how to move it away, and keeps it."""
+    db.write_text("this is my shopping list, not a database\n" * 30)
+    before = db.read_bytes()
+    for args in (("list",), ("show", "myeloma"), ADD_MYELOMA[1:], ("run",)):
+        result = run_cli("watch", *args, "--db", str(db))
+        assert result.returncode == 1
+        assert "mv " in one_error_line(result)
+    assert db.read_bytes() == before
+    assert [p.name for p in db.parent.iterdir()] == ["watch.db"]
+
+
+def test_a_network_failure_exits_1_and_stores_nothing(db: Path, server: ReplayServer) -> None:
+    """It exits 1 when the API cannot be reached, and the next run still compares as before."""
+    route = server.add("/studies", Reply.fixture(BEFORE), Reply(close_without_answer=True))
+    assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    run = ("watch", "run", "--db", str(db), "--api-url", server.url, "--retries", "1")
+    assert run_cli(*run).returncode == 0
+    before = db.read_bytes()
+    failed = run_cli(*run)
+    assert failed.returncode == 1
+    one_error_line(failed)
+    assert db.read_bytes() == before
+    route.replies.append(Reply.fixture(AFTER))
+    after = run_cli(*run, "--format", "json")
+    assert json.loads(after.stdout)["searches"][0]["changes"]["gone"][0]["nct_id"] == "NCT05100003"
+
+
+def test_watch_commands_start_without_the_http_stack() -> None:
+    """It keeps requests, pydantic, tenacity and sqlite3 out of 'trialfinder --help'."""
+    code = (
+        "import sys, trialfinder.cli, trialfinder.cli_watch\n"
+        "heavy = {'requests', 'pydantic', 'tenacity', 'sqlite3'} & set(sys.modules)\n"
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+    help_text = run_cli("--help").stdout
+    assert "watch" in help_text

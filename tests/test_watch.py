@@ -1,0 +1,489 @@
+"""Saved searches in the library: the pure diff, the SQLite store, runs against a local server."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED_CTGOV, load_json
+from replay_server import ReplayServer, Reply
+from trialfinder import diff
+from trialfinder.client import Client
+from trialfinder.errors import (
+    ApiConnectionError,
+    BadRequest,
+    InvalidQuery,
+    InvalidWatch,
+    UnknownWatch,
+    WatchStoreError,
+)
+from trialfinder.models import parse_study
+from trialfinder.watch import (
+    ChangeReport,
+    DateChange,
+    SiteChange,
+    StatusChange,
+    Watchlist,
+    state_of,
+)
+from trialfinder.watchstore import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    Site,
+    StudyState,
+    default_db_path,
+)
+
+BEFORE = "watch_myeloma_before_4studies.json"
+AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"
+MYELOMA = {"condition": "multiple myeloma", "intervention": "pembrolizumab"}
+NYR, REC = "NOT_YET_RECRUITING", "RECRUITING"
+
+
+def states(fixture: str) -> list[StudyState]:
+    """The studies of a fixture page, as a comparison sees them."""
+    return [state_of(parse_study(raw)) for raw in load_json(fixture)["studies"]]
+
+
+def by_id(fixture: str) -> dict[str, StudyState]:
+    return {s.nct_id: s for s in states(fixture)}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "watch.db"
+
+
+@pytest.fixture
+def client(server: ReplayServer, no_pacing: None) -> Iterator[Client]:
+    with Client(server.url, max_attempts=1) as active:
+        yield active
+
+
+def stored(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], bytes]:
+    """Everything in the database, to prove that a failed run changed nothing."""
+    conn = sqlite3.connect(db)
+    try:
+        watches = conn.execute("SELECT * FROM watch ORDER BY name").fetchall()
+        rows = conn.execute("SELECT * FROM study ORDER BY watch, nct_id").fetchall()
+        rows += conn.execute("SELECT * FROM site ORDER BY watch, nct_id, position").fetchall()
+    finally:
+        conn.close()
+    return watches, rows, db.read_bytes()
+
+
+# -- diff -------------------------------------------------------------------------------------
+
+
+def test_diff_of_fixture_pair_lists_exactly_the_changes_made() -> None:
+    """It reports the new study, the one gone, the status, site and date changes, nothing else."""
+    title1 = "Pembrolizumab Plus Radiation for Relapsed Multiple Myeloma"
+    title2 = "Pembrolizumab Maintenance After Autologous Transplant in Myeloma"
+    report = diff(states(BEFORE), states(AFTER))
+    assert [s.nct_id for s in report.new] == ["NCT05100005"]
+    assert [s.nct_id for s in report.gone] == ["NCT05100003"]
+    assert report.status_changes == (StatusChange("NCT05100001", title1, NYR, REC),)
+    assert report.site_changes == (
+        SiteChange(
+            "NCT05100002", title2, "added", "University of Chicago Medical Center", "Chicago",
+            "United States", None, REC,
+        ),
+        SiteChange(
+            "NCT05100001", title1, "status", "Mayo Clinic", "Rochester", "United States", NYR, REC
+        ),
+    )  # fmt: skip
+    assert report.date_changes == (
+        DateChange("NCT05100002", title2, "2024-02-01", "2024-04-05"),
+        DateChange("NCT05100001", title1, "2024-01-10", "2024-04-02"),
+    )
+    assert report.count == 7 and report.changed
+
+
+def test_diff_ignores_fields_it_does_not_watch() -> None:
+    """It reports nothing for a study whose contacts and summary changed but nothing watched."""
+    before, after = by_id(BEFORE)["NCT05100004"], by_id(AFTER)["NCT05100004"]
+    raw_before = load_json(BEFORE)["studies"][3]
+    raw_after = load_json(AFTER)["studies"][3]
+    assert raw_before != raw_after  # the records really differ
+    assert diff([before], [after]) == ChangeReport()
+    assert not diff(states(AFTER), states(AFTER)).changed
+
+
+def _one(**changes: object) -> tuple[list[StudyState], list[StudyState]]:
+    base = by_id(BEFORE)["NCT05100001"]
+    return [base], [replace(base, **changes)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("before_after", "field", "expected"),
+    [
+        (_one(status="RECRUITING"), "status_changes", ("NOT_YET_RECRUITING", "RECRUITING")),
+        (_one(last_updated="2024-05-01"), "date_changes", ("2024-01-10", "2024-05-01")),
+        (_one(last_updated=None), "date_changes", ("2024-01-10", None)),
+        (
+            _one(sites=(*by_id(BEFORE)["NCT05100001"].sites, Site("Clinic", "Lyon", "FR", REC))),
+            "site_changes",
+            (None, "RECRUITING"),
+        ),
+    ],
+)
+def test_diff_reports_each_kind_of_change_alone(
+    before_after: tuple[list[StudyState], list[StudyState]],
+    field: str,
+    expected: tuple[str | None, str | None],
+) -> None:
+    """It puts one change in its own list and leaves every other list empty."""
+    report = diff(*before_after)
+    changes = getattr(report, field)
+    assert len(changes) == 1
+    assert (changes[0].before, changes[0].after) == expected
+    assert report.count == 1
+
+
+def test_diff_reports_a_removed_site() -> None:
+    """It names a site that left the study, with the status it had."""
+    before, after = _one(sites=(by_id(BEFORE)["NCT05100001"].sites[0],))
+    (change,) = diff(before, after).site_changes
+    assert (change.kind, change.facility, change.before, change.after) == (
+        "removed",
+        "M D Anderson Cancer Center",
+        "NOT_YET_RECRUITING",
+        None,
+    )
+
+
+def test_diff_tells_apart_sites_with_the_same_name() -> None:
+    """It keeps repeated site names apart, so a status change of the second one is seen."""
+    same = Site("Research Site", "Lyon", "France", REC)
+    before = [StudyState("NCT05100009", sites=(same, same))]
+    after = [StudyState("NCT05100009", sites=(same, replace(same, status="COMPLETED")))]
+    (change,) = diff(before, after).site_changes
+    assert (change.kind, change.before, change.after) == ("status", REC, "COMPLETED")
+
+
+def test_diff_reports_new_and_gone_studies_whole() -> None:
+    """It lists every study as new against nothing, and as gone when the results are empty."""
+    assert [s.nct_id for s in diff([], states(BEFORE)).new] == [s.nct_id for s in states(BEFORE)]
+    gone = diff(states(BEFORE), []).gone
+    assert len(gone) == 4 and gone[0].url == "https://clinicaltrials.gov/study/NCT05100001"
+
+
+REAL_PAIRS = [
+    (
+        "aact_study_NCT00763412_cf_diabetes_v20231128.json",
+        "aact_study_NCT00763412_cf_diabetes_results.json",
+    ),
+    (
+        "aact_study_NCT02552212_certolizumab_axspa_results_v20231212.json",
+        "aact_study_NCT02552212_certolizumab_axspa_results_v20240103.json",
+    ),
+]
+
+
+@pytest.mark.skipif(not SHARED_CTGOV.is_dir(), reason="shared recorded responses are absent")
+@pytest.mark.parametrize(("older", "newer"), REAL_PAIRS)
+def test_diff_of_two_real_captures_of_one_study(older: str, newer: str, tmp_path: Path) -> None:
+    """It finds no change between two real captures that differ only in fields it ignores."""
+    raw = [json.loads((SHARED_CTGOV / "studies" / n).read_text("utf-8")) for n in (older, newer)]
+    assert raw[0] != raw[1]  # the registry did republish the record
+    # Shaped as GET /studies pages, as a saved search would receive them.
+    pages = [{"totalCount": 1, "studies": [r]} for r in raw]
+    before, after = ([parse_study(s) for s in p["studies"]] for p in pages)
+    assert diff(before, after) == ChangeReport()
+    # Changing what the registry really says is seen, and the real sites survive storage.
+    moved = replace(state_of(after[0]), status="TERMINATED", last_updated="2024-02-01")
+    report = diff(before, [moved])
+    assert [c.after for c in report.status_changes] == ["TERMINATED"]
+    assert len(report.date_changes) == 1 and report.count == 2
+    locations = raw[1]["protocolSection"]["contactsLocationsModule"]["locations"]
+    assert len(state_of(after[0]).sites) == len(locations)
+
+
+# -- storage ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["", " ", "my search", "a/b", "-x", "ü" * 3, "x" * 41, "a\nb"])
+def test_add_refuses_a_bad_name_and_creates_nothing(db: Path, name: str) -> None:
+    """It refuses names that are empty, too long or hard to type, before touching the disk."""
+    with pytest.raises(InvalidWatch, match=r"cannot name|needs a name"):
+        Watchlist(db).add(name, **MYELOMA)
+    assert not db.exists()
+
+
+def test_add_refuses_a_bad_search(db: Path) -> None:
+    """It validates the search like 'search' does, and stores nothing."""
+    with pytest.raises(InvalidQuery, match="Nothing to search for"):
+        Watchlist(db).add("empty")
+    with pytest.raises(InvalidQuery, match="limit"):
+        Watchlist(db).add("zero", condition="asthma", limit=0)
+    with pytest.raises(InvalidWatch, match="unknown search option"):
+        Watchlist(db).add("odd", condition="asthma", colour="blue")
+    assert not db.exists()
+
+
+def test_add_list_get_remove(db: Path) -> None:
+    """It saves the search's keyword arguments as JSON, lists, shows and forgets them."""
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", condition=" multiple myeloma ", intervention=("pembrolizumab",))
+        watchlist.add("asthma", term="dupilumab", limit=None)
+        assert [s.name for s in watchlist.list()] == ["asthma", "myeloma"]
+        saved = watchlist.get("myeloma")
+        assert saved.search == {
+            "condition": ["multiple myeloma"],
+            "intervention": ["pembrolizumab"],
+            "limit": 20,
+        }
+        assert saved.last_run_at is None
+        assert watchlist.get("asthma").search == {"term": ["dupilumab"], "limit": None}
+        with pytest.raises(InvalidWatch, match=r"already named 'asthma'.*--replace"):
+            watchlist.add("asthma", condition="asthma")
+        watchlist.add("asthma", condition="asthma", replace=True)
+        assert watchlist.get("asthma").search == {"condition": ["asthma"], "limit": 20}
+        watchlist.remove("asthma")
+        assert [s.name for s in watchlist.list()] == ["myeloma"]
+        with pytest.raises(UnknownWatch, match=r"'asthma' .*saved: myeloma"):
+            watchlist.remove("asthma")
+
+
+def test_reading_a_missing_database_creates_nothing(db: Path) -> None:
+    """It lists nothing and knows no name when there is no database, without making one."""
+    with Watchlist(db) as watchlist:
+        assert watchlist.list() == []
+        with pytest.raises(UnknownWatch, match="none are saved yet"):
+            watchlist.get("myeloma")
+    assert not db.exists()
+
+
+def test_database_is_versioned_and_keeps_only_what_the_diff_needs(db: Path) -> None:
+    """It marks the file as trialfinder's, versions the schema, and stores no whole records."""
+    Watchlist(db).add("myeloma", **MYELOMA)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    columns = {
+        table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        for table in ("study", "site")
+    }
+    conn.close()
+    assert columns == {
+        "study": ["watch", "nct_id", "title", "status", "last_updated"],
+        "site": ["watch", "nct_id", "position", "facility", "city", "country", "status"],
+    }
+
+
+def test_default_path_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It uses TRIALFINDER_DATA_DIR, else an absolute XDG_DATA_HOME, else ~/.local/share."""
+    monkeypatch.delenv("TRIALFINDER_DATA_DIR", raising=False)
+    monkeypatch.setenv("HOME", "/home/ada")
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")
+    assert default_db_path() == Path("/home/ada/.local/share/trialfinder/watch.db")
+    monkeypatch.setenv("XDG_DATA_HOME", "/data")
+    assert default_db_path() == Path("/data/trialfinder/watch.db")
+    monkeypatch.setenv("TRIALFINDER_DATA_DIR", "/tmp/tf")
+    assert default_db_path() == Path("/tmp/tf/watch.db")
+
+
+NOT_SQLITE = b"name,status\nmyeloma,recruiting\n" * 40
+
+
+def _foreign_sqlite(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('mine')")
+    conn.commit()
+    conn.close()
+
+
+def _newer_trialfinder(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(NOT_SQLITE), r"not a trialfinder watch database.*mv"),
+        (_foreign_sqlite, r"another program.*mv"),
+        (_newer_trialfinder, r"newer trialfinder.*upgrade"),
+    ],
+)
+def test_a_corrupt_or_foreign_database_is_refused_untouched(
+    db: Path, make: object, message: str, client: Client
+) -> None:
+    """It refuses to read or write a file that is not its own, and leaves it byte for byte."""
+    make(db)  # type: ignore[operator]
+    original = db.read_bytes()
+    for action in (
+        lambda w: w.list(),
+        lambda w: w.get("myeloma"),
+        lambda w: w.add("myeloma", **MYELOMA),
+        lambda w: w.run(client=client),
+    ):
+        with Watchlist(db) as watchlist, pytest.raises(WatchStoreError, match=message):
+            action(watchlist)
+    assert db.read_bytes() == original
+    assert sorted(p.name for p in db.parent.iterdir()) == ["watch.db"]
+
+
+# -- runs -------------------------------------------------------------------------------------
+
+
+def test_first_run_records_a_baseline_then_later_runs_report_changes(
+    db: Path, server: ReplayServer, client: Client
+) -> None:
+    """It records a baseline, reports no change for the same answer, then exactly the changes."""
+    server.add("/studies", *(Reply.fixture(n) for n in (BEFORE, BEFORE, AFTER)))
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        (first,) = watchlist.run(client=client)
+        assert first.baseline and not first.changed and first.previous_run_at is None
+        assert first.study_count == 4 and first.changes == ChangeReport()
+        assert [s.nct_id for s in watchlist.snapshot("myeloma")] == [
+            s.nct_id for s in states(BEFORE)
+        ]
+        (second,) = watchlist.run(["myeloma"], client=client)
+        assert not second.baseline and not second.changed
+        assert second.previous_run_at == first.ran_at
+        (third,) = watchlist.run(client=client)
+        assert third.changed and third.changes == diff(states(BEFORE), states(AFTER))
+        assert watchlist.snapshot("myeloma") == states(AFTER)
+    assert server.requests[0][1]["query.cond"] == "multiple myeloma"
+    assert server.requests[0][1]["query.intr"] == "pembrolizumab"
+
+
+def test_a_network_error_changes_nothing_stored(
+    db: Path, server: ReplayServer, client: Client
+) -> None:
+    """It stores nothing when the API cannot be reached; the next run compares as before."""
+    route = server.add("/studies", Reply.fixture(BEFORE), Reply(close_without_answer=True))
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.run(client=client)
+        kept = stored(db)
+        with pytest.raises(ApiConnectionError):
+            watchlist.run(client=client)
+        assert stored(db) == kept
+        route.replies.append(Reply.fixture(AFTER))
+        (report,) = watchlist.run(client=client)
+    assert report.changes == diff(states(BEFORE), states(AFTER))
+
+
+def test_an_interrupted_write_leaves_the_previous_snapshot(
+    db: Path, server: ReplayServer, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It writes a run's snapshot in one transaction: a failure midway keeps the old one."""
+    import trialfinder.watchstore as watchstore
+
+    server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(BEFORE), Reply.fixture(AFTER))
+    real_insert = watchstore._insert_study
+    written: list[str] = []
+
+    def insert_then_fail(conn: sqlite3.Connection, watch: str, study: StudyState) -> None:
+        if written:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-write
+        written.append(study.nct_id)
+        real_insert(conn, watch, study)
+
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        monkeypatch.setattr(watchstore, "_insert_study", insert_then_fail)
+        with pytest.raises(KeyboardInterrupt):
+            watchlist.run(client=client)  # the first run: no half baseline either
+        assert watchlist.get("myeloma").last_run_at is None
+        assert watchlist.snapshot("myeloma") == []
+        monkeypatch.setattr(watchstore, "_insert_study", real_insert)
+        watchlist.run(client=client)
+        kept = stored(db)
+        written.clear()
+        monkeypatch.setattr(watchstore, "_insert_study", insert_then_fail)
+        with pytest.raises(KeyboardInterrupt):
+            watchlist.run(client=client)
+        assert written == ["NCT05100002"]  # one study of the new snapshot was written…
+        assert stored(db)[:2] == kept[:2]  # …and rolled back
+        assert watchlist.snapshot("myeloma") == states(BEFORE)
+
+
+def test_two_saved_searches_sharing_studies(db: Path, server: ReplayServer, client: Client) -> None:
+    """It keeps one snapshot per search: a shared study's change shows in both, on its own."""
+    page = load_json(BEFORE)
+    radiation = {"totalCount": 1, "studies": [page["studies"][0]]}
+    changed = json.loads(json.dumps(radiation))
+    changed["studies"][0]["protocolSection"]["statusModule"]["overallStatus"] = "RECRUITING"
+    server.add(
+        "/studies",
+        Reply.fixture(BEFORE),
+        Reply.fixture(BEFORE),
+        Reply.fixture(AFTER),
+        params={"query.intr": "pembrolizumab"},
+    )
+    server.add(
+        "/studies",
+        Reply(body=json.dumps(radiation).encode()),
+        Reply(body=json.dumps(changed).encode()),
+        params={"query.intr": "radiation"},
+    )
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.add("radiation", condition="multiple myeloma", intervention="radiation")
+        assert [r.baseline for r in watchlist.run(client=client)] == [True, True]
+        mine, theirs = watchlist.run(["radiation", "myeloma"], client=client)
+        assert (mine.name, theirs.name) == ("radiation", "myeloma")
+        assert [(c.nct_id, c.after) for c in mine.changes.status_changes] == [
+            ("NCT05100001", "RECRUITING")
+        ]
+        assert mine.changes.count == 1 and not theirs.changed
+        watchlist.remove("radiation")
+        (report,) = watchlist.run(client=client)
+        assert report.name == "myeloma"
+        assert report.changes == diff(states(BEFORE), states(AFTER))
+
+
+def test_a_failing_search_stores_nothing_for_the_others(
+    db: Path, server: ReplayServer, client: Client
+) -> None:
+    """It fetches every search before storing: one rejected search keeps every snapshot."""
+    server.add("/studies", Reply.fixture(BEFORE), params={"query.intr": "pembrolizumab"})
+    server.add(
+        "/studies",
+        Reply.fixture("search_no_results.json"),
+        Reply(400, b"Error parsing query in Intervention / treatment", "text/plain"),
+        params={"query.intr": "radiation"},
+    )
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.add("radiation", condition="myeloma", intervention="radiation")
+        watchlist.run(client=client)
+        kept = stored(db)
+        with pytest.raises(BadRequest):
+            watchlist.run(client=client)
+        assert stored(db) == kept
+
+
+def test_run_checks_every_name_before_fetching(
+    db: Path, server: ReplayServer, client: Client
+) -> None:
+    """It refuses an unknown name before any request is sent."""
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        with pytest.raises(UnknownWatch, match="'nope'"):
+            watchlist.run(["myeloma", "nope"], client=client)
+    assert server.requests == []
+
+
+def test_package_exports_the_watch_api() -> None:
+    """It exports Watchlist, diff and the report types lazily, with __all__ kept sorted."""
+    import trialfinder
+
+    assert trialfinder.__all__ == sorted(trialfinder.__all__)
+    for name in ("ChangeReport", "RunReport", "SavedSearch", "StudyState", "Watchlist", "diff"):
+        assert name in trialfinder.__all__
+        assert getattr(trialfinder, name).__module__.startswith("trialfinder.watch")
+    for name in ("WatchError", "InvalidWatch", "UnknownWatch", "WatchStoreError"):
+        assert issubclass(getattr(trialfinder, name), trialfinder.TrialFinderError)
