@@ -31,6 +31,11 @@ def load_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
+def flat(text: str) -> str:
+    """Text with its line wrapping undone, to find a wrapped sentence."""
+    return " ".join(text.split())
+
+
 def trialfinder_command() -> list[str]:
     """The installed console script, beside this Python or on PATH."""
     beside = Path(sys.executable).parent / "trialfinder"

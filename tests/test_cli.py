@@ -13,7 +13,7 @@ import pytest
 import responses
 from click.testing import CliRunner, Result
 
-from conftest import load_json, load_text
+from conftest import flat, load_json, load_text
 from trialfinder import __version__
 from trialfinder.cli import cli
 from trialfinder.render import DISCLAIMER
@@ -123,7 +123,7 @@ def test_table_output() -> None:
     assert "https://clinicaltrials.gov/study/NCT04994717" in out
     assert "Showing 2 of 2 studies." in out
     assert "https://clinicaltrials.gov/search?cond=ALL&intr=blinatumomab" in out
-    assert DISCLAIMER in out
+    assert DISCLAIMER in flat(out)
     assert result.stderr == ""
 
 
@@ -254,7 +254,7 @@ def test_show_prints_the_whole_study() -> None:
     assert result.exit_code == 0
     assert "Inclusion Criteria:" in result.stdout
     assert "https://clinicaltrials.gov/study/NCT02013167" in result.stdout
-    assert DISCLAIMER in result.stdout
+    assert DISCLAIMER in flat(result.stdout)
 
 
 @responses.activate

@@ -11,7 +11,7 @@ import socket
 
 import pytest
 
-from conftest import SHARED_CTGOV, load_json, run_cli
+from conftest import SHARED_CTGOV, flat, load_json, run_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.render import DISCLAIMER
 
@@ -58,7 +58,7 @@ def test_search_three_pages(server: ReplayServer) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert ids_in(done.stdout) == MYELOMA_IDS
-    assert "Showing 5 of 5 studies." in done.stdout and DISCLAIMER in done.stdout
+    assert "Showing 5 of 5 studies." in done.stdout and DISCLAIMER in flat(done.stdout)
     assert done.stderr == ""
     sent = [params for _, params, _ in server.requests]
     assert len(sent) == 4

@@ -22,6 +22,8 @@ from trialfinder.render import (
     result_dict,
     skipped_line,
     status_label,
+    word_label,
+    wrap_text,
     write_csv,
     write_jsonl,
 )
@@ -117,7 +119,7 @@ def test_table_has_every_study_footer_and_reminder() -> None:
     assert "Recruiting · Phase 1/2" in text
     assert "Showing 2 of 4 studies. The list was cut at --limit 2; raise it to see more." in text
     assert "https://clinicaltrials.gov/search?cond=multiple+myeloma" in text
-    assert text.rstrip().endswith(DISCLAIMER)
+    assert " ".join(text.split()).endswith(DISCLAIMER)
     assert all(
         len(line) <= 80 for line in text.splitlines() if "http" not in line and line != DISCLAIMER
     )
@@ -127,7 +129,8 @@ def test_table_of_no_results_says_so() -> None:
     """It says plainly when nothing matched, still with the reminder."""
     empty = SearchResult(studies=[], total_count=0, limit=20, search_url="u")
     text = render_table(empty)
-    assert "No studies matched" in text and "Showing 0 of 0 studies." in text and DISCLAIMER in text
+    assert "No studies matched" in text and "Showing 0 of 0 studies." in text
+    assert DISCLAIMER in " ".join(text.split())
 
 
 def test_count_line_without_truncation() -> None:
@@ -160,14 +163,16 @@ def test_study_page_has_every_section() -> None:
         "Primary completion: 2026-12",
         "Ages: 18 Years to 80 Years",
         "Inclusion Criteria:",
-        "* Pembrolizumab + RT (EXPERIMENTAL)",
-        "- DRUG: Pembrolizumab (also: MK-3475, Keytruda)",
+        "* Pembrolizumab + RT (Experimental)",
+        "- Drug: Pembrolizumab (also: MK-3475, Keytruda)",
+        "Sex: All",
+        "Study type:         Interventional",
         "* Mayo Clinic: Rochester, Minnesota, 55905, United States [Recruiting]",
         "[Not yet recruiting]",
         "Clinical Trials Office · CONTACT · 855-776-0015 · trials@example.org",
-        DISCLAIMER,
     ]:
         assert expected in text, expected
+    assert DISCLAIMER in " ".join(text.split())
 
 
 def test_json_result_carries_counts_links_and_raw_values() -> None:
@@ -223,3 +228,20 @@ def test_table_styles_only_when_asked() -> None:
     assert "\x1b[32mRecruiting\x1b[0m" in styled
     # The words stay: colour is only a hint.
     assert clean(styled).count("Recruiting") == plain.count("Recruiting")
+
+
+def test_wrap_text_hangs_list_items() -> None:
+    """It wraps long list items under their marker and keeps blank lines."""
+    text = "Intro line\n\n* " + "word " * 20 + "\n12. " + "item " * 15
+    lines = wrap_text(text, 40)
+    assert lines[1] == ""
+    assert lines[2].startswith("* ") and lines[3].startswith("  word")
+    numbered = lines.index(next(line for line in lines if line.startswith("12. ")))
+    assert lines[numbered + 1].startswith("    item")
+    assert all(len(line) <= 40 for line in lines)
+
+
+def test_word_labels() -> None:
+    """It shows known registry words plainly and unknown ones as given."""
+    assert word_label("ACTIVE_COMPARATOR") == "Active comparator"
+    assert word_label("GENE_THERAPY_NEW") == "GENE_THERAPY_NEW"

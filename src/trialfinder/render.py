@@ -85,6 +85,54 @@ def phase_label(phases: list[str]) -> str:
     return ", ".join(PHASE_LABELS.get(p, p) for p in phases)
 
 
+#: Registry words for sex, study, arm and intervention types, in plain words.
+WORD_LABELS = {
+    "ALL": "All",
+    "FEMALE": "Female",
+    "MALE": "Male",
+    "INTERVENTIONAL": "Interventional",
+    "OBSERVATIONAL": "Observational",
+    "EXPANDED_ACCESS": "Expanded access",
+    "EXPERIMENTAL": "Experimental",
+    "ACTIVE_COMPARATOR": "Active comparator",
+    "PLACEBO_COMPARATOR": "Placebo comparator",
+    "SHAM_COMPARATOR": "Sham comparator",
+    "NO_INTERVENTION": "No intervention",
+    "OTHER": "Other",
+    "DRUG": "Drug",
+    "DEVICE": "Device",
+    "BIOLOGICAL": "Biological",
+    "PROCEDURE": "Procedure",
+    "RADIATION": "Radiation",
+    "BEHAVIORAL": "Behavioral",
+    "GENETIC": "Genetic",
+    "DIETARY_SUPPLEMENT": "Dietary supplement",
+    "COMBINATION_PRODUCT": "Combination product",
+    "DIAGNOSTIC_TEST": "Diagnostic test",
+}
+_LIST_ITEM = re.compile(r"^(\s*(?:[-*•]|\d+[.)])\s+)")
+
+
+def word_label(value: str) -> str:
+    """Plain words for a known registry word (``ACTIVE_COMPARATOR``); others as given."""
+    return WORD_LABELS.get(value, value)
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """Wrap paragraphs to ``width``, hanging list items under their marker."""
+    lines: list[str] = []
+    for raw_line in text.splitlines() or [""]:
+        marker = _LIST_ITEM.match(raw_line)
+        indent = " " * len(marker.group(1)) if marker else ""
+        lines.extend(
+            textwrap.wrap(
+                raw_line, width=max(40, width), subsequent_indent=indent, break_on_hyphens=False
+            )
+            or [""]
+        )
+    return lines
+
+
 def intervention_names(study: Study) -> list[str]:
     """The names of a study's interventions, in registry order."""
     return [i.name for i in study.interventions if i.name]
@@ -200,7 +248,11 @@ def study_block(study: Study, width: int = 100, style: Style = PLAIN) -> str:
 def render_table(result: SearchResult, width: int = 100, style: Style = PLAIN) -> str:
     """The human listing: a block per study, then the footer."""
     blocks = [study_block(s, width, style) for s in result.studies]
-    footer = "\n".join(footer_lines(result))
+    # Lines holding a link stay whole so that terminals can still open them.
+    footer = "\n".join(
+        line if "://" in line else "\n".join(wrap_text(line, width))
+        for line in footer_lines(result)
+    )
     return "\n\n".join([*blocks, footer]) + "\n"
 
 
@@ -212,10 +264,7 @@ def render_study(study: Study, width: int = 100) -> str:
         out.extend(["", title, "-" * len(title)])
 
     def para(text: str | None) -> None:
-        for raw_line in clean(text, multiline=True).splitlines():
-            out.extend(
-                textwrap.wrap(raw_line, width=max(40, width), subsequent_indent="  ") or [""]
-            )
+        out.extend(wrap_text(clean(text, multiline=True), width))
 
     out.append(f"{study.nct_id}: {clean(study.title) or '(no title)'}")
     if study.official_title and study.official_title != study.title:
@@ -226,7 +275,7 @@ def render_study(study: Study, width: int = 100) -> str:
         ("Status", status_label(clean(study.status))),
         ("Why stopped", clean(study.why_stopped)),
         ("Phase", phase_label(study.phases)),
-        ("Study type", clean(study.study_type)),
+        ("Study type", word_label(clean(study.study_type))),
         ("Conditions", clean("; ".join(study.conditions))),
         ("Sponsor", clean(study.lead_sponsor)),
         ("Collaborators", clean("; ".join(study.collaborators))),
@@ -246,7 +295,7 @@ def render_study(study: Study, width: int = 100) -> str:
     section("Eligibility (as registered; the study team decides who can take part)")
     ages = f"{clean(e.minimum_age) or 'no minimum'} to {clean(e.maximum_age) or 'no maximum'}"
     out.append(f"Ages: {ages}")
-    out.append(f"Sex: {clean(e.sex) or 'not given'}")
+    out.append(f"Sex: {word_label(clean(e.sex)) or 'not given'}")
     if e.healthy_volunteers is not None:
         out.append(f"Healthy volunteers: {'accepted' if e.healthy_volunteers else 'not accepted'}")
     if e.criteria:
@@ -255,7 +304,7 @@ def render_study(study: Study, width: int = 100) -> str:
     if study.arms or study.interventions:
         section("Arms and interventions")
         for arm in study.arms:
-            kind = f" ({clean(arm.type)})" if arm.type else ""
+            kind = f" ({word_label(clean(arm.type))})" if arm.type else ""
             out.append(f"* {clean(arm.label) or '(unnamed arm)'}{kind}")
             if arm.intervention_names:
                 out.append(f"  Receives: {clean('; '.join(arm.intervention_names))}")
@@ -263,7 +312,7 @@ def render_study(study: Study, width: int = 100) -> str:
                 para("  " + (arm.description or ""))
         for i in study.interventions:
             other = f" (also: {clean(', '.join(i.other_names))})" if i.other_names else ""
-            out.append(f"- {clean(i.type) or 'Intervention'}: {clean(i.name)}{other}")
+            out.append(f"- {word_label(clean(i.type)) or 'Intervention'}: {clean(i.name)}{other}")
     section(f"Sites ({len(study.locations)})")
     if not study.locations:
         out.append("No sites listed.")
@@ -277,7 +326,7 @@ def render_study(study: Study, width: int = 100) -> str:
         section("Contacts")
         for c in study.central_contacts:
             out.append(_contact_text(c.name, c.role, c.phone, c.email))
-    out += ["", DISCLAIMER]
+    out += ["", *wrap_text(DISCLAIMER, width)]
     return "\n".join(out) + "\n"
 
 
