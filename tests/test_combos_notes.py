@@ -104,3 +104,34 @@ def test_stale_records_flagged() -> None:
     fresh = all_studies["NCT02013167"]  # verified 2025-10
     assert staleness(fresh, today) is None
     assert staleness(fresh, date(2027, 1, 1)) == ("status last verified 2025-10, over a year ago")
+
+
+def _shared_studies() -> list[object]:
+    from conftest import SHARED_CTGOV
+
+    if not SHARED_CTGOV.is_dir():
+        return []
+    import json
+
+    raws: list[object] = []
+    for path in sorted((SHARED_CTGOV / "search").glob("*.json")):
+        raws += json.loads(path.read_text(encoding="utf-8")).get("studies") or []
+    return raws
+
+
+def test_notes_on_real_recorded_studies() -> None:
+    """It works out notes for every real recorded study without failing."""
+    from trialfinder.notes import study_notes
+    from trialfinder.query import SearchQuery
+
+    raws = _shared_studies()
+    if not raws:
+        pytest.skip("the shared recorded responses are not here")
+    query = SearchQuery.build(
+        condition="x", intervention=["placebo", "Keytruda"], age=67, sex="female", near=(39, -77)
+    )
+    for raw in raws:
+        notes = study_notes(parse_study(raw), query, date(2026, 1, 1))
+        assert notes.combination is not None and notes.combination.summary
+        assert len(notes.precheck) == 2
+        assert all("eligible" not in line for line in notes.precheck)

@@ -106,14 +106,13 @@ def _summary(
     joined = " + ".join(requested)
     quoted = ", ".join(f"'{a}'" for a in together)
     if len(requested) == 1:
+        wanted = requested[0]
         if missing:
-            return f"{requested[0]}: not among the listed interventions"
-        where = ", ".join(f"'{a}'" for a in arms[requested[0]])
-        return (
-            f"{requested[0]} in arm{'s' if len(arms[requested[0]]) > 1 else ''} {where}"
-            if (where)
-            else f"{requested[0]}: listed, arm not stated"
-        )
+            return f"{wanted}: not among the listed interventions"
+        if not arms[wanted]:
+            return f"{wanted}: listed, arm not stated"
+        noun = "arm" if len(arms[wanted]) == 1 else "arms"
+        return f"{wanted} in {noun} {', '.join(repr(a) for a in arms[wanted])}"
     if missing:
         have = ", ".join(found) or "none"
         return f"has {have}; not listed: {', '.join(missing)}"

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -67,7 +67,7 @@ class Expansion:
     original: str
     terms: tuple[str, ...]
     source: str
-    ambiguous: tuple[str, ...] = field(default_factory=tuple)
+    ambiguous: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """One line for people: ``ALL → acute lymphoblastic leukemia (NCI Thesaurus)``."""

