@@ -169,7 +169,7 @@ def test_markdown_page() -> None:
     assert result.stdout.startswith("# Clinical trials to discuss with my doctor")
     assert result.stdout.count(DISCLAIMER) == 2
     assert "ClinicalTrials.gov data as of: 2026-11-20T09:00:05" in result.stdout
-    assert "Searched for: Condition: ALL" in result.stdout
+    assert "Searched for: ALL → acute lymphoblastic leukemia" in result.stdout
 
 
 @responses.activate

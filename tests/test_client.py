@@ -33,6 +33,7 @@ PAGE1 = "search_myeloma_radiation_pembrolizumab_page1_of_3.json"
 PAGE2 = "search_myeloma_radiation_pembrolizumab_page2_of_3_with_duplicate.json"
 PAGE3 = "search_myeloma_radiation_pembrolizumab_page3_of_3.json"
 EMPTY = "search_page_empty_with_token.json"
+OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
 
 
 class Sleeps(list[float]):
@@ -53,6 +54,7 @@ def first_params(**extra: str) -> dict[str, str]:
     params = {
         "query.cond": "multiple myeloma",
         "query.intr": "radiation AND pembrolizumab",
+        "filter.overallStatus": OPEN,
         "sort": "@relevance",
         "pageSize": "1000",
         "countTotal": "true",
@@ -70,8 +72,9 @@ def test_seed_query_sends_exact_params_and_headers() -> None:
         match=[
             matchers.query_param_matcher(
                 {
-                    "query.cond": "ALL",
+                    "query.cond": 'ALL OR "acute lymphoblastic leukemia"',
                     "query.intr": "blinatumomab",
+                    "filter.overallStatus": OPEN,
                     "sort": "@relevance",
                     "pageSize": "20",
                     "countTotal": "true",
@@ -283,7 +286,7 @@ def test_html_instead_of_json_is_retried() -> None:
         STUDIES, body=load_text("error_503_html_maintenance.html"), content_type="text/html"
     )
     responses.get(STUDIES, json=load_json("search_no_results.json"))
-    result = search(condition="x", client=quiet_client())
+    result = search(condition="x", client=quiet_client(), explain_empty=False)
     assert result.studies == [] and result.total_count == 0
     assert len(responses.calls) == 2
 

@@ -66,6 +66,7 @@ def test_search_three_pages(server: ReplayServer) -> None:
     assert first == {
         "query.cond": "multiple myeloma",
         "query.intr": "radiation AND pembrolizumab",
+        "filter.overallStatus": "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION",
         "sort": "@relevance",
         "pageSize": "50",
         "countTotal": "true",

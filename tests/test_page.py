@@ -20,7 +20,6 @@ from trialfinder.page import (
     PageInfo,
     render_html_page,
     render_markdown_page,
-    searched_lines,
     sites_to_show,
 )
 from trialfinder.render import DISCLAIMER
@@ -44,18 +43,10 @@ def result() -> SearchResult:
 
 
 INFO = PageInfo(
-    searched=["Condition: multiple myeloma", "Intervention: radiation AND pembrolizumab"],
+    searched=["Searched for: multiple myeloma", "Searched for: radiation AND pembrolizumab"],
     generated="2026-11-23 10:00",
     data_timestamp="2026-11-20T09:00:05",
 )
-
-
-def test_searched_lines_from_params() -> None:
-    """It says in words what was sent."""
-    assert searched_lines(result()) == [
-        "Condition: multiple myeloma",
-        "Intervention: radiation AND pembrolizumab",
-    ]
 
 
 def test_open_sites_first() -> None:
@@ -70,7 +61,7 @@ def test_markdown_page_has_everything() -> None:
     lines = [line for line in text.splitlines() if line]
     assert DISCLAIMER in lines[1] and DISCLAIMER in lines[-1]
     for expected in [
-        "Searched for: Condition: multiple myeloma; Intervention: radiation AND pembrolizumab",
+        "- Searched for: multiple myeloma\n- Searched for: radiation AND pembrolizumab",
         "Made on 2026-11-23 10:00",
         "ClinicalTrials.gov data as of: 2026-11-20T09:00:05",
         "Showing 4 of 5 studies. The list was cut at --limit 4",

@@ -14,6 +14,9 @@ from trialfinder.query import (
     study_url,
 )
 
+#: The default status filter ("open"): sent with every search unless --status all.
+OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
+
 
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
@@ -21,8 +24,9 @@ from trialfinder.query import (
         (
             {"condition": "ALL", "intervention": "blinatumomab"},
             {
-                "query.cond": "ALL",
+                "query.cond": 'ALL OR "acute lymphoblastic leukemia"',
                 "query.intr": "blinatumomab",
+                "filter.overallStatus": OPEN,
                 "sort": "@relevance",
                 "pageSize": "20",
                 "countTotal": "true",
@@ -33,6 +37,7 @@ from trialfinder.query import (
             {
                 "query.cond": "multiple myeloma",
                 "query.intr": "radiation AND pembrolizumab",
+                "filter.overallStatus": OPEN,
                 "sort": "@relevance",
                 "pageSize": "20",
                 "countTotal": "true",
@@ -43,6 +48,7 @@ from trialfinder.query import (
             {
                 "query.cond": "non-small cell lung cancer",
                 "query.intr": "alectinib",
+                "filter.overallStatus": OPEN,
                 "sort": "@relevance",
                 "pageSize": "50",
                 "countTotal": "true",
@@ -52,6 +58,7 @@ from trialfinder.query import (
             {"condition": ["multiple myeloma", "kidney failure"], "limit": 5000},
             {
                 "query.cond": "(multiple myeloma) AND (kidney failure)",
+                "filter.overallStatus": OPEN,
                 "sort": "@relevance",
                 "pageSize": "1000",
                 "countTotal": "true",
@@ -59,7 +66,13 @@ from trialfinder.query import (
         ),
         (
             {"term": "EGFR", "limit": None},
-            {"query.term": "EGFR", "sort": "@relevance", "pageSize": "1000", "countTotal": "true"},
+            {
+                "query.term": "EGFR",
+                "filter.overallStatus": OPEN,
+                "sort": "@relevance",
+                "pageSize": "1000",
+                "countTotal": "true",
+            },
         ),
     ],
 )

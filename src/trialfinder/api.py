@@ -8,15 +8,68 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 from trialfinder.client import Client
 from trialfinder.errors import InvalidStudy, TrialFinderError
-from trialfinder.models import SearchResult, Study, nct_id_of, parse_study
+from trialfinder.models import Loosening, SearchResult, Study, nct_id_of, parse_study
 from trialfinder.query import DEFAULT_LIMIT, SearchQuery
 
 
 def _client_for(client: Client | None, api_url: str | None) -> AbstractContextManager[Client]:
     return nullcontext(client) if client is not None else Client(api_url)
+
+
+#: Filter keyword arguments shared by :func:`search` and :func:`iter_studies`.
+FILTER_ARGS = (
+    "expand",
+    "status",
+    "phase",
+    "study_type",
+    "sex",
+    "age",
+    "healthy_volunteers",
+    "country",
+    "state",
+    "city",
+    "near",
+    "radius",
+    "sort",
+)
+
+
+def build_query(
+    condition: str | Iterable[str] | None,
+    intervention: str | Iterable[str] | None,
+    term: str | Iterable[str] | None,
+    limit: int | None,
+    near: str | tuple[float, float] | None = None,
+    **filters: Any,
+) -> SearchQuery:
+    """Validate everything and make a :class:`SearchQuery`, resolving ``near`` offline.
+
+    ``near`` may be ``(lat, lon)``, ``"lat,lon"``, a US ZIP code or a city name.
+
+    Raises:
+        InvalidQuery: any unusable value, with how to fix it.
+    """
+    label = None
+    if isinstance(near, str):
+        from trialfinder.geo import resolve_place  # loads the place data only when needed
+
+        place = resolve_place(near)
+        near, label = (place.latitude, place.longitude), place.label
+    return SearchQuery.build(
+        condition, intervention, term, limit, near=near, near_label=label, **filters
+    )
+
+
+def count_matching(query: SearchQuery, client: Client) -> int | None:
+    """How many studies match ``query``, with one small request (``pageSize=1``)."""
+    params = {**query.to_params(), "pageSize": "1", "countTotal": "true"}
+    page = client.get_json("/studies", params)
+    total = page.get("totalCount") if isinstance(page, dict) else None
+    return total if isinstance(total, int) else None
 
 
 class StudyStream:
@@ -66,6 +119,7 @@ def iter_studies(
     limit: int | None = None,
     *,
     client: Client,
+    **filters: Any,
 ) -> StudyStream:
     """Stream matching studies page by page without holding them all in memory.
 
@@ -75,6 +129,7 @@ def iter_studies(
         term: one or more other search terms; all must match.
         limit: the most studies to yield; None for every match.
         client: the client to fetch with.
+        **filters: the same filters as :func:`search`.
 
     Returns:
         An iterable of :class:`Study` that also reports ``total_count`` and ``skipped``.
@@ -82,8 +137,15 @@ def iter_studies(
     Raises:
         InvalidQuery: bad input (raised at once, before any request).
     """
-    query = SearchQuery.build(condition, intervention, term, limit)
+    query = build_query(condition, intervention, term, limit, **_checked(filters))
     return StudyStream(query, client)
+
+
+def _checked(filters: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(filters) - set(FILTER_ARGS))
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
+    return filters
 
 
 def search(
@@ -94,6 +156,20 @@ def search(
     *,
     api_url: str | None = None,
     client: Client | None = None,
+    expand: bool = True,
+    status: str | Iterable[str] | None = "open",
+    phase: str | Iterable[str] | None = None,
+    study_type: str | None = None,
+    sex: str | None = None,
+    age: int | None = None,
+    healthy_volunteers: bool = False,
+    country: str | None = None,
+    state: str | None = None,
+    city: str | None = None,
+    near: str | tuple[float, float] | None = None,
+    radius: float | str | None = None,
+    sort: str | None = None,
+    explain_empty: bool = True,
 ) -> SearchResult:
     """Find studies on ClinicalTrials.gov by condition, intervention and other terms.
 
@@ -107,19 +183,71 @@ def search(
         limit: the most studies to return (default 20); None for every match.
         api_url: API base URL (default: ``$TRIALFINDER_API_URL`` or the public API).
         client: an existing :class:`Client` to reuse instead of a new one.
+        expand: rewrite acronyms, brand names and drug classes (disclosed in ``expansions``).
+        status: ``open`` (default: recruiting, not yet recruiting, by invitation),
+            ``recruiting``, ``all``, or registry statuses.
+        phase: ``1``, ``2``, ``3``, ``4``, ``early1``, ``na``, ``1/2`` (several allowed).
+        study_type: ``interventional``, ``observational`` or ``expanded-access``.
+        sex: ``female`` or ``male`` (studies open to all are kept).
+        age: age in years that the study's registered age range must include.
+        healthy_volunteers: only studies accepting healthy volunteers.
+        country, state, city: where a site must be.
+        near: ``(lat, lon)``, ``"lat,lon"``, a US ZIP code or a city name (resolved offline).
+        radius: distance around ``near``, in miles (default 50) or like ``"80km"``.
+        sort: ``relevance`` (default), ``updated`` or ``start``.
+        explain_empty: when nothing matches, spend one small request per active filter to
+            say how many would match without it (``loosen``).
 
     Returns:
         A :class:`SearchResult` with the studies, the total number matching, the parameters
-        sent and the same search on the website.
+        sent, the same search on the website, the expansions made, per-study ``notes``
+        (combinations, nearest open site, age/sex pre-check, staleness) and, when nothing
+        matched, ``loosen``: how many match with each filter removed.
 
     Raises:
         InvalidQuery: bad input, found before any request is sent.
         TrialFinderError: a subclass for network, API and response failures.
     """
-    query = SearchQuery.build(condition, intervention, term, limit)
+    query = build_query(
+        condition,
+        intervention,
+        term,
+        limit,
+        near=near,
+        expand=expand,
+        status=status,
+        phase=phase,
+        study_type=study_type,
+        sex=sex,
+        age=age,
+        healthy_volunteers=healthy_volunteers,
+        country=country,
+        state=state,
+        city=city,
+        radius=radius,
+        sort=sort,
+    )
+    return run_query(query, client=client, api_url=api_url, explain_empty=explain_empty)
+
+
+def run_query(
+    query: SearchQuery,
+    *,
+    client: Client | None = None,
+    api_url: str | None = None,
+    explain_empty: bool = True,
+) -> SearchResult:
+    """Run an already validated query; see :func:`search`."""
+    from trialfinder.notes import study_notes
+
+    loosen: list[Loosening] = []
     with _client_for(client, api_url) as active:
         stream = StudyStream(query, active)
         studies = list(stream)
+        if explain_empty and not studies and not stream.skipped:
+            # Fail loudly: one small request per active filter says which one to loosen.
+            for description, looser in query.loosened():
+                loosen.append(Loosening(without=description, count=count_matching(looser, active)))
     return SearchResult(
         studies=studies,
         total_count=stream.total_count,
@@ -127,6 +255,10 @@ def search(
         params=query.to_params(),
         search_url=query.website_url(),
         skipped=stream.skipped,
+        expansions=query.expansions(),
+        notes={s.nct_id: study_notes(s, query) for s in studies},
+        loosen=loosen,
+        near=_near_text(query),
     )
 
 
@@ -142,6 +274,13 @@ def data_timestamp(*, api_url: str | None = None, client: Client | None = None) 
     except TrialFinderError:
         return None
     return value if isinstance(value, str) and value.strip() else None
+
+
+def _near_text(query: SearchQuery) -> str | None:
+    if query.near is None:
+        return None
+    place = query.near_label or f"{query.near[0]},{query.near[1]}"
+    return f"{place}, within {query.radius_miles:g} miles"
 
 
 def get_study(nct_id: str, *, api_url: str | None = None, client: Client | None = None) -> Study:

@@ -220,6 +220,37 @@ def cli(ctx: click.Context) -> None:
     default=None,
     help="Write to this file instead of the screen.",
 )
+@click.option(
+    "--status",
+    default="open",
+    show_default=True,
+    metavar="open|recruiting|all|STATUS,…",
+    help="Recruitment status: open (recruiting, not yet, by invitation), recruiting, all, "
+    "or registry values such as COMPLETED.",
+)
+@click.option("--phase", metavar="1,2,3,4,early1,na,1/2", help="Phases to keep.")
+@click.option(
+    "--type",
+    "study_type",
+    metavar="interventional|observational|expanded-access",
+    help="Study type.",
+)
+@click.option("--sex", metavar="female|male", help="Keep studies open to this sex (and to all).")
+@click.option("--age", type=int, metavar="YEARS", help="Keep studies whose age range includes it.")
+@click.option(
+    "--healthy-volunteers", is_flag=True, help="Only studies that accept healthy volunteers."
+)
+@click.option("--country", metavar="TEXT", help="A site must be in this country.")
+@click.option("--state", metavar="TEXT", help="A site must be in this state or region.")
+@click.option("--city", metavar="TEXT", help="A site must be in this city.")
+@click.option("--near", metavar="LAT,LON|ZIP|CITY", help="Sites near this place (found offline).")
+@click.option("--radius", metavar="MILES", help="Distance around --near (default 50; or 80km).")
+@click.option("--sort", metavar="relevance|updated|start", help="Order (default relevance).")
+@click.option(
+    "--no-expand",
+    is_flag=True,
+    help="Search exactly as typed: no acronym, brand or drug-class expansion.",
+)
 @connection_options
 def search(
     condition: tuple[str, ...],
@@ -228,6 +259,19 @@ def search(
     limit: int | None,
     fmt: str,
     output: str | None,
+    status: str,
+    phase: str | None,
+    study_type: str | None,
+    sex: str | None,
+    age: int | None,
+    healthy_volunteers: bool,
+    country: str | None,
+    state: str | None,
+    city: str | None,
+    near: str | None,
+    radius: str | None,
+    sort: str | None,
+    no_expand: bool,
     api_url: str | None,
     timeout: float,
     retries: int,
@@ -243,21 +287,55 @@ def search(
       trialfinder search -c "multiple myeloma" -i radiation -i pembrolizumab
       trialfinder search -c "non-small cell lung cancer" -i alectinib --format json
       trialfinder search -c melanoma --limit all --format csv > melanoma.csv
+      trialfinder search -c ALL -i Blincyto --age 67 --phase 2,3 --near 55905
       trialfinder search -c "multiple myeloma" -i pembrolizumab -f html -o for-my-doctor.html
     """
     # Everything the user typed is checked before the HTTP stack is even loaded.
-    query = SearchQuery.build(condition, intervention, term, limit)
+    filters: dict[str, Any] = {
+        "expand": not no_expand,
+        "status": status,
+        "phase": phase,
+        "study_type": study_type,
+        "sex": sex,
+        "age": age,
+        "healthy_volunteers": healthy_volunteers,
+        "country": country,
+        "state": state,
+        "city": city,
+        "sort": sort,
+    }
+    # Checked first without the place: a typo elsewhere should not wait for place data.
+    query = SearchQuery.build(
+        condition,
+        intervention,
+        term,
+        limit,
+        radius=radius if near is None else None,
+        **filters,
+    )
+    if near is not None:
+        from trialfinder.geo import resolve_place  # place data loads only for --near
+
+        place = resolve_place(near)
+        query = SearchQuery.build(
+            condition,
+            intervention,
+            term,
+            limit,
+            near=(place.latitude, place.longitude),
+            near_label=place.label,
+            radius=radius,
+            **filters,
+        )
     if api_url is not None:
         check_api_url(api_url)
 
     from trialfinder import render
-    from trialfinder.api import search as run_search
+    from trialfinder.api import run_query
 
     fmt = fmt.lower()
     with _make_client(api_url, timeout, retries) as client:
-        result = run_search(
-            query.conditions, query.interventions, query.terms, query.limit, client=client
-        )
+        result = run_query(query, client=client)
         # Only the printed page shows the data's age: one small extra request.
         info = _page_info(result, client) if fmt in ("markdown", "html") else None
     # The file is opened only once the data is in, so a failed search leaves no file behind.
@@ -293,7 +371,8 @@ def _page_info(result: Any, client: Any) -> Any:
     from datetime import datetime
 
     from trialfinder.api import data_timestamp
-    from trialfinder.page import PageInfo, searched_lines
+    from trialfinder.page import PageInfo
+    from trialfinder.render import searched_lines
 
     return PageInfo(
         searched=searched_lines(result),

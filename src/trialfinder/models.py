@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from trialfinder.errors import InvalidStudy
+from trialfinder.expand import Expansion
 from trialfinder.query import normalize_nct_id, study_url
 
 #: ClinicalTrials.gov's placeholder for an unknown enrollment.
@@ -118,6 +119,58 @@ class Study(_Record):
         return parse_study(raw)
 
 
+class NearestSite(_Record):
+    """The closest open site to the person, at city-level precision."""
+
+    facility: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    status: str | None = None
+    miles: float
+
+
+class Combination(_Record):
+    """Which requested interventions a study has, and whether one arm gives them together.
+
+    Attributes:
+        found: requested intervention → the study's interventions that match it.
+        missing: requested interventions the study does not list.
+        together_arms: arms that give every requested intervention.
+        arms: requested intervention → arms that give it.
+        summary: one line for people.
+    """
+
+    found: dict[str, list[str]] = {}
+    missing: list[str] = []
+    together_arms: list[str] = []
+    arms: dict[str, list[str]] = {}
+    summary: str = ""
+
+
+class StudyNotes(_Record):
+    """What trialfinder worked out about one study for this search (not registry data).
+
+    Attributes:
+        combination: the requested interventions in the study's arms.
+        nearest_site: the closest open site to ``--near``.
+        precheck: registered age/sex ranges against what was asked; not an eligibility check.
+        stale: why the record may be out of date, if it may be.
+    """
+
+    combination: Combination | None = None
+    nearest_site: NearestSite | None = None
+    precheck: list[str] = []
+    stale: str | None = None
+
+
+class Loosening(_Record):
+    """How many studies match with one filter removed, to say which filter to loosen."""
+
+    without: str
+    count: int | None = None
+
+
 class SearchResult(_Record):
     """The studies found by a search, and what was asked.
 
@@ -128,6 +181,10 @@ class SearchResult(_Record):
         params: the query parameters sent for the first page.
         search_url: the same search on the ClinicalTrials.gov website.
         skipped: studies that could not be read (their NCT ID when known).
+        expansions: how what was typed was rewritten (``ALL`` → acute lymphoblastic leukemia).
+        notes: per NCT ID, combinations, nearest open site, pre-checks and staleness.
+        loosen: when nothing matched, the counts with each filter removed.
+        near: the place searched around and the radius, when ``near`` was given.
     """
 
     studies: list[Study] = []
@@ -136,6 +193,10 @@ class SearchResult(_Record):
     params: dict[str, str] = {}
     search_url: str = ""
     skipped: list[str] = []
+    expansions: list[Expansion] = []
+    notes: dict[str, StudyNotes] = {}
+    loosen: list[Loosening] = []
+    near: str | None = None
 
     @property
     def truncated(self) -> bool:

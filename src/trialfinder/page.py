@@ -18,6 +18,8 @@ from trialfinder.render import (
     clean,
     count_line,
     intervention_names,
+    loosen_lines,
+    note_lines,
     phase_label,
     status_label,
 )
@@ -40,7 +42,8 @@ class PageInfo:
     """What the page says about the search itself.
 
     Attributes:
-        searched: lines describing what was searched (terms, expansions, filters).
+        searched: lines describing what was searched (terms, expansions, filters), as
+            :func:`trialfinder.render.searched_lines` gives them.
         generated: when the page was made (ISO date and time).
         data_timestamp: when ClinicalTrials.gov last refreshed its data (from ``/version``),
             or None when it could not be asked.
@@ -49,14 +52,6 @@ class PageInfo:
     searched: list[str] = field(default_factory=list)
     generated: str = ""
     data_timestamp: str | None = None
-
-
-def searched_lines(result: SearchResult) -> list[str]:
-    """What was sent, in words: ``Condition: multiple myeloma`` …"""
-    names = {"query.cond": "Condition", "query.intr": "Intervention", "query.term": "Other terms"}
-    return [
-        f"{label}: {result.params[key]}" for key, label in names.items() if key in result.params
-    ]
 
 
 def sites_to_show(study: Study, limit: int = SITES_SHOWN) -> list[Location]:
@@ -79,7 +74,7 @@ def _contact_texts(study: Study) -> list[str]:
     ]
 
 
-def _facts(study: Study) -> list[tuple[str, str]]:
+def _facts(study: Study, result: SearchResult) -> list[tuple[str, str]]:
     facts = [
         ("Status", status_label(clean(study.status))),
         ("Phase", phase_label(study.phases)),
@@ -89,6 +84,9 @@ def _facts(study: Study) -> list[tuple[str, str]]:
         ("Ages", _ages(study)),
         ("Last updated", clean(study.last_updated)),
     ]
+    # What this search worked out: arms giving the treatments together, nearest open site…
+    notes = note_lines(result.notes.get(study.nct_id))
+    facts += [(label.rstrip(": "), clean(text)) for label, text in notes]
     return [(k, v) for k, v in facts if v]
 
 
@@ -100,7 +98,7 @@ def _ages(study: Study) -> str:
 
 
 def _header_lines(result: SearchResult, info: PageInfo) -> list[str]:
-    lines = [f"Searched for: {clean('; '.join(info.searched)) or '(nothing)'}"]
+    lines = [clean(line) for line in info.searched]
     lines.append(f"Made on {info.generated}" if info.generated else "")
     fresh = info.data_timestamp or "not known (the API could not be asked)"
     lines.append(f"ClinicalTrials.gov data as of: {fresh}")
@@ -125,9 +123,10 @@ def render_markdown_page(result: SearchResult, info: PageInfo) -> str:
     out += [f"- Same search on the website: <{result.search_url}>", ""]
     if not result.studies:
         out += ["No studies matched this search.", ""]
+        out += [f"- {_md(line)}" for line in loosen_lines(result)] + [""]
     for study in result.studies:
         out += [f"## {_md(study.title or '(no title)')}", "", f"[{study.nct_id}]({study.url})", ""]
-        out += [f"- **{name}:** {_md(value)}" for name, value in _facts(study)]
+        out += [f"- **{name}:** {_md(value)}" for name, value in _facts(study, result)]
         sites = sites_to_show(study)
         if sites:
             more = len(study.locations) - len(sites)
@@ -189,6 +188,7 @@ def render_html_page(result: SearchResult, info: PageInfo) -> str:
     ]
     if not result.studies:
         parts.append("<p>No studies matched this search.</p>")
+        parts += [f"<p>{_h(line)}</p>" for line in loosen_lines(result)]
     for study in result.studies:
         parts.append(f'<section class="study" id="{_h(study.nct_id)}">')
         parts.append(f"<h2>{_h(study.title or '(no title)')}</h2>")
@@ -196,7 +196,7 @@ def render_html_page(result: SearchResult, info: PageInfo) -> str:
             f'<p><a class="id" href="{_h(study.url)}">{_h(study.nct_id)}</a> · {_h(study.url)}</p>'
         )
         parts.append("<dl>")
-        for name, value in _facts(study):
+        for name, value in _facts(study, result):
             parts.append(f"<dt>{_h(name)}</dt><dd>{_h(value)}</dd>")
         sites = sites_to_show(study)
         if sites:

@@ -8,13 +8,16 @@ the HTTP stack.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit
 
+from trialfinder import filters
 from trialfinder.errors import InvalidQuery
+from trialfinder.expand import Expansion, expand_values
 
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 API_URL_ENV = "TRIALFINDER_API_URL"
@@ -156,7 +159,7 @@ def check_api_url(url: object) -> str:
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """A validated search: what to look for and how many studies to return.
+    """A validated search: what to look for, which studies to keep, and how many to return.
 
     Several conditions (or interventions, or terms) mean a study must match all of them.
 
@@ -165,12 +168,38 @@ class SearchQuery:
         interventions: treatments, drugs, procedures (``query.intr``).
         terms: other words, anywhere in the record (``query.term``).
         limit: the most studies to return; None for all of them.
+        expand: rewrite acronyms, brand names and drug classes (see :mod:`trialfinder.expand`).
+        statuses: overall statuses to keep (``filter.overallStatus``); empty keeps all.
+        phases: phases to keep (``PHASE2``, or ``PHASE1/PHASE2`` for a combined phase).
+        study_type: ``INTERVENTIONAL``, ``OBSERVATIONAL`` or ``EXPANDED_ACCESS``.
+        sex: ``FEMALE`` or ``MALE``; studies open to all sexes are kept.
+        age: an age in years that the study's age range must include.
+        healthy_volunteers: keep only studies that accept healthy volunteers.
+        country, state, city: where a site must be (``query.locn``).
+        near: (latitude, longitude) of the person; with ``radius_miles`` gives ``filter.geo``.
+        near_label: what ``near`` was resolved from, for messages.
+        radius_miles: search radius around ``near``.
+        sort: ``relevance``, ``updated`` or ``start``; None for relevance.
     """
 
     conditions: tuple[str, ...] = ()
     interventions: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     limit: int | None = DEFAULT_LIMIT
+    expand: bool = True
+    statuses: tuple[str, ...] = filters.STATUS_GROUPS[filters.DEFAULT_STATUS]
+    phases: tuple[str, ...] = ()
+    study_type: str | None = None
+    sex: str | None = None
+    age: int | None = None
+    healthy_volunteers: bool = False
+    country: str | None = None
+    state: str | None = None
+    city: str | None = None
+    near: tuple[float, float] | None = None
+    near_label: str | None = None
+    radius_miles: float = filters.DEFAULT_RADIUS_MILES
+    sort: str | None = None
 
     @classmethod
     def build(
@@ -179,17 +208,53 @@ class SearchQuery:
         intervention: str | Iterable[str] | None = None,
         term: str | Iterable[str] | None = None,
         limit: int | None = DEFAULT_LIMIT,
+        *,
+        expand: bool = True,
+        status: str | Iterable[str] | None = None,
+        phase: str | Iterable[str] | None = None,
+        study_type: str | None = None,
+        sex: str | None = None,
+        age: int | None = None,
+        healthy_volunteers: bool = False,
+        country: str | None = None,
+        state: str | None = None,
+        city: str | None = None,
+        near: tuple[float, float] | None = None,
+        near_label: str | None = None,
+        radius: float | str | None = None,
+        sort: str | None = None,
     ) -> SearchQuery:
         """Validate raw input and make a query.
+
+        ``near`` must already be coordinates here; :func:`trialfinder.geo.resolve_place`
+        turns a ZIP code or a city name into them.
 
         Raises:
             InvalidQuery: when any value is unusable or nothing at all is asked for.
         """
+        if near is not None:
+            near = check_point(near)
+        elif radius is not None:
+            raise InvalidQuery("--radius needs --near: say where to measure from.")
         query = cls(
             conditions=_values(condition, "condition"),
             interventions=_values(intervention, "intervention"),
             terms=_values(term, "search term"),
             limit=check_limit(limit),
+            expand=bool(expand),
+            statuses=filters.parse_status(status),
+            phases=filters.parse_phases(phase),
+            study_type=filters.parse_study_type(study_type),
+            sex=filters.parse_sex(sex),
+            age=filters.check_age(age),
+            healthy_volunteers=bool(healthy_volunteers),
+            country=_optional(country, "country"),
+            state=_optional(state, "state"),
+            city=_optional(city, "city"),
+            near=near,
+            near_label=near_label,
+            radius_miles=filters.parse_radius(radius),
+            sort=filters.parse_sort(sort),
         )
         if not (query.conditions or query.interventions or query.terms):
             raise InvalidQuery(
@@ -203,17 +268,47 @@ class SearchQuery:
         """Studies asked for per page: as few pages as possible, never more than needed."""
         return MAX_PAGE_SIZE if self.limit is None else min(self.limit, MAX_PAGE_SIZE)
 
+    def _fields(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        return (
+            ("query.cond", "condition", self.conditions),
+            ("query.intr", "intervention", self.interventions),
+            ("query.term", "term", self.terms),
+        )
+
+    def expansions(self) -> list[Expansion]:
+        """Every rewrite of what was typed, to show the user (empty with ``expand=False``)."""
+        if not self.expand:
+            return []
+        made: list[Expansion] = []
+        for _, field_name, values in self._fields():
+            made += expand_values(values, field_name)[1]
+        return made
+
     def query_params(self) -> dict[str, str]:
-        """The ``query.*`` parameters alone."""
+        """The ``query.*`` parameters alone (expanded unless ``expand`` is off)."""
         params: dict[str, str] = {}
-        for key, values in (
-            ("query.cond", self.conditions),
-            ("query.intr", self.interventions),
-            ("query.term", self.terms),
-        ):
-            combined = combine_all(values)
+        for key, field_name, values in self._fields():
+            sent = expand_values(values, field_name)[0] if self.expand else values
+            combined = combine_all(sent)
             if combined is not None:
                 params[key] = combined
+        locn = filters.location_query(self.country, self.state, self.city)
+        if locn:
+            params["query.locn"] = locn
+        return params
+
+    def filter_params(self) -> dict[str, str]:
+        """The ``filter.*`` parameters alone."""
+        params: dict[str, str] = {}
+        if self.statuses:
+            params["filter.overallStatus"] = ",".join(self.statuses)
+        if self.near is not None:
+            params["filter.geo"] = filters.geo_param(*self.near, self.radius_miles)
+        advanced = filters.advanced_filter(
+            self.phases, self.study_type, self.sex, self.age, self.healthy_volunteers
+        )
+        if advanced:
+            params["filter.advanced"] = advanced
         return params
 
     def to_params(self) -> dict[str, str]:
@@ -222,14 +317,57 @@ class SearchQuery:
         Later pages repeat them exactly and add ``pageToken``.
         """
         params = self.query_params()
+        params.update(self.filter_params())
         if params:
-            params["sort"] = "@relevance"
+            params["sort"] = filters.SORTS[self.sort or "relevance"]
         params["pageSize"] = str(self.page_size)
         params["countTotal"] = "true"
         return params
 
+    def loosened(self) -> list[tuple[str, SearchQuery]]:
+        """Each active filter group with a copy of this query without it, to explain zero hits.
+
+        Returns:
+            ``(description, query)`` pairs: status, then location, then the other filters.
+        """
+        options: list[tuple[str, SearchQuery]] = []
+        if self.statuses:
+            shown = ",".join(s.lower() for s in self.statuses)
+            options.append((f"the status filter (--status {shown})", replace(self, statuses=())))
+        if self.near is not None or self.country or self.state or self.city:
+            options.append(
+                (
+                    "the location filter (--near/--country/--state/--city)",
+                    replace(self, near=None, country=None, state=None, city=None),
+                )
+            )
+        if (
+            self.phases
+            or self.study_type
+            or self.sex
+            or self.age is not None
+            or (self.healthy_volunteers)
+        ):
+            options.append(
+                (
+                    "the phase/type/sex/age filters",
+                    replace(
+                        self,
+                        phases=(),
+                        study_type=None,
+                        sex=None,
+                        age=None,
+                        healthy_volunteers=False,
+                    ),
+                )
+            )
+        return options
+
     def website_url(self) -> str:
-        """The same search on the ClinicalTrials.gov website, for people to open."""
+        """The same search on the ClinicalTrials.gov website, for people to open.
+
+        Carries the words searched; the filters are not translated to the website's own.
+        """
         pairs = [
             (key, value)
             for key, value in (
@@ -240,3 +378,26 @@ class SearchQuery:
             if value is not None
         ]
         return f"{WEBSITE_SEARCH_URL}?{urlencode(pairs)}"
+
+
+def _optional(value: str | None, what: str) -> str | None:
+    return None if value is None else check_value(value, what)
+
+
+def check_point(point: object) -> tuple[float, float]:
+    """Validate (latitude, longitude) in degrees.
+
+    Raises:
+        InvalidQuery: not two finite numbers within ±90 and ±180.
+    """
+    try:
+        lat, lon = (float(x) for x in point)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise InvalidQuery(
+            "A place must be latitude,longitude (e.g. 40.71,-74.01), a US ZIP code or a city."
+        ) from None
+    if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+        raise InvalidQuery(
+            f"{lat},{lon} is not on Earth: latitude must be within ±90, longitude within ±180."
+        )
+    return lat, lon

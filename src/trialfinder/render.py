@@ -12,9 +12,10 @@ import json
 import re
 import textwrap
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import TextIO
 
-from trialfinder.models import SearchResult, Study
+from trialfinder.models import SearchResult, Study, StudyNotes
 from trialfinder.term import PLAIN, Style
 
 DISCLAIMER = (
@@ -193,11 +194,34 @@ def count_line(result: SearchResult) -> str:
     return line
 
 
+def searched_lines(result: SearchResult) -> list[str]:
+    """What was actually searched: every expansion, the filters and the place."""
+    lines = [f"Searched for: {e.describe()}" for e in result.expansions]
+    filters = [f"{k}={v}" for k, v in result.params.items() if k.startswith("filter.")]
+    if filters:
+        lines.append(f"Filters: {'; '.join(filters)}")
+    if result.near:
+        lines.append(f"Near: {result.near}. Distances are city-level (site coordinates).")
+    return lines
+
+
+def loosen_lines(result: SearchResult) -> list[str]:
+    """When nothing matched, how many studies match with each filter removed."""
+    lines = []
+    for hint in result.loosen:
+        count = "unknown" if hint.count is None else f"{hint.count:,}"
+        lines.append(f"Without {hint.without}: {count} studies match.")
+    if any(hint.count for hint in result.loosen):
+        lines.append("Loosen the filter with the most matches to see them.")
+    return lines
+
+
 def footer_lines(result: SearchResult) -> list[str]:
     """What follows every result list for people: counts, the website link, the reminder."""
-    lines = []
+    lines = searched_lines(result)
     if not result.studies:
         lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
+        lines += loosen_lines(result)
     lines.append(count_line(result))
     lines.append(f"Same search on the website: {result.search_url}")
     lines.append(DISCLAIMER)
@@ -226,7 +250,27 @@ def _wrap(label: str, text: str, width: int) -> list[str]:
     ) or [indent + label.rstrip()]
 
 
-def study_block(study: Study, width: int = 100, style: Style = PLAIN) -> str:
+def note_lines(notes: StudyNotes | None) -> list[tuple[str, str]]:
+    """(label, text) pairs of what this search worked out about a study."""
+    if notes is None:
+        return []
+    out = []
+    if notes.combination is not None:
+        out.append(("Arms: ", notes.combination.summary))
+    site = notes.nearest_site
+    if site is not None:
+        place = ", ".join(p for p in (site.facility, site.city, site.state, site.country) if p)
+        out.append(("Nearest open site: ", f"{place}: {site.miles:,.1f} miles (city-level)"))
+    if notes.precheck:
+        out.append(("Registered limits: ", "; ".join(notes.precheck)))
+    if notes.stale:
+        out.append(("May be out of date: ", notes.stale))
+    return out
+
+
+def study_block(
+    study: Study, width: int = 100, style: Style = PLAIN, notes: StudyNotes | None = None
+) -> str:
     """A few lines describing one study in a result list."""
     nct = style.link(style.bold(study.nct_id), study.url)
     status = style.status(status_label(clean(study.status)), study.status)
@@ -241,13 +285,15 @@ def study_block(study: Study, width: int = 100, style: Style = PLAIN) -> str:
     if study.lead_sponsor:
         lines += _wrap("Sponsor: ", clean(study.lead_sponsor), width)
     lines += _wrap("Where: ", clean(location_summary(study)), width)
+    for label, text in note_lines(notes):
+        lines += _wrap(label, clean(text), width)
     lines.append(f"    {study.url}")
     return "\n".join(lines)
 
 
 def render_table(result: SearchResult, width: int = 100, style: Style = PLAIN) -> str:
     """The human listing: a block per study, then the footer."""
-    blocks = [study_block(s, width, style) for s in result.studies]
+    blocks = [study_block(s, width, style, result.notes.get(s.nct_id)) for s in result.studies]
     # Lines holding a link stay whole so that terminals can still open them.
     footer = "\n".join(
         line if "://" in line else "\n".join(wrap_text(line, width))
@@ -352,8 +398,18 @@ def result_dict(result: SearchResult) -> dict[str, object]:
         "params": result.params,
         "search_url": result.search_url,
         "skipped": result.skipped,
-        "studies": [study_dict(s) for s in result.studies],
+        "expansions": [{**asdict(e), "text": e.describe()} for e in result.expansions],
+        "near": result.near,
+        "loosen": [hint.model_dump(mode="json") for hint in result.loosen],
+        "studies": [
+            {**study_dict(s), "notes": _notes_dict(result.notes.get(s.nct_id))}
+            for s in result.studies
+        ],
     }
+
+
+def _notes_dict(notes: StudyNotes | None) -> dict[str, object] | None:
+    return None if notes is None else notes.model_dump(mode="json")
 
 
 def write_json(result: SearchResult, out: TextIO) -> None:

@@ -401,7 +401,9 @@ class Watchlist:
                         f"the saved search '{entry.name}' uses options this version of "
                         "trialfinder does not know: upgrade it, or add the search again."
                     ) from None
-                fetched.append((entry, run_search(**entry.search, client=active)))
+                fetched.append(
+                    (entry, run_search(**entry.search, client=active, explain_empty=False))
+                )
         reports, runs = [], []
         for entry, result in fetched:
             before = self._store.snapshot(entry.name)

