@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trialfinder.errors import InvalidWatch
-from trialfinder.query import SearchQuery
+from trialfinder.query import DEFAULT_LIMIT, SearchQuery
 from trialfinder.watchstore import (
     RunToSave,
     SavedSearch,
@@ -272,9 +272,12 @@ def check_search(kwargs: dict[str, Any]) -> dict[str, Any]:
         InvalidQuery: a value is unusable, or nothing is searched for.
         InvalidWatch: an option this version of trialfinder does not know.
     """
+    from trialfinder.api import build_query  # resolves --near places offline, like search
+
     given = {k: v for k, v in kwargs.items() if k == "limit" or v not in (None, (), [])}
     try:
-        query = SearchQuery.build(**given)
+        base = {"condition": None, "intervention": None, "term": None, "limit": DEFAULT_LIMIT}
+        query = build_query(**{**base, **given})
     except TypeError:
         known = sorted(inspect.signature(SearchQuery.build).parameters)
         unknown = sorted(set(given) - set(known))
