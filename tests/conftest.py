@@ -44,7 +44,11 @@ def run_cli(
     *args: str, timeout: float = 60, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed command as a user would, capturing its output."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALFINDER_")}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TRIALFINDER_") or k == "TRIALFINDER_CACHE_DIR"
+    }
     full_env.update({"COLUMNS": "100", "NO_COLOR": "1", **(env or {})})
     return subprocess.run(
         [*trialfinder_command(), *args],
@@ -67,6 +71,14 @@ def server() -> Iterator[ReplayServer]:
 @pytest.fixture(autouse=True)
 def _no_env_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRIALFINDER_API_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has its own response cache: never the user's, never shared between tests."""
+    directory = tmp_path / "trialfinder-cache"
+    monkeypatch.setenv("TRIALFINDER_CACHE_DIR", str(directory))
+    return directory
 
 
 @pytest.fixture

@@ -24,8 +24,15 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from trialfinder._version import __version__
+from trialfinder.cli_cache import cache as cache_command
 from trialfinder.errors import BadRequest, InvalidQuery, StudyNotFound, TrialFinderError
-from trialfinder.query import API_URL_ENV, DEFAULT_LIMIT, SearchQuery, check_api_url
+from trialfinder.query import (
+    API_URL_ENV,
+    DEFAULT_LIMIT,
+    LIST_FIELDS,
+    SearchQuery,
+    check_api_url,
+)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -104,8 +111,39 @@ class LimitType(click.ParamType):
         return number
 
 
+_CACHE_TTL_KEY = "trialfinder.cache_ttl"
+
+
+def _set_cache_ttl(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    # Kept in ctx.meta, not passed to the command: every command with connection_options
+    # gets the cache through _make_client without a new parameter.
+    if param.name == "no_cache":
+        if value:
+            ctx.meta[_CACHE_TTL_KEY] = 0
+    elif value is not None and ctx.meta.get(_CACHE_TTL_KEY) != 0:
+        ctx.meta[_CACHE_TTL_KEY] = value
+
+
 def connection_options(func: F) -> F:
     """Options shared by every command that talks to the API."""
+    func = click.option(
+        "--cache-ttl",
+        type=click.IntRange(0),
+        default=None,
+        metavar="SECONDS",
+        expose_value=False,
+        callback=_set_cache_ttl,
+        help="Serve a repeated request from the local cache for this long (default 3600).",
+    )(func)
+    func = click.option(
+        "--no-cache",
+        is_flag=True,
+        default=False,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_cache_ttl,
+        help="Neither read nor write the local response cache.",
+    )(func)
     func = click.option(
         "--retries",
         type=click.IntRange(1, 10),
@@ -133,7 +171,19 @@ def connection_options(func: F) -> F:
 def _make_client(api_url: str | None, timeout: float, retries: int) -> Any:
     from trialfinder.client import DEFAULT_TIMEOUT, Client
 
-    return Client(api_url, timeout=(DEFAULT_TIMEOUT[0], timeout), max_attempts=retries)
+    ctx = click.get_current_context(silent=True)
+    ttl = ctx.meta.get(_CACHE_TTL_KEY) if ctx is not None else 0
+    session = None
+    if ttl != 0:
+        from trialfinder.cache import DEFAULT_TTL, cached_session
+
+        session = cached_session(
+            DEFAULT_TTL if ttl is None else ttl,
+            notice=lambda message: click.echo(f"trialfinder: notice: {message}", err=True),
+        )
+    return Client(
+        api_url, timeout=(DEFAULT_TIMEOUT[0], timeout), max_attempts=retries, session=session
+    )
 
 
 def _width() -> int:
@@ -195,6 +245,12 @@ def cli() -> None:
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    default=False,
+    help="Fetch whole study records (default: only the fields the list shows).",
+)
 @connection_options
 def search(
     condition: tuple[str, ...],
@@ -202,6 +258,7 @@ def search(
     term: tuple[str, ...],
     limit: int | None,
     fmt: str,
+    full: bool,
     api_url: str | None,
     timeout: float,
     retries: int,
@@ -217,6 +274,8 @@ def search(
       trialfinder search -c "multiple myeloma" -i radiation -i pembrolizumab
       trialfinder search -c "non-small cell lung cancer" -i alectinib --format json
       trialfinder search -c melanoma --limit all --format csv > melanoma.csv
+
+    With --format jsonl or csv, studies are written as they arrive, page by page.
     """
     # Everything the user typed is checked before the HTTP stack is even loaded.
     query = SearchQuery.build(condition, intervention, term, limit)
@@ -226,27 +285,55 @@ def search(
     from trialfinder import render
     from trialfinder.api import search as run_search
 
+    fmt = fmt.lower()
+    fields = None if full else LIST_FIELDS
+    if fmt in ("jsonl", "csv"):
+        _stream_search(query, fmt, fields, api_url, timeout, retries)
+        return
     with _make_client(api_url, timeout, retries) as client:
         result = run_search(
-            query.conditions, query.interventions, query.terms, query.limit, client=client
+            query.conditions,
+            query.interventions,
+            query.terms,
+            query.limit,
+            client=client,
+            fields=fields,
         )
-    fmt = fmt.lower()
     out = click.get_text_stream("stdout")
     if fmt == "table":
         out.write(render.render_table(result, _width()))
     elif fmt == "markdown":
         out.write(render.render_markdown(result))
-    elif fmt == "json":
-        render.write_json(result, out)
-    elif fmt == "jsonl":
-        render.write_jsonl(result.studies, out)
     else:
-        render.write_csv(result.studies, out)
+        render.write_json(result, out)
     out.flush()
     if fmt in render.MACHINE_FORMATS:
         for line in render.footer_lines(result):
             click.echo(line, err=True)
     notice = render.skipped_line(result.skipped)
+    if notice:
+        click.echo(notice, err=True)
+
+
+def _stream_search(
+    query: SearchQuery,
+    fmt: str,
+    fields: Sequence[str] | None,
+    api_url: str | None,
+    timeout: float,
+    retries: int,
+) -> None:
+    """Write a search as JSON Lines or CSV page by page, with the notices on stderr."""
+    from trialfinder import bulk, render
+    from trialfinder.api import StudyStream
+
+    out, err = sys.stdout, sys.stderr
+    with _make_client(api_url, timeout, retries) as client:
+        stream = StudyStream(query, client, fields=fields)
+        bulk.write_stream(stream, out, fmt, err=err, progress=err.isatty())
+    for line in bulk.footer_lines(stream, query.website_url()):
+        click.echo(line, err=True)
+    notice = render.skipped_line(stream.skipped)
     if notice:
         click.echo(notice, err=True)
 
@@ -289,6 +376,9 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
         click.echo(render.DISCLAIMER, err=True)
     else:
         click.echo(render.render_study(study, _width()), nl=False)
+
+
+cli.add_command(cache_command)
 
 
 def main() -> None:

@@ -14,7 +14,8 @@
     │   └── ServerError       5xx
     ├── InvalidResponse       the body was not JSON, or not shaped like the API's answers
     │   └── UnexpectedHtml    an HTML page arrived where JSON was expected
-    └── InvalidStudy          one study record could not be normalized
+    ├── InvalidStudy          one study record could not be normalized
+    └── CacheError            the response cache cannot be read or cleared
 
 No exception of requests, json or pydantic leaves the library: each is wrapped where it occurs.
 """
@@ -94,3 +95,7 @@ class UnexpectedHtml(InvalidResponse):
 
 class InvalidStudy(TrialFinderError):
     """A single study record could not be normalized (for example, it has no NCT ID)."""
+
+
+class CacheError(TrialFinderError):
+    """The on-disk response cache cannot be read or cleared (``trialfinder cache``)."""
