@@ -1,7 +1,7 @@
 """An on-disk cache of the API's answers, so that a repeated search costs no request.
 
 Built on requests-cache (SQLite in the user cache directory). Only answers that are
-worth keeping are stored: HTTP 200, a JSON content type, and a body that parses as JSON.
+worth keeping are stored: HTTP 200 with a body that parses as JSON.
 Errors, HTML pages and bodies cut short are never stored, so never served again. A cache
 file that cannot be read does not stop a search: the session falls back to the network
 and says so once on stderr.
@@ -43,10 +43,8 @@ def cache_path(directory: Path | None = None) -> Path:
 
 
 def is_cacheable(response: Any) -> bool:
-    """True for a whole, successful JSON answer: status 200, JSON type, a body that parses."""
+    """True for a whole, successful JSON answer: status 200 and a body that parses as JSON."""
     if getattr(response, "status_code", None) != 200:
-        return False
-    if "json" not in response.headers.get("Content-Type", "").lower():
         return False
     try:
         json.loads(response.content)
