@@ -67,6 +67,7 @@ class StudyStream:
         # NCT numbers as ints: the only thing kept per study, small even for 500,000 studies.
         seen: set[int] = set()
         limit = self.query.limit
+        raw: object = None
         for page in client.iter_pages(self.params):
             if self.total_count is None and isinstance(page.get("totalCount"), int):
                 self.total_count = page["totalCount"]
@@ -86,6 +87,9 @@ class StudyStream:
                 yield study
                 if limit is not None and self.returned >= limit:
                     return
+            # One page in memory at a time, even while the next one arrives.
+            del page
+            raw = None
             # The API may offer a token for an empty page after the last: do not ask for it.
             if self.total_count is not None and len(seen) + len(self.skipped) >= self.total_count:
                 return

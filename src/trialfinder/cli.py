@@ -16,7 +16,6 @@ models load when a command runs, so ``--help`` and ``--version`` stay fast.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -187,6 +186,8 @@ def _make_client(api_url: str | None, timeout: float, retries: int) -> Any:
 
 
 def _width() -> int:
+    import shutil  # imported here: --help does not need it
+
     return min(shutil.get_terminal_size((100, 24)).columns, 100)
 
 

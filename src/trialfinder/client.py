@@ -231,7 +231,9 @@ class Client:
                 raise InvalidResponse("The API's answer is not a page of studies.")
             yield page
             next_token = page.get("nextPageToken")
-            if not page.get("studies") or not isinstance(next_token, str) or not next_token:
+            empty = not page.get("studies")
+            del page  # let the page go before the next one arrives: one page in memory at a time
+            if empty or not isinstance(next_token, str) or not next_token:
                 return
             if next_token in seen_tokens:
                 return

@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
 
 from trialfinder.errors import InvalidQuery
 
@@ -183,6 +182,8 @@ def check_api_url(url: object) -> str:
             f"The API URL '{_visible(url)}' contains spaces or control characters: {hint}."
         )
     try:
+        from urllib.parse import urlsplit  # imported here: --help does not need it
+
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
@@ -305,4 +306,6 @@ class SearchQuery:
             )
             if value is not None
         ]
+        from urllib.parse import urlencode
+
         return f"{WEBSITE_SEARCH_URL}?{urlencode(pairs)}"
