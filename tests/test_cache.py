@@ -12,7 +12,14 @@ from conftest import run_cli
 from pages import PagedApi
 from replay_server import ReplayServer, Reply
 from trialfinder.api import search
-from trialfinder.cache import cache_dir, cache_info, cache_path, cached_session, clear_cache
+from trialfinder.cache import (
+    cache_dir,
+    cache_info,
+    cache_path,
+    cached_session,
+    clear_cache,
+    is_cacheable,
+)
 from trialfinder.client import Client
 from trialfinder.errors import TrialFinderError
 
@@ -159,3 +166,18 @@ def test_cache_info_on_a_corrupt_file_is_one_line_error() -> None:
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
     assert "trialfinder cache clear" in done.stderr
+
+
+class _Answer:
+    def __init__(self, content: bytes, from_cache: bool, status_code: int = 200) -> None:
+        self.content = content
+        self.from_cache = from_cache
+        self.status_code = status_code
+
+
+def test_a_body_is_checked_when_stored_not_on_every_hit() -> None:
+    """It parses a fresh body to decide, and trusts one that came out of the cache."""
+    assert is_cacheable(_Answer(b'{"studies": []}', from_cache=False))
+    assert not is_cacheable(_Answer(b'{"studies": [', from_cache=False))
+    assert not is_cacheable(_Answer(b"{}", from_cache=False, status_code=500))
+    assert is_cacheable(_Answer(b"not parsed again", from_cache=True))

@@ -46,6 +46,8 @@ def is_cacheable(response: Any) -> bool:
     """True for a whole, successful JSON answer: status 200 and a body that parses as JSON."""
     if getattr(response, "status_code", None) != 200:
         return False
+    if getattr(response, "from_cache", False):
+        return True  # checked when it was stored (requests-cache asks again on every hit)
     try:
         json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
