@@ -49,7 +49,7 @@ def run_cli(
     *args: str, timeout: float = 60, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed command as a user would, capturing its output."""
-    # The API URL comes from the arguments; the config path from the isolating fixture.
+    # The API URL comes from the arguments; config and cache paths from the isolating fixtures.
     full_env = {k: v for k, v in os.environ.items() if k != "TRIALFINDER_API_URL"}
     full_env.update({"COLUMNS": "100", "NO_COLOR": "1", **(env or {})})
     return subprocess.run(
@@ -75,6 +75,16 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     """No test reads the user's API URL or configuration file."""
     monkeypatch.delenv("TRIALFINDER_API_URL", raising=False)
     monkeypatch.setenv("TRIALFINDER_CONFIG", str(tmp_path / "no-config.toml"))
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test has its own response cache: never the user's, never shared between tests."""
+    directory = tmp_path_factory.mktemp("cache-home") / "trialfinder-cache"
+    monkeypatch.setenv("TRIALFINDER_CACHE_DIR", str(directory))
+    return directory
 
 
 @pytest.fixture

@@ -92,12 +92,19 @@ def test_seed_query_sends_exact_params_and_headers() -> None:
     assert "trialfinder/" in USER_AGENT
 
 
+@pytest.mark.parametrize(("total", "calls"), [(5, 3), (None, 4)])
 @responses.activate
-def test_three_pages_identical_params_duplicates_dropped_empty_last_page() -> None:
-    """It follows tokens with the same params, drops a repeated study, stops at an empty page."""
-    responses.get(
-        STUDIES, json=load_json(PAGE1), match=[matchers.query_param_matcher(first_params())]
-    )
+def test_three_pages_identical_params_duplicates_dropped_empty_last_page(
+    total: int | None, calls: int
+) -> None:
+    """It follows tokens with the same params and drops a repeated study.
+
+    It stops once the API's total is reached; without a total, at the empty page that the
+    API's last token points to.
+    """
+    first = load_json(PAGE1)
+    first["totalCount"] = total
+    responses.get(STUDIES, json=first, match=[matchers.query_param_matcher(first_params())])
     for token, page in (("page2", PAGE2), ("page3", PAGE3), ("page4", EMPTY)):
         responses.get(
             STUDIES,
@@ -111,9 +118,9 @@ def test_three_pages_identical_params_duplicates_dropped_empty_last_page() -> No
     ids = [s.nct_id for s in result.studies]
     assert ids == ["NCT02013167", "NCT03104439", "NCT04425434", "NCT05099003", "NCT06000005"]
     assert len(ids) == len(set(ids))
-    assert result.total_count == 5
-    assert len(responses.calls) == 4
-    assert client.requests_sent == 4
+    assert result.total_count == total
+    assert len(responses.calls) == calls
+    assert client.requests_sent == calls
 
 
 @responses.activate

@@ -10,10 +10,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from trialfinder.client import Client
+from trialfinder.client import Client, resolve_api_url
 from trialfinder.errors import InvalidStudy, TrialFinderError
 from trialfinder.models import Loosening, SearchResult, Study, nct_id_of, parse_study
-from trialfinder.query import DEFAULT_LIMIT, SearchQuery
+from trialfinder.query import DEFAULT_LIMIT, SearchQuery, fields_param
 
 
 def _client_for(client: Client | None, api_url: str | None) -> AbstractContextManager[Client]:
@@ -75,24 +75,53 @@ def count_matching(query: SearchQuery, client: Client) -> int | None:
 class StudyStream:
     """Studies of a search, fetched page by page as they are iterated.
 
-    Duplicates (by NCT ID) are dropped; iteration stops at the query's limit. Records that
-    cannot be read are skipped and listed in :attr:`skipped`. :attr:`total_count` is known
-    once the first page has arrived.
+    Duplicates (by NCT ID) are dropped; iteration stops at the query's limit, and no page is
+    asked for once the limit or the API's total is reached, so a search costs
+    ``ceil(min(total, limit) / 1000)`` requests. Records that cannot be read are skipped and
+    listed in :attr:`skipped`. :attr:`total_count` is known once the first page has arrived.
+    Only the current page is held in memory.
+
+    Args:
+        query: the validated search.
+        client: the client to fetch with; None to open one for the iteration (and close it).
+        fields: piece names to ask for (``fields=``), e.g. :data:`~trialfinder.query.LIST_FIELDS`;
+            None for whole records.
+        api_url: API base URL for the client opened when ``client`` is None.
     """
 
-    def __init__(self, query: SearchQuery, client: Client) -> None:
+    def __init__(
+        self,
+        query: SearchQuery,
+        client: Client | None = None,
+        *,
+        fields: Iterable[str] | None = None,
+        api_url: str | None = None,
+    ) -> None:
         self.query = query
         self.client = client
+        self.api_url = resolve_api_url(api_url) if client is None else None
+        self.params = query.to_params()
+        fields_value = fields_param(fields)
+        if fields_value is not None:
+            self.params["fields"] = fields_value
         self.total_count: int | None = None
         self.skipped: list[str] = []
         self.returned = 0
+        self._started = False
 
     def __iter__(self) -> Iterator[Study]:
-        seen: set[str] = set()
-        limit = self.query.limit
-        if self.returned:
+        if self._started:
             raise RuntimeError("a StudyStream can be iterated only once")
-        for page in self.client.iter_pages(self.query.to_params()):
+        self._started = True
+        with _client_for(self.client, self.api_url) as active:
+            yield from self._studies(active)
+
+    def _studies(self, client: Client) -> Iterator[Study]:
+        # NCT numbers as ints: the only thing kept per study, small even for 500,000 studies.
+        seen: set[int] = set()
+        limit = self.query.limit
+        raw: object = None
+        for page in client.iter_pages(self.params):
             if self.total_count is None and isinstance(page.get("totalCount"), int):
                 self.total_count = page["totalCount"]
             for raw in page.get("studies") or []:
@@ -103,13 +132,20 @@ class StudyStream:
                         nct_id_of(raw) or f"record #{self.returned + len(self.skipped) + 1}"
                     )
                     continue
-                if study.nct_id in seen:
+                number = int(study.nct_id[3:])
+                if number in seen:
                     continue
-                seen.add(study.nct_id)
+                seen.add(number)
                 self.returned += 1
                 yield study
                 if limit is not None and self.returned >= limit:
                     return
+            # One page in memory at a time, even while the next one arrives.
+            del page
+            raw = None
+            # The API may offer a token for an empty page after the last: do not ask for it.
+            if self.total_count is not None and len(seen) + len(self.skipped) >= self.total_count:
+                return
 
 
 def iter_studies(
@@ -118,17 +154,28 @@ def iter_studies(
     term: str | Iterable[str] | None = None,
     limit: int | None = None,
     *,
-    client: Client,
+    fields: Iterable[str] | None = None,
+    api_url: str | None = None,
+    client: Client | None = None,
     **filters: Any,
 ) -> StudyStream:
     """Stream matching studies page by page without holding them all in memory.
+
+    >>> from trialfinder import iter_studies
+    >>> from trialfinder.query import LIST_FIELDS
+    >>> for study in iter_studies(condition="melanoma", fields=LIST_FIELDS):  # doctest: +SKIP
+    ...     print(study.nct_id, study.status)
 
     Args:
         condition: one or more conditions; a study must match all of them.
         intervention: one or more interventions; a study must involve all of them.
         term: one or more other search terms; all must match.
-        limit: the most studies to yield; None for every match.
-        client: the client to fetch with.
+        limit: the most studies to yield; None (the default) for every match.
+        fields: piece names to ask for (fewer bytes), such as
+            :data:`trialfinder.query.LIST_FIELDS`; None for whole records.
+        api_url: API base URL when no client is given.
+        client: the client to fetch with; by default one is opened for the iteration and
+            closed when it ends.
         **filters: the same filters as :func:`search`.
 
     Returns:
@@ -138,7 +185,7 @@ def iter_studies(
         InvalidQuery: bad input (raised at once, before any request).
     """
     query = build_query(condition, intervention, term, limit, **_checked(filters))
-    return StudyStream(query, client)
+    return StudyStream(query, client, fields=fields, api_url=api_url)
 
 
 def _checked(filters: dict[str, Any]) -> dict[str, Any]:
@@ -170,6 +217,7 @@ def search(
     radius: float | str | None = None,
     sort: str | None = None,
     explain_empty: bool = True,
+    fields: Iterable[str] | None = None,
 ) -> SearchResult:
     """Find studies on ClinicalTrials.gov by condition, intervention and other terms.
 
@@ -197,6 +245,8 @@ def search(
         sort: ``relevance`` (default), ``updated`` or ``start``.
         explain_empty: when nothing matches, spend one small request per active filter to
             say how many would match without it (``loosen``).
+        fields: piece names to ask for, such as :data:`trialfinder.query.LIST_FIELDS`
+            (fewer bytes; the other fields of each study stay empty); None for whole records.
 
     Returns:
         A :class:`SearchResult` with the studies, the total number matching, the parameters
@@ -227,7 +277,9 @@ def search(
         radius=radius,
         sort=sort,
     )
-    return run_query(query, client=client, api_url=api_url, explain_empty=explain_empty)
+    return run_query(
+        query, client=client, api_url=api_url, explain_empty=explain_empty, fields=fields
+    )
 
 
 def run_query(
@@ -236,13 +288,14 @@ def run_query(
     client: Client | None = None,
     api_url: str | None = None,
     explain_empty: bool = True,
+    fields: Iterable[str] | None = None,
 ) -> SearchResult:
     """Run an already validated query; see :func:`search`."""
     from trialfinder.notes import study_notes
 
     loosen: list[Loosening] = []
     with _client_for(client, api_url) as active:
-        stream = StudyStream(query, active)
+        stream = StudyStream(query, active, fields=fields)
         studies = list(stream)
         if explain_empty and not studies and not stream.skipped:
             # Fail loudly: one small request per active filter says which one to loosen.
@@ -252,7 +305,7 @@ def run_query(
         studies=studies,
         total_count=stream.total_count,
         limit=query.limit,
-        params=query.to_params(),
+        params=stream.params,
         search_url=query.website_url(),
         skipped=stream.skipped,
         expansions=query.expansions(),

@@ -16,15 +16,20 @@ models load when a command runs, so ``--help`` and ``--version`` stay fast.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import Any, NoReturn, TextIO
 
 import click
 
 from trialfinder._version import __version__
+from trialfinder.cli_options import (
+    connection_options,
+    make_client,
+    search_kwargs,
+    search_options,
+)
 from trialfinder.errors import (
     BadRequest,
     ConfigError,
@@ -34,7 +39,7 @@ from trialfinder.errors import (
     TrialFinderError,
     UnknownWatch,
 )
-from trialfinder.query import API_URL_ENV, DEFAULT_LIMIT, SearchQuery, check_api_url
+from trialfinder.query import SearchQuery, check_api_url
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -44,8 +49,8 @@ EXIT_INTERRUPTED = 130
 FORMATS = ("table", "json", "jsonl", "csv", "markdown", "html")
 #: Formats read by programs: counts, links and notices go to stderr so the data stays clean.
 MACHINE_FORMATS = ("json", "jsonl", "csv")
-
-F = TypeVar("F", bound=Callable[..., Any])
+#: Formats written page by page as the studies arrive.
+STREAM_FORMATS = ("jsonl", "csv")
 
 
 def exit_code_for(exc: TrialFinderError) -> int:
@@ -91,63 +96,9 @@ class TrialFinderGroup(click.Group):
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-class LimitType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
-    """A positive whole number, or ``all``."""
-
-    name = "N|all"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> int | None:
-        if value is None or isinstance(value, int):
-            return value
-        text = str(value).strip().lower()
-        if text == "all":
-            return None
-        try:
-            number = int(text)
-        except ValueError:
-            self.fail(
-                f"{value!r} is not a number: use a whole number like 20, or 'all'.", param, ctx
-            )
-        if number < 1:
-            self.fail(f"{number} is too small: use 1 or more, or 'all'.", param, ctx)
-        return number
-
-
-def connection_options(func: F) -> F:
-    """Options shared by every command that talks to the API."""
-    func = click.option(
-        "--retries",
-        type=click.IntRange(1, 10),
-        default=4,
-        show_default=True,
-        help="Attempts per request when the API is busy or unreachable.",
-    )(func)
-    func = click.option(
-        "--timeout",
-        type=click.FloatRange(0.1, 600),
-        default=30.0,
-        show_default=True,
-        help="Seconds to wait for the API to answer each request.",
-    )(func)
-    func = click.option(
-        "--api-url",
-        envvar=API_URL_ENV,
-        default=None,
-        metavar="URL",
-        help=f"API base URL (default https://clinicaltrials.gov/api/v2; env {API_URL_ENV}).",
-    )(func)
-    return func
-
-
-def _make_client(api_url: str | None, timeout: float, retries: int) -> Any:
-    from trialfinder.client import DEFAULT_TIMEOUT, Client
-
-    return Client(api_url, timeout=(DEFAULT_TIMEOUT[0], timeout), max_attempts=retries)
-
-
 def _width() -> int:
+    import shutil
+
     return min(shutil.get_terminal_size((100, 24)).columns, 100)
 
 
@@ -174,36 +125,30 @@ def cli(ctx: click.Context) -> None:
     ctx.default_map = config.default_map(config.load())
 
 
+def query_from_options(options: dict[str, Any]) -> SearchQuery:
+    """Validate the search options and make the query, resolving --near offline.
+
+    Everything else is checked before the place data loads, so a typo fails at once.
+    """
+    kwargs = search_kwargs(options)
+    near = kwargs.pop("near", None)
+    radius = kwargs.pop("radius", None)
+    query = SearchQuery.build(**kwargs, radius=radius if near is None else None)
+    if near is None:
+        return query
+    from trialfinder.geo import resolve_place
+
+    place = resolve_place(near)
+    return SearchQuery.build(
+        **kwargs,
+        near=(place.latitude, place.longitude),
+        near_label=place.label,
+        radius=radius,
+    )
+
+
 @cli.command()
-@click.option(
-    "-c",
-    "--condition",
-    multiple=True,
-    metavar="TEXT",
-    help="Disease or condition. Repeat: a study must match all.",
-)
-@click.option(
-    "-i",
-    "--intervention",
-    multiple=True,
-    metavar="TEXT",
-    help="Treatment, drug or procedure. Repeat: a study must involve all.",
-)
-@click.option(
-    "-t",
-    "--term",
-    multiple=True,
-    metavar="TEXT",
-    help="Other words anywhere in the record. Repeat: all must match.",
-)
-@click.option(
-    "-n",
-    "--limit",
-    type=LimitType(),
-    default=str(DEFAULT_LIMIT),
-    show_default=True,
-    help="Most studies to show, or 'all'.",
-)
+@search_options
 @click.option(
     "-f",
     "--format",
@@ -221,124 +166,61 @@ def cli(ctx: click.Context) -> None:
     help="Write to this file instead of the screen.",
 )
 @click.option(
-    "--status",
-    default="open",
-    show_default=True,
-    metavar="open|recruiting|all|STATUS,…",
-    help="Recruitment status: open (recruiting, not yet, by invitation), recruiting, all, "
-    "or registry values such as COMPLETED.",
-)
-@click.option("--phase", metavar="1,2,3,4,early1,na,1/2", help="Phases to keep.")
-@click.option(
-    "--type",
-    "study_type",
-    metavar="interventional|observational|expanded-access",
-    help="Study type.",
-)
-@click.option("--sex", metavar="female|male", help="Keep studies open to this sex (and to all).")
-@click.option("--age", type=int, metavar="YEARS", help="Keep studies whose age range includes it.")
-@click.option(
-    "--healthy-volunteers", is_flag=True, help="Only studies that accept healthy volunteers."
-)
-@click.option("--country", metavar="TEXT", help="A site must be in this country.")
-@click.option("--state", metavar="TEXT", help="A site must be in this state or region.")
-@click.option("--city", metavar="TEXT", help="A site must be in this city.")
-@click.option("--near", metavar="LAT,LON|ZIP|CITY", help="Sites near this place (found offline).")
-@click.option("--radius", metavar="MILES", help="Distance around --near (default 50; or 80km).")
-@click.option("--sort", metavar="relevance|updated|start", help="Order (default relevance).")
-@click.option(
-    "--no-expand",
+    "--full",
     is_flag=True,
-    help="Search exactly as typed: no acronym, brand or drug-class expansion.",
+    default=False,
+    help="Fetch whole study records (default: only the fields the list shows).",
 )
 @connection_options
 def search(
-    condition: tuple[str, ...],
-    intervention: tuple[str, ...],
-    term: tuple[str, ...],
-    limit: int | None,
     fmt: str,
     output: str | None,
-    status: str,
-    phase: str | None,
-    study_type: str | None,
-    sex: str | None,
-    age: int | None,
-    healthy_volunteers: bool,
-    country: str | None,
-    state: str | None,
-    city: str | None,
-    near: str | None,
-    radius: str | None,
-    sort: str | None,
-    no_expand: bool,
+    full: bool,
     api_url: str | None,
     timeout: float,
     retries: int,
+    **options: Any,
 ) -> None:
     """Search for studies by condition, intervention and other terms.
 
-    Several values of one option mean a study must match all of them:
-    '-i radiation -i pembrolizumab' finds studies that involve both.
+    \b
+    How the search is built:
+    - Several values of one option mean a study must match all of them:
+      '-i radiation -i pembrolizumab' finds studies that involve both.
+    - Only studies open to patients are shown unless you say otherwise: the
+      default '--status open' keeps recruiting, not yet recruiting and enrolling
+      by invitation; use '--status all' for every status.
+    - Acronyms, brand names and drug classes are expanded to what the registry
+      uses ('ALL' -> acute lymphoblastic leukemia, 'Keytruda' -> pembrolizumab);
+      every expansion is shown with the results. '--no-expand' turns it off.
 
     \b
     Examples:
       trialfinder search --condition ALL --intervention blinatumomab
-      trialfinder search -c "multiple myeloma" -i radiation -i pembrolizumab
+      trialfinder search -c "multiple myeloma" -i radiation -i Keytruda
       trialfinder search -c "non-small cell lung cancer" -i alectinib --format json
-      trialfinder search -c melanoma --limit all --format csv > melanoma.csv
       trialfinder search -c ALL -i Blincyto --age 67 --phase 2,3 --near 55905
+      trialfinder search -c melanoma --status all --limit all -f csv -o melanoma.csv
       trialfinder search -c "multiple myeloma" -i pembrolizumab -f html -o for-my-doctor.html
     """
     # Everything the user typed is checked before the HTTP stack is even loaded.
-    filters: dict[str, Any] = {
-        "expand": not no_expand,
-        "status": status,
-        "phase": phase,
-        "study_type": study_type,
-        "sex": sex,
-        "age": age,
-        "healthy_volunteers": healthy_volunteers,
-        "country": country,
-        "state": state,
-        "city": city,
-        "sort": sort,
-    }
-    # Checked first without the place: a typo elsewhere should not wait for place data.
-    query = SearchQuery.build(
-        condition,
-        intervention,
-        term,
-        limit,
-        radius=radius if near is None else None,
-        **filters,
-    )
-    if near is not None:
-        from trialfinder.geo import resolve_place  # place data loads only for --near
-
-        place = resolve_place(near)
-        query = SearchQuery.build(
-            condition,
-            intervention,
-            term,
-            limit,
-            near=(place.latitude, place.longitude),
-            near_label=place.label,
-            radius=radius,
-            **filters,
-        )
+    query = query_from_options(options)
     if api_url is not None:
         check_api_url(api_url)
 
     from trialfinder import render
     from trialfinder.api import run_query
+    from trialfinder.query import LIST_FIELDS
 
     fmt = fmt.lower()
-    with _make_client(api_url, timeout, retries) as client:
-        result = run_query(query, client=client)
+    fields = None if full else LIST_FIELDS
+    if fmt in STREAM_FORMATS:
+        _stream_search(query, fmt, fields, output, make_client(api_url, timeout, retries))
+        return
+    with make_client(api_url, timeout, retries) as client:
+        result = run_query(query, client=client, fields=fields)
         # Only the printed page shows the data's age: one small extra request.
         info = _page_info(result, client) if fmt in ("markdown", "html") else None
-    # The file is opened only once the data is in, so a failed search leaves no file behind.
     with _open_output(output) as out:
         _write_result(result, fmt, out, info)
     if fmt in MACHINE_FORMATS:
@@ -351,20 +233,52 @@ def search(
         click.echo(notice, err=True)
 
 
+def _stream_search(
+    query: SearchQuery, fmt: str, fields: Sequence[str] | None, output: str | None, client: Any
+) -> None:
+    """Write a search as JSON Lines or CSV page by page, with the notices on stderr."""
+    from trialfinder import bulk, render
+    from trialfinder.api import StudyStream
+
+    err = sys.stderr
+    stream = StudyStream(query, client, fields=fields)
+    with client, _open_output(output, nothing_written=lambda: stream.returned == 0) as out:
+        bulk.write_stream(stream, out, fmt, err=err, progress=err.isatty())
+    for line in [f"Searched for: {e.describe()}" for e in query.expansions()]:
+        click.echo(line, err=True)
+    for line in bulk.footer_lines(stream, query.website_url()):
+        click.echo(line, err=True)
+    notice = render.skipped_line(stream.skipped)
+    if notice:
+        click.echo(notice, err=True)
+
+
 @contextmanager
-def _open_output(path: str | None) -> Iterator[TextIO]:
+def _open_output(
+    path: str | None, nothing_written: Callable[[], bool] | None = None
+) -> Iterator[TextIO]:
+    """stdout, or the file named by -o; a file holding no study after a failure is removed."""
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
         return
+    import os
+
     try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            yield handle
+        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InvalidQuery(
             f"Cannot write to {path} ({reason}); choose another file with -o."
         ) from None
+    try:
+        with handle:
+            yield handle
+    except BaseException:
+        # A failed search leaves no empty file behind; a partial export stays, whole lines.
+        if os.path.getsize(path) == 0 or (nothing_written is not None and nothing_written()):
+            os.remove(path)
+        raise
 
 
 def _page_info(result: Any, client: Any) -> Any:
@@ -391,12 +305,8 @@ def _write_result(result: Any, fmt: str, out: TextIO, info: Any) -> None:
         out.write(page.render_markdown_page(result, info))
     elif fmt == "html":
         out.write(page.render_html_page(result, info))
-    elif fmt == "json":
-        render.write_json(result, out)
-    elif fmt == "jsonl":
-        render.write_jsonl(result.studies, out)
     else:
-        render.write_csv(result.studies, out)
+        render.write_json(result, out)
 
 
 @cli.command()
@@ -430,7 +340,7 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
     from trialfinder import render
     from trialfinder.api import get_study
 
-    with _make_client(api_url, timeout, retries) as client:
+    with make_client(api_url, timeout, retries) as client:
         study = get_study(nct_id, client=client)
     if fmt.lower() == "json":
         click.echo(json.dumps(render.study_dict(study), ensure_ascii=False, indent=2))
@@ -493,9 +403,16 @@ def config_path_command() -> None:
     click.echo(str(config.config_path()))
 
 
-from trialfinder.cli_watch import watch  # noqa: E402  (it builds on the helpers above)
+def _register_subgroups() -> None:
+    # Their modules import this one's neighbours, not this module: no import cycle.
+    from trialfinder.cli_cache import cache
+    from trialfinder.cli_watch import watch
 
-cli.add_command(watch)
+    cli.add_command(cache)
+    cli.add_command(watch)
+
+
+_register_subgroups()
 
 
 def main() -> None:

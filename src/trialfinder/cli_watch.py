@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from trialfinder.cli import LimitType, _make_client, connection_options
-from trialfinder.query import DEFAULT_LIMIT, check_api_url
+from trialfinder.cli_options import (
+    fresh_connection_options,
+    make_client,
+    search_kwargs,
+    search_options,
+)
+from trialfinder.query import check_api_url
 
 if TYPE_CHECKING:
     from trialfinder.watch import Watchlist
@@ -51,26 +56,6 @@ def format_option(func: F) -> F:
     )(func)
 
 
-def search_options(func: F) -> F:
-    """The search options of ``trialfinder search`` that a saved search keeps."""
-    for flag, short, help_text in reversed(
-        [
-            ("--condition", "-c", "Disease or condition. Repeat: a study must match all."),
-            ("--intervention", "-i", "Treatment, drug or procedure. Repeat: must involve all."),
-            ("--term", "-t", "Other words anywhere in the record. Repeat: all must match."),
-        ]
-    ):
-        func = click.option(short, flag, multiple=True, metavar="TEXT", help=help_text)(func)
-    return click.option(
-        "-n",
-        "--limit",
-        type=LimitType(),
-        default=str(DEFAULT_LIMIT),
-        show_default=True,
-        help="Most studies to follow, or 'all'.",
-    )(func)
-
-
 def _watchlist(db: Path | None) -> Watchlist:
     from trialfinder.watch import Watchlist
 
@@ -95,15 +80,7 @@ def watch() -> None:
 @search_options
 @click.option("--replace", is_flag=True, help="Overwrite a saved search of the same name.")
 @db_option
-def add(
-    name: str,
-    condition: tuple[str, ...],
-    intervention: tuple[str, ...],
-    term: tuple[str, ...],
-    limit: int | None,
-    replace: bool,
-    db: Path | None,
-) -> None:
+def add(name: str, replace: bool, db: Path | None, **options: Any) -> None:
     """Save a search under NAME (letters, digits, '.', '_', '-').
 
     Takes the search options of 'trialfinder search'. Nothing is fetched: the first
@@ -113,16 +90,10 @@ def add(
     Examples:
       trialfinder watch add myeloma -c "multiple myeloma" -i radiation -i pembrolizumab
       trialfinder watch add all-cf -c "cystic fibrosis" --limit all
+      trialfinder watch add near-home -c ALL -i blinatumomab --near 55905 --radius 100
     """
     with _watchlist(db) as watchlist:
-        saved = watchlist.add(
-            name,
-            replace=replace,
-            condition=condition,
-            intervention=intervention,
-            term=term,
-            limit=limit,
-        )
+        saved = watchlist.add(name, replace=replace, **search_kwargs(options))
     click.echo(f"Saved '{saved.name}': {saved.describe()}.")
     click.echo(f"Run 'trialfinder watch run {saved.name}' to record its baseline.", err=True)
 
@@ -226,7 +197,7 @@ def remove(name: str, db: Path | None) -> None:
     help="Exit with 1 when something changed (0 when nothing did), like 'git diff'.",
 )
 @db_option
-@connection_options
+@fresh_connection_options
 def run(
     names: tuple[str, ...],
     fmt: str,
@@ -256,7 +227,8 @@ def run(
     with _watchlist(db) as watchlist:
         for name in names:
             watchlist.get(name)  # an unknown name fails before the HTTP stack loads
-        with _make_client(api_url, timeout, retries) as client:
+        # A run compares against the registry as it is now: never a cached answer.
+        with make_client(api_url, timeout, retries, cache=False) as client:
             reports = watchlist.run(list(names), client=client)
     if fmt.lower() == "json":
         click.echo(json.dumps(reports_dict(reports), ensure_ascii=False, indent=2))

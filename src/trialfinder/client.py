@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import BaseAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from trialfinder._version import __version__
@@ -90,6 +91,26 @@ def _retryable(exc: BaseException) -> bool:
     return isinstance(exc, ApiStatusError) and exc.status_code in _RETRY_STATUSES
 
 
+class _CountingAdapter(BaseAdapter):
+    """Wraps a session's transport: paces and counts the requests that really go out.
+
+    A response cache (requests-cache) answers above the transport, so a cache hit is
+    neither paced nor counted.
+    """
+
+    def __init__(self, inner: BaseAdapter, before_send: Callable[[], None]) -> None:
+        super().__init__()
+        self.inner = inner
+        self._before_send = before_send
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
+        self._before_send()
+        return self.inner.send(request, *args, **kwargs)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 class Client:
     """A connection to the ClinicalTrials.gov API v2.
 
@@ -102,7 +123,12 @@ class Client:
         min_interval: least seconds between the starts of two requests (default 1).
         max_retry_after: longest wait honoured from a ``Retry-After`` header.
         backoff: first backoff wait in seconds (doubled each retry, plus jitter).
-        session: a ``requests.Session`` to use instead of a new one.
+        session: a ``requests.Session`` to use instead of a new one, for example a cached
+            session from :func:`trialfinder.cache.cached_session`.
+
+    Attributes:
+        requests_sent: requests that went over the network (retries included, cache hits not).
+        cache_hits: answers served from a response cache.
 
     Raises:
         InvalidQuery: the API URL is malformed.
@@ -127,10 +153,14 @@ class Client:
         self.max_retry_after = max_retry_after
         self.backoff = backoff
         self.requests_sent = 0
+        self.cache_hits = 0
         self._sleep = sleep
         self._last_request: float | None = None
         self._session = session or requests.Session()
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        for prefix, adapter in list(self._session.adapters.items()):
+            if not isinstance(adapter, _CountingAdapter):
+                self._session.mount(prefix, _CountingAdapter(adapter, self._before_send))
 
     def close(self) -> None:
         """Close the underlying HTTP session."""
@@ -212,7 +242,9 @@ class Client:
                 raise InvalidResponse("The API's answer is not a page of studies.")
             yield page
             next_token = page.get("nextPageToken")
-            if not page.get("studies") or not isinstance(next_token, str) or not next_token:
+            empty = not page.get("studies")
+            del page  # let the page go before the next one arrives: one page in memory at a time
+            if empty or not isinstance(next_token, str) or not next_token:
                 return
             if next_token in seen_tokens:
                 return
@@ -220,6 +252,10 @@ class Client:
             token = next_token
 
     # -- one attempt ---------------------------------------------------------------------
+
+    def _before_send(self) -> None:
+        self._pace()
+        self.requests_sent += 1
 
     def _pace(self) -> None:
         if self._last_request is not None:
@@ -231,8 +267,6 @@ class Client:
     def _get_once(self, path: str, params: dict[str, str]) -> Any:
         url = self.api_url + path
         host = urlsplit(self.api_url).netloc
-        self._pace()
-        self.requests_sent += 1
         try:
             response = self._session.get(url, params=params, timeout=self.timeout)
         except requests.Timeout:
@@ -249,6 +283,8 @@ class Client:
                 f"The connection to the API at {host} failed ({type(exc).__name__}); "
                 "try again later."
             ) from None
+        if getattr(response, "from_cache", False):
+            self.cache_hits += 1
         if response.status_code >= 400:
             raise self._status_error(response)
         if _looks_like_html(response):

@@ -16,10 +16,11 @@
     ├── InvalidResponse       the body was not JSON, or not shaped like the API's answers
     │   └── UnexpectedHtml    an HTML page arrived where JSON was expected
     ├── InvalidStudy          one study record could not be normalized
-    └── WatchError            saved searches (``trialfinder watch``)
-        ├── InvalidWatch      a bad name, a name already taken, or saved options this version lacks
-        ├── UnknownWatch      no saved search has this name
-        └── WatchStoreError   the database of saved searches cannot be read or written
+    ├── WatchError            saved searches (``trialfinder watch``)
+    │   ├── InvalidWatch      a bad name, a name already taken, or saved options this version lacks
+    │   ├── UnknownWatch      no saved search has this name
+    │   └── WatchStoreError   the database of saved searches cannot be read or written
+    └── CacheError            the response cache cannot be read or cleared
 
 No exception of requests, json or pydantic leaves the library: each is wrapped where it occurs.
 """
@@ -122,3 +123,7 @@ class WatchStoreError(WatchError):
 
     Nothing is changed or overwritten when this is raised; the message says what to do.
     """
+
+
+class CacheError(TrialFinderError):
+    """The on-disk response cache cannot be read or cleared (``trialfinder cache``)."""

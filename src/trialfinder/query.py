@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from trialfinder import filters
 from trialfinder.errors import InvalidQuery
@@ -30,6 +30,55 @@ DEFAULT_LIMIT = 20
 #: Longer search values are almost certainly a paste accident; the API's URLs have limits too.
 MAX_VALUE_LENGTH = 300
 MAX_VALUES = 10
+
+#: The piece names (``fields=``) that list views need: what the table, CSV, Markdown and
+#: JSON listings show, plus what the site and arm displays read (locations with their
+#: geoPoint, arm groups, intervention details, eligibility ages and sex). Every name is a
+#: piece of ``GET /studies/metadata``; extend this one tuple when a list view shows more.
+#: ``show`` and ``--full`` fetch whole records instead.
+LIST_FIELDS: tuple[str, ...] = (
+    "NCTId",
+    "BriefTitle",
+    "OfficialTitle",
+    "Acronym",
+    "OverallStatus",
+    "WhyStopped",
+    "Phase",
+    "StudyType",
+    "Condition",
+    "InterventionType",
+    "InterventionName",
+    "InterventionOtherName",
+    "InterventionArmGroupLabel",
+    "ArmGroupLabel",
+    "ArmGroupType",
+    "ArmGroupInterventionName",
+    "LeadSponsorName",
+    "StartDate",
+    "PrimaryCompletionDate",
+    "CompletionDate",
+    "StudyFirstPostDate",
+    "LastUpdatePostDate",
+    "StatusVerifiedDate",
+    "EnrollmentCount",
+    "MinimumAge",
+    "MaximumAge",
+    "Sex",
+    "HealthyVolunteers",
+    "StdAge",
+    "LocationFacility",
+    "LocationStatus",
+    "LocationCity",
+    "LocationState",
+    "LocationZip",
+    "LocationCountry",
+    "LocationGeoPoint",
+    "CentralContactName",
+    "CentralContactPhone",
+    "CentralContactEMail",
+    "HasResults",
+)
+_PIECE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
 _NCT_RE = re.compile(r"^NCT(\d{8})$")
 _LOOSE_NCT_RE = re.compile(r"^\s*nct\s*[-_]?\s*(\d{1,8})\s*$", re.IGNORECASE)
@@ -140,6 +189,8 @@ def check_api_url(url: object) -> str:
             f"The API URL '{_visible(url)}' contains spaces or control characters: {hint}."
         )
     try:
+        from urllib.parse import urlsplit  # imported here: --help does not need it
+
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
@@ -155,6 +206,26 @@ def check_api_url(url: object) -> str:
             f"The API URL '{_visible(url)}' must not carry ?query or #fragment: {hint}."
         )
     return url.rstrip("/")
+
+
+def fields_param(fields: Iterable[str] | None) -> str | None:
+    """The ``fields`` parameter for a list of piece names; None (whole records) for None.
+
+    Raises:
+        InvalidQuery: a name is not a piece name (letters and digits) or the list is empty.
+    """
+    if fields is None:
+        return None
+    names = [fields] if isinstance(fields, str) else list(fields)
+    if not names:
+        raise InvalidQuery("Give at least one field name, or None for whole records.")
+    for name in names:
+        if not isinstance(name, str) or not _PIECE_RE.match(name):
+            raise InvalidQuery(
+                f"{name!r} is not a field piece name such as NCTId or BriefTitle "
+                "(see GET /studies/metadata)."
+            )
+    return ",".join(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)
@@ -377,6 +448,7 @@ class SearchQuery:
             )
             if value is not None
         ]
+
         return f"{WEBSITE_SEARCH_URL}?{urlencode(pairs)}"
 
 

@@ -180,16 +180,21 @@ COLUMNS: list[tuple[str, Callable[[Study], str]]] = [
 
 def count_line(result: SearchResult) -> str:
     """``Showing N of M studies``, saying when the limit cut the list."""
-    shown = len(result.studies)
+    return count_text(len(result.studies), result.total_count, result.limit, len(result.skipped))
+
+
+def count_text(
+    shown: int, total: int | None, limit: int | None, skipped: int = 0, verb: str = "Showing"
+) -> str:
+    """``Showing N of M studies``: a cut by the limit and an API that ended early are said."""
     noun = "study" if shown == 1 else "studies"
-    if result.total_count is None:
-        line = f"Showing {shown} {noun} (the API did not report a total)."
+    if total is None:
+        line = f"{verb} {shown:,} {noun} (the API did not report a total)."
     else:
-        total_noun = "study" if result.total_count == 1 else "studies"
-        line = f"Showing {shown} of {result.total_count:,} {total_noun}."
-    if result.truncated:
-        line += f" The list was cut at --limit {result.limit}; raise it to see more."
-    elif result.total_count is not None and result.total_count > shown + len(result.skipped):
+        line = f"{verb} {shown:,} of {total:,} {'study' if total == 1 else 'studies'}."
+    if limit is not None and shown >= limit and (total is None or total > shown):
+        line += f" The list was cut at --limit {limit}; raise it to see more."
+    elif total is not None and total > shown + skipped:
         line += " The API sent fewer studies than it counted; try again later for the rest."
     return line
 

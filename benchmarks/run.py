@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+"""Benchmarks of trialfinder against a local server that replays real-shaped pages.
+
+Run from the repository, in the project's environment::
+
+    python benchmarks/run.py            # everything, about two minutes
+    python benchmarks/run.py --quick    # skips the paced cache run and the peers
+
+The server on 127.0.0.1 builds ``GET /studies`` pages from the real study records in
+``shared/ctgov/studies/`` (else ``tests/fixtures``), numbering the NCT IDs anew, with
+``pageSize``/``pageToken``/``countTotal`` as the API has them, and honours ``fields=`` by
+cutting each record to the paths that ``/studies/metadata`` gives for the pieces asked.
+Not part of the test suite: speed is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pages import METADATA, SHARED_CTGOV, filter_record, piece_paths  # noqa: E402
+from trialfinder.api import search  # noqa: E402
+from trialfinder.cache import cached_session  # noqa: E402
+from trialfinder.client import Client  # noqa: E402
+from trialfinder.models import parse_study  # noqa: E402
+from trialfinder.query import LIST_FIELDS  # noqa: E402
+
+#: Search word → how many studies match it on the benchmark server.
+TOTALS = {"melanoma": 50_000}
+PLACEHOLDER = "NCT@@@@@@@@"
+
+
+# -- the server ---------------------------------------------------------------------------
+
+
+def load_records() -> list[dict[str, Any]]:
+    """Real full study records: shared/ctgov/studies, else the test fixtures."""
+    folder = SHARED_CTGOV / "studies"
+    files = sorted(folder.glob("*.json")) if folder.exists() else []
+    if not files:
+        files = sorted((ROOT / "tests" / "fixtures").glob("study_*.json"))
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in files]
+    return [r for r in records if isinstance(r, dict) and "protocolSection" in r]
+
+
+class Corpus:
+    """Study records as JSON text, renumbered on demand, whole or cut to ``fields``."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.records = []
+        for record in records:
+            copy = json.loads(json.dumps(record))
+            copy["protocolSection"]["identificationModule"]["nctId"] = PLACEHOLDER
+            self.records.append(copy)
+        metadata = json.loads(METADATA.read_text(encoding="utf-8")) if METADATA.exists() else []
+        self.paths = piece_paths(metadata)
+        self._templates: dict[str, list[tuple[str, str]]] = {}
+
+    def templates(self, fields: str) -> list[tuple[str, str]]:
+        if fields not in self._templates:
+            pieces = [f for f in fields.replace("|", ",").split(",") if f]
+            usable = fields and self.paths and all(p in self.paths for p in pieces)
+            out = []
+            for record in self.records:
+                doc = filter_record(record, pieces, self.paths) if usable else record
+                text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+                head, _, tail = text.partition(PLACEHOLDER)
+                out.append((head, tail))
+            self._templates[fields] = out
+        return self._templates[fields]
+
+    def study(self, number: int, fields: str) -> str:
+        templates = self.templates(fields)
+        head, tail = templates[number % len(templates)]
+        return f"{head}NCT{number:08d}{tail}" if tail else head
+
+
+class BenchServer:
+    """The API's ``/studies`` and ``/version`` on 127.0.0.1, counting requests and bytes."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.requests = 0
+        self.bytes = 0
+        self._lock = threading.Lock()
+        bench = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                params = dict(parse_qsl(parts.query, keep_blank_values=True))
+                if parts.path.endswith("/version"):
+                    body = b'{"apiVersion":"2.0.5","dataTimestamp":"2026-01-01T00:00:00"}'
+                else:
+                    body = bench.page(params).encode()
+                with bench._lock:
+                    bench.requests += 1
+                    bench.bytes += len(body)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        host, port = self._httpd.server_address[:2]
+        self.url = f"http://{host}:{port}/api/v2"
+
+    def page(self, params: dict[str, str]) -> str:
+        words = (params.get("query.cond") or params.get("query.term") or "").lower().split()
+        total = TOTALS.get(words[0] if words else "", 0)
+        size = min(int(params.get("pageSize", "10")), 1000)
+        start = int(params.get("pageToken", "0"))
+        end = min(start + size, total)
+        fields = params.get("fields", "")
+        studies = ",".join(self.corpus.study(n, fields) for n in range(start + 1, end + 1))
+        extra = ""
+        if end < total:
+            extra += f',"nextPageToken":"{end}"'
+        if "pageToken" not in params and params.get("countTotal") == "true":
+            extra += f',"totalCount":{total}'
+        return f'{{"studies":[{studies}]{extra}}}'
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests = self.bytes = 0
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+# -- measurements -------------------------------------------------------------------------
+
+Row = tuple[str, str, str, str]  # what, measured, target, verdict
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def run_search(server: BenchServer, limit: int, fields: Any, **client_args: Any) -> dict[str, Any]:
+    server.reset()
+    start = time.perf_counter()
+    with Client(server.url, min_interval=0, **client_args) as client:
+        result = search(condition="melanoma", limit=limit, client=client, fields=fields)
+        hits = client.cache_hits
+    return {
+        "seconds": time.perf_counter() - start,
+        "requests": server.requests,
+        "bytes": server.bytes,
+        "studies": len(result.studies),
+        "cache_hits": hits,
+    }
+
+
+def bench_searches(server: BenchServer, rows: list[Row]) -> dict[int, dict[str, Any]]:
+    results = {}
+    for limit in (20, 1000, 10_000):
+        lean = run_search(server, limit, LIST_FIELDS)
+        full = run_search(server, limit, None)
+        results[limit] = lean
+        need = math.ceil(limit / 1000)
+        print(
+            f"  search {limit:>6,}: {lean['requests']} requests, {lean['bytes'] / 1e6:8.2f} MB "
+            f"(whole records {full['bytes'] / 1e6:8.2f} MB), {lean['seconds']:.2f} s "
+            f"(whole records {full['seconds']:.2f} s)"
+        )
+        rows.append(
+            (
+                f"requests, search of {limit:,}",
+                str(lean["requests"]),
+                f"= {need} (ceil(n/1000))",
+                verdict(lean["requests"] == need and lean["studies"] == limit),
+            )
+        )
+        share = lean["bytes"] / full["bytes"]
+        rows.append(
+            (
+                f"list-view bytes vs whole records, {limit:,}",
+                f"{share:.1%}",
+                "<= 15%",
+                verdict(share <= 0.15),
+            )
+        )
+    return results
+
+
+def best_of(runs: int, func: Any) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_normalization(corpus: Corpus, rows: list[Row]) -> None:
+    body = ("[" + ",".join(corpus.study(n, "") for n in range(1, 1001)) + "]").encode()
+    docs = json.loads(body)
+    t_json = best_of(5, lambda: json.loads(body))
+    t_parse = best_of(5, lambda: [parse_study(d) for d in docs])
+    load_rate = 1000 / t_json
+    pipeline_rate = 1000 / (t_json + t_parse)
+    print(
+        f"  normalization of 1,000 whole records ({len(body) / 1e6:.1f} MB): "
+        f"json.loads {load_rate:,.0f} studies/s, parse_study alone {1000 / t_parse:,.0f} "
+        f"studies/s, json.loads + parse_study {pipeline_rate:,.0f} studies/s"
+    )
+    ratio = pipeline_rate / load_rate
+    rows.append(
+        (
+            "normalization (loads+parse) vs bare json.loads",
+            f"{ratio:.2f}x ({pipeline_rate:,.0f}/s)",
+            ">= 0.6x",
+            verdict(ratio >= 0.6),
+        )
+    )
+
+
+def median_seconds(command: list[str], runs: int = 15) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_cold_start(rows: list[Row]) -> None:
+    script = Path(sys.executable).parent / "trialfinder"
+    command = [str(script)] if script.exists() else [shutil.which("trialfinder") or "trialfinder"]
+    median_seconds([*command, "--help"], 2)  # warm the disk cache
+    ours = median_seconds([*command, "--help"])
+    click_only = median_seconds([sys.executable, "-c", "import click"])
+    ratio = ours / click_only
+    print(
+        f"  cold start: trialfinder --help {ours * 1000:.0f} ms, "
+        f'python -c "import click" {click_only * 1000:.0f} ms'
+    )
+    rows.append(
+        ("cold start of --help vs import click", f"{ratio:.2f}x", "<= 1.5x", verdict(ratio <= 1.5))
+    )
+
+
+_STREAM = """
+import atexit, os, sys
+
+def _report():
+    # VmHWM: this process's own peak RSS (ru_maxrss would include the parent's, from fork).
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(os.environ["BENCH_RSS_FILE"], "w").write(line.split()[1])
+
+atexit.register(_report)
+import trialfinder.client as c
+c.DEFAULT_MIN_INTERVAL = 0.0  # the local server needs no pacing
+from trialfinder.cli import cli
+cli.main(sys.argv[1:])
+"""
+
+
+def peak_rss_mb(server: BenchServer, limit: int) -> float:
+    args = ["search", "-c", "melanoma", "-n", str(limit), "-f", "jsonl", "--no-cache"]
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "rss"
+        env = {**os.environ, "BENCH_RSS_FILE": str(report)}
+        with open(os.devnull, "w") as sink:
+            done = subprocess.run(
+                [sys.executable, "-c", _STREAM, *args, "--api-url", server.url],
+                stdout=sink,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                check=False,
+            )
+        if done.returncode != 0 or not report.exists():
+            raise SystemExit(f"streaming {limit} studies failed")
+        return int(report.read_text()) / 1024
+
+
+def bench_memory(server: BenchServer, rows: list[Row]) -> None:
+    small = peak_rss_mb(server, 1000)
+    large = peak_rss_mb(server, 50_000)
+    print(f"  peak memory streaming jsonl: 1,000 studies {small:.1f} MB, 50,000 {large:.1f} MB")
+    rows.append(
+        (
+            "peak memory, 50,000 vs 1,000 streamed",
+            f"+{large - small:.1f} MB",
+            "<= +20 MB",
+            verdict(large - small <= 20),
+        )
+    )
+
+
+def bench_cache(server: BenchServer, rows: list[Row], paced: bool) -> None:
+    for limit in (20, 1000):
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp)
+            cold = run_search(server, limit, LIST_FIELDS, session=cached_session(3600, directory))
+            warm = run_search(server, limit, LIST_FIELDS, session=cached_session(3600, directory))
+        speedup = cold["seconds"] / warm["seconds"]
+        print(
+            f"  cache, search of {limit:,}, local server, no pacing: uncached "
+            f"{cold['seconds']:.3f} s, cached {warm['seconds']:.3f} s ({speedup:.1f}x), "
+            f"requests {warm['requests']}"
+        )
+        rows.append(
+            (
+                f"cached repeat of {limit:,}: requests",
+                str(warm["requests"]),
+                "= 0",
+                verdict(warm["requests"] == 0 and warm["cache_hits"] >= 1),
+            )
+        )
+        rows.append(
+            (f"cached repeat of {limit:,}: speed-up, unpaced (info)", f"{speedup:.1f}x", "", "-")
+        )
+    if not paced:
+        return
+    # As the command runs against the real API: one request a second; cache hits unpaced.
+    # The local server costs no network time, so this ratio is a lower bound.
+    timings = []
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        for _ in range(2):
+            server.reset()
+            start = time.perf_counter()
+            with Client(server.url, session=cached_session(3600, directory)) as client:
+                search(condition="melanoma", limit=10_000, client=client, fields=LIST_FIELDS)
+            timings.append((time.perf_counter() - start, server.requests))
+    (cold_s, cold_requests), (warm_s, warm_requests) = timings
+    speedup = cold_s / warm_s
+    print(
+        f"  cache, search of 10,000, default client (paced 1 request/s): uncached {cold_s:.2f} s "
+        f"({cold_requests} requests), cached {warm_s:.2f} s ({warm_requests} requests; "
+        "the cached time is json.loads + parse_study of 10,000 records)"
+    )
+    rows.append(
+        (
+            "cached repeat of 10,000, paced client",
+            f"{speedup:.1f}x, {warm_requests} req",
+            ">= 10x, 0 requests",
+            verdict(speedup >= 10 and warm_requests == 0),
+        )
+    )
+
+
+def bench_peers(server: BenchServer, rows: list[Row]) -> None:
+    ours = run_search(server, 1000, LIST_FIELDS)
+    ours_full = run_search(server, 1000, None)
+    print(
+        f"  trialfinder, 1,000 studies: {ours['seconds']:.2f} s, {ours['bytes'] / 1e6:.2f} MB, "
+        f"{ours['requests']} request(s); with --full {ours_full['seconds']:.2f} s, "
+        f"{ours_full['bytes'] / 1e6:.2f} MB"
+    )
+    try:
+        from pytrials.client import ClinicalTrials
+    except ImportError:
+        print("  pytrials: not installed, skipped (pip install pytrials)")
+    else:
+        server.reset()
+        ClinicalTrials._BASE_URL = server.url + "/"
+        start = time.perf_counter()
+        found = ClinicalTrials().get_full_studies("melanoma", max_studies=1000, fmt="json")
+        seconds = time.perf_counter() - start
+        _peer_row(rows, "pytrials", ours, seconds, server, len(found["studies"]))
+    try:
+        import ctgov.client as ctgov_client
+    except ImportError:
+        print("  ctgov: not installed, skipped (pip install ctgov)")
+    else:
+        server.reset()
+        ctgov_client.BASE_URL = server.url + "/"
+        start = time.perf_counter()
+        found = ctgov_client.Client(delay=0).studies("melanoma", max_studies=1000)
+        seconds = time.perf_counter() - start
+        _peer_row(rows, "ctgov", ours, seconds, server, len(found))
+
+
+def _peer_row(
+    rows: list[Row], name: str, ours: dict[str, Any], seconds: float, server: BenchServer, n: int
+) -> None:
+    print(
+        f"  {name}, {n:,} studies (raw dicts, whole records): {seconds:.2f} s, "
+        f"{server.bytes / 1e6:.2f} MB, {server.requests} request(s)"
+    )
+    rows.append(
+        (
+            f"vs {name}: time, bytes (peer / ours)",
+            f"{seconds / ours['seconds']:.1f}x, {server.bytes / ours['bytes']:.1f}x",
+            "(info)",
+            "-",
+        )
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the slow paced cache run")
+    options = parser.parse_args()
+    records = load_records()
+    print(
+        f"trialfinder benchmarks: {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {len(records)} real records as templates"
+    )
+    corpus = Corpus(records)
+    server = BenchServer(corpus)
+    rows: list[Row] = []
+    try:
+        bench_searches(server, rows)
+        bench_normalization(corpus, rows)
+        bench_cold_start(rows)
+        bench_memory(server, rows)
+        bench_cache(server, rows, paced=not options.quick)
+        if not options.quick:
+            bench_peers(server, rows)
+    finally:
+        server.close()
+    width = max(len(r[0]) for r in rows)
+    print()
+    print(f"{'measure':<{width}}  {'measured':<18}  {'target':<22}  result")
+    for what, measured, target, result in rows:
+        print(f"{what:<{width}}  {measured:<18}  {target:<22}  {result}")
+    failed = [r for r in rows if r[3] == "FAIL"]
+    print(f"\n{len(rows) - len(failed)} of {len(rows)} rows pass or are informational.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

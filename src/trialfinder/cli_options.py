@@ -1,0 +1,256 @@
+"""Command-line options shared by several commands, and how they become library calls.
+
+``search`` and ``watch add`` take the same search options (:func:`search_options`); every
+command that talks to the API takes :func:`connection_options`. Light to import: click and
+the query module only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from trialfinder.query import API_URL_ENV, DEFAULT_LIMIT
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The search options' parameter names, in the order of the library's keyword arguments.
+SEARCH_PARAMS = (
+    "condition",
+    "intervention",
+    "term",
+    "limit",
+    "status",
+    "phase",
+    "study_type",
+    "sex",
+    "age",
+    "healthy_volunteers",
+    "country",
+    "state",
+    "city",
+    "near",
+    "radius",
+    "sort",
+    "no_expand",
+)
+_CACHE_TTL_KEY = "trialfinder.cache_ttl"
+
+
+class LimitType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    """A positive whole number, or ``all``."""
+
+    name = "N|all"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        if text == "all":
+            return None
+        try:
+            number = int(text)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a number: use a whole number like 20, or 'all'.", param, ctx
+            )
+        if number < 1:
+            self.fail(f"{number} is too small: use 1 or more, or 'all'.", param, ctx)
+        return number
+
+
+def _apply(func: F, options: list[Callable[[Any], Any]]) -> F:
+    # Decorators apply bottom-up; reversing keeps --help in the order written here.
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def search_options(func: F) -> F:
+    """What to search for and the filters, for ``search`` and ``watch add``."""
+    return _apply(
+        func,
+        [
+            click.option(
+                "-c",
+                "--condition",
+                multiple=True,
+                metavar="TEXT",
+                help="Disease or condition. Repeat: a study must match all.",
+            ),
+            click.option(
+                "-i",
+                "--intervention",
+                multiple=True,
+                metavar="TEXT",
+                help="Treatment, drug or procedure. Repeat: a study must involve all.",
+            ),
+            click.option(
+                "-t",
+                "--term",
+                multiple=True,
+                metavar="TEXT",
+                help="Other words anywhere in the record. Repeat: all must match.",
+            ),
+            click.option(
+                "-n",
+                "--limit",
+                type=LimitType(),
+                default=str(DEFAULT_LIMIT),
+                show_default=True,
+                help="Most studies to show, or 'all'.",
+            ),
+            click.option(
+                "--status",
+                default="open",
+                show_default=True,
+                metavar="open|recruiting|all|STATUS,…",
+                help="Recruitment status: open (recruiting, not yet, by invitation), "
+                "recruiting, all, or registry values such as COMPLETED.",
+            ),
+            click.option("--phase", metavar="1,2,3,4,early1,na,1/2", help="Phases to keep."),
+            click.option(
+                "--type",
+                "study_type",
+                metavar="interventional|observational|expanded-access",
+                help="Study type.",
+            ),
+            click.option(
+                "--sex", metavar="female|male", help="Keep studies open to this sex (and to all)."
+            ),
+            click.option(
+                "--age", type=int, metavar="YEARS", help="Keep studies whose age range includes it."
+            ),
+            click.option(
+                "--healthy-volunteers",
+                is_flag=True,
+                help="Only studies that accept healthy volunteers.",
+            ),
+            click.option("--country", metavar="TEXT", help="A site must be in this country."),
+            click.option("--state", metavar="TEXT", help="A site must be in this state or region."),
+            click.option("--city", metavar="TEXT", help="A site must be in this city."),
+            click.option(
+                "--near", metavar="LAT,LON|ZIP|CITY", help="Sites near this place (found offline)."
+            ),
+            click.option(
+                "--radius", metavar="MILES", help="Distance around --near (default 50; or 80km)."
+            ),
+            click.option(
+                "--sort", metavar="relevance|updated|start", help="Order (default relevance)."
+            ),
+            click.option(
+                "--no-expand",
+                is_flag=True,
+                help="Search exactly as typed: no acronym, brand or drug-class expansion.",
+            ),
+        ],
+    )
+
+
+def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
+    """The library's ``search()`` keyword arguments for the given search options.
+
+    Options left at their defaults are dropped, so a saved search stores only what was asked.
+    """
+    kwargs = {k: v for k, v in options.items() if k != "no_expand" and v not in (None, (), False)}
+    if kwargs.get("status") == "open":  # the library's default too
+        del kwargs["status"]
+    kwargs["limit"] = options.get("limit")
+    if options.get("no_expand"):
+        kwargs["expand"] = False
+    return kwargs
+
+
+def _set_cache_ttl(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    # Kept in ctx.meta, not passed to the command: every command with connection_options
+    # gets the cache through make_client without a new parameter.
+    if param.name == "no_cache":
+        if value:
+            ctx.meta[_CACHE_TTL_KEY] = 0
+    elif value is not None and ctx.meta.get(_CACHE_TTL_KEY) != 0:
+        ctx.meta[_CACHE_TTL_KEY] = value
+
+
+def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
+    options: list[Callable[[Any], Any]] = [
+        click.option(
+            "--api-url",
+            envvar=API_URL_ENV,
+            default=None,
+            metavar="URL",
+            help=f"API base URL (default: the public API; env {API_URL_ENV}).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0.1, 600),
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for the API to answer each request.",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(1, 10),
+            default=4,
+            show_default=True,
+            help="Attempts per request when the API is busy or unreachable.",
+        ),
+    ]
+    if with_cache:
+        options += [
+            click.option(
+                "--no-cache",
+                is_flag=True,
+                default=False,
+                expose_value=False,
+                is_eager=True,
+                callback=_set_cache_ttl,
+                help="Neither read nor write the local response cache.",
+            ),
+            click.option(
+                "--cache-ttl",
+                type=click.IntRange(0),
+                default=None,
+                metavar="SECONDS",
+                expose_value=False,
+                callback=_set_cache_ttl,
+                help="Serve a repeated request from the local cache for this long (default 3600).",
+            ),
+        ]
+    return options
+
+
+def connection_options(func: F) -> F:
+    """Where the API is, how patiently to ask it, and the response cache."""
+    return _apply(func, _connection_options(with_cache=True))
+
+
+def fresh_connection_options(func: F) -> F:
+    """Where the API is and how patiently to ask it, for answers that must never be cached."""
+    return _apply(func, _connection_options(with_cache=False))
+
+
+def make_client(api_url: str | None, timeout: float, retries: int, *, cache: bool = True) -> Any:
+    """A :class:`~trialfinder.client.Client` as the connection options ask, cache included.
+
+    ``cache=False`` always asks the API: for answers that must be fresh, such as a
+    saved search's run.
+    """
+    from trialfinder.client import DEFAULT_TIMEOUT, Client
+
+    ctx = click.get_current_context(silent=True)
+    ttl = ctx.meta.get(_CACHE_TTL_KEY) if ctx is not None and cache else 0
+    session = None
+    if ttl != 0:
+        from trialfinder.cache import DEFAULT_TTL, cached_session
+
+        session = cached_session(
+            DEFAULT_TTL if ttl is None else ttl,
+            notice=lambda message: click.echo(f"trialfinder: notice: {message}", err=True),
+        )
+    return Client(
+        api_url, timeout=(DEFAULT_TIMEOUT[0], timeout), max_attempts=retries, session=session
+    )

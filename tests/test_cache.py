@@ -1,0 +1,183 @@
+"""The on-disk response cache: hits, expiry, never an error or a partial page, corrupt files."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from pages import PagedApi
+from replay_server import ReplayServer, Reply
+from trialfinder.api import search
+from trialfinder.cache import (
+    cache_dir,
+    cache_info,
+    cache_path,
+    cached_session,
+    clear_cache,
+    is_cacheable,
+)
+from trialfinder.client import Client
+from trialfinder.errors import TrialFinderError
+
+PAGE = json.dumps(PagedApi(3).page({"pageSize": "20", "countTotal": "true"})).encode()
+
+
+def _client(server: ReplayServer, ttl: float = 3600, **kwargs: object) -> Client:
+    return Client(server.url, session=cached_session(ttl), min_interval=0, **kwargs)  # type: ignore[arg-type]
+
+
+def test_cache_dir_follows_env_then_xdg_then_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """It uses $TRIALFINDER_CACHE_DIR, else $XDG_CACHE_HOME/trialfinder, else ~/.cache."""
+    monkeypatch.setenv("TRIALFINDER_CACHE_DIR", str(tmp_path / "own"))
+    assert cache_dir() == tmp_path / "own"
+    monkeypatch.delenv("TRIALFINDER_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "trialfinder"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "trialfinder"
+
+
+def test_tests_never_use_the_real_cache_dir(_private_cache_dir: Path) -> None:
+    """It points every test at a temporary cache directory."""
+    assert cache_dir() == _private_cache_dir
+    assert not str(cache_dir()).startswith(str(Path.home() / ".cache"))
+
+
+def test_a_repeated_search_is_served_from_the_cache(server: ReplayServer) -> None:
+    """It sends the second identical search to no server, and reads the same studies."""
+    server.add("/studies", Reply(body=PAGE))
+    with _client(server) as client:
+        first = search(condition="melanoma", client=client)
+    with _client(server) as client:
+        again = search(condition="melanoma", client=client)
+        assert (client.requests_sent, client.cache_hits) == (0, 1)
+    assert len(server.requests) == 1
+    assert again.studies == first.studies
+    assert cache_info()["responses"] == 1
+
+
+def test_a_different_search_is_not_served_from_the_cache(server: ReplayServer) -> None:
+    """It keys answers by their parameters."""
+    server.add("/studies", Reply(body=PAGE))
+    with _client(server) as client:
+        search(condition="melanoma", client=client)
+        search(condition="myeloma", client=client)
+        assert client.cache_hits == 0
+    assert len(server.requests) == 2
+
+
+def test_an_expired_answer_is_fetched_again(server: ReplayServer) -> None:
+    """It asks the API again once the TTL has passed."""
+    server.add("/studies", Reply(body=PAGE))
+    with _client(server, ttl=1) as client:
+        search(condition="melanoma", client=client)
+        time.sleep(1.3)
+        search(condition="melanoma", client=client)
+        assert client.cache_hits == 0
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Reply(status=400, body=b"Invalid value in parameter", content_type="text/plain"),
+        Reply(status=500, body=b"boom", content_type="text/plain"),
+        Reply(status=200, body=b"<!doctype html><html>busy</html>", content_type="text/html"),
+        Reply(status=200, body=PAGE[: len(PAGE) // 2]),
+    ],
+    ids=["400", "500", "html", "truncated-json"],
+)
+def test_errors_and_partial_pages_are_never_cached(server: ReplayServer, bad: Reply) -> None:
+    """It fails on a bad answer, asks again next time, and caches only the good answer."""
+    server.add("/studies", bad, Reply(body=PAGE))
+    with _client(server, max_attempts=1) as client:
+        with pytest.raises(TrialFinderError):
+            search(condition="melanoma", client=client)
+        assert len(search(condition="melanoma", client=client).studies) == 3
+        assert len(search(condition="melanoma", client=client).studies) == 3
+        assert client.cache_hits == 1
+    assert len(server.requests) == 2
+
+
+def test_a_corrupt_cache_file_falls_back_to_the_network(server: ReplayServer) -> None:
+    """It searches without the cache, with a one-line notice, when the file is garbage."""
+    server.add("/studies", Reply(body=PAGE))
+    path = cache_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database" * 100)
+    done = run_cli("search", "-c", "melanoma", "-f", "jsonl", "--api-url", server.url)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 3
+    notices = [line for line in done.stderr.splitlines() if "cache" in line]
+    assert len(notices) == 1
+    assert notices[0].startswith("trialfinder: notice: the response cache at")
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_repeat_makes_no_request_and_no_cache_makes_one_each_time(
+    server: ReplayServer,
+) -> None:
+    """It reuses the cache between runs by default, and skips it with --no-cache."""
+    server.add("/studies", Reply(body=PAGE))
+    args = ["search", "-c", "melanoma", "-f", "csv", "--api-url", server.url]
+    first, second = run_cli(*args), run_cli(*args)
+    assert first.stdout == second.stdout
+    assert len(server.requests) == 1
+    run_cli(*args, "--no-cache")
+    run_cli(*args, "--cache-ttl", "0")
+    assert len(server.requests) == 3
+
+
+def test_no_cache_leaves_no_cache_file(server: ReplayServer) -> None:
+    """It neither reads nor writes the cache with --no-cache."""
+    server.add("/studies", Reply(body=PAGE))
+    done = run_cli("search", "-c", "melanoma", "--api-url", server.url, "--no-cache")
+    assert done.returncode == 0, done.stderr
+    assert not cache_path().exists()
+
+
+def test_cache_info_and_clear(server: ReplayServer) -> None:
+    """It reports what the cache holds and deletes it."""
+    server.add("/studies", Reply(body=PAGE))
+    assert "nothing cached yet" in run_cli("cache", "info").stdout
+    run_cli("search", "-c", "melanoma", "--api-url", server.url)
+    info = run_cli("cache", "info")
+    assert f"Cache file: {cache_path()}" in info.stdout
+    assert "Stored answers: 1" in info.stdout
+    cleared = run_cli("cache", "clear")
+    assert cleared.returncode == 0
+    assert cleared.stdout.startswith("Cleared the cache at")
+    assert not cache_path().exists()
+    assert clear_cache() == 0
+
+
+def test_cache_info_on_a_corrupt_file_is_one_line_error() -> None:
+    """It says the file cannot be read and how to reset it, exit 1, no traceback."""
+    cache_path().parent.mkdir(parents=True)
+    cache_path().write_bytes(b"garbage" * 100)
+    done = run_cli("cache", "info")
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1
+    assert "trialfinder cache clear" in done.stderr
+
+
+class _Answer:
+    def __init__(self, content: bytes, from_cache: bool, status_code: int = 200) -> None:
+        self.content = content
+        self.from_cache = from_cache
+        self.status_code = status_code
+
+
+def test_a_body_is_checked_when_stored_not_on_every_hit() -> None:
+    """It parses a fresh body to decide, and trusts one that came out of the cache."""
+    assert is_cacheable(_Answer(b'{"studies": []}', from_cache=False))
+    assert not is_cacheable(_Answer(b'{"studies": [', from_cache=False))
+    assert not is_cacheable(_Answer(b"{}", from_cache=False, status_code=500))
+    assert is_cacheable(_Answer(b"not parsed again", from_cache=True))

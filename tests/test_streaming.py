@@ -1,0 +1,196 @@
+"""Bulk streaming: page by page to stdout, whole lines only, Ctrl-C exits 130."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import weakref
+from typing import Any
+
+import pytest
+import responses
+from click.testing import CliRunner
+
+from conftest import trialfinder_command
+from pages import PagedApi
+from replay_server import ReplayServer, Reply
+from trialfinder import bulk
+from trialfinder.api import StudyStream
+from trialfinder.cli import cli
+from trialfinder.client import Client
+from trialfinder.models import Study
+from trialfinder.query import SearchQuery
+
+API = "https://clinicaltrials.gov/api/v2"
+STUDIES_URL = re.compile(re.escape(API + "/studies") + r"(\?.*)?$")
+
+
+def _stream(total: int, limit: int | None = None) -> tuple[StudyStream, PagedApi]:
+    return StudyStream(SearchQuery.build("melanoma", limit=limit), Client(API)), PagedApi(total)
+
+
+def test_jsonl_streams_every_study_as_one_line(no_pacing: None) -> None:
+    """It writes 2,500 studies as 2,500 JSON lines in 3 requests, notices on stderr."""
+    api = PagedApi(2500)
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        result = CliRunner().invoke(
+            cli, ["search", "-c", "melanoma", "-n", "all", "-f", "jsonl", "--no-cache"]
+        )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2500
+    assert [json.loads(line)["nct_id"] for line in lines[:2]] == ["NCT00000001", "NCT00000002"]
+    assert len(api.requests) == 3
+    assert "Wrote 2,500 of 2,500 studies." in result.stderr
+    assert "Fetched" not in result.stderr  # stderr is not a terminal: no progress line
+
+
+def test_csv_streams_a_header_and_one_row_per_study(no_pacing: None) -> None:
+    """It writes the CSV header once and a row per study, cut at the limit."""
+    api = PagedApi(5000)
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        result = CliRunner().invoke(
+            cli, ["search", "-c", "melanoma", "-n", "1500", "-f", "csv", "--no-cache"]
+        )
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][0] == "nct_id"
+    assert len(rows) == 1501
+    assert len(api.requests) == 2
+    assert "The list was cut at --limit 1500" in result.stderr
+
+
+class _WatchingSink(io.StringIO):
+    """Counts, at each write, how many studies already yielded are still alive."""
+
+    def __init__(self, refs: list[weakref.ref[Study]]) -> None:
+        super().__init__()
+        self.refs = refs
+        self.most_alive = 0
+
+    def write(self, text: str) -> int:
+        alive = sum(1 for ref in self.refs if ref() is not None)
+        self.most_alive = max(self.most_alive, alive)
+        return super().write(text)
+
+
+def test_streaming_does_not_keep_the_studies_it_wrote(
+    no_pacing: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It lets each study go once written: never more than a couple alive at once."""
+    stream, api = _stream(3000)
+    refs: list[weakref.ref[Study]] = []
+    original = StudyStream._studies
+
+    def watched(self: StudyStream, client: Client) -> Any:
+        for study in original(self, client):
+            refs.append(weakref.ref(study))
+            yield study
+
+    monkeypatch.setattr(StudyStream, "_studies", watched)
+    sink = _WatchingSink(refs)
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        bulk.write_stream(stream, sink, "jsonl", err=io.StringIO())
+    assert len(refs) == 3000
+    assert sink.getvalue().count("\n") == 3000
+    assert sink.most_alive <= 2
+
+
+def test_progress_line_counts_studies_fetched_of_total(no_pacing: None) -> None:
+    """It reports 'Fetched N of M studies' on the error stream when asked to."""
+    stream, api = _stream(1200)
+    err = io.StringIO()
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        bulk.write_stream(stream, io.StringIO(), "csv", err=err, progress=True)
+    assert "\rFetched 1,200 of 1,200 studies" in err.getvalue()
+
+
+class _InterruptedWhileWriting(io.StringIO):
+    """A stream on which Ctrl-C arrives in the middle of the second write."""
+
+    def __init__(self, guard: bulk.InterruptGuard) -> None:
+        super().__init__()
+        self.guard = guard
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        half = len(text) // 2
+        written = super().write(text[:half])
+        if self.writes == 2:
+            self.guard._handler(signal.SIGINT, None)
+        return written + super().write(text[half:])
+
+
+def test_ctrl_c_during_a_write_waits_for_the_line_to_end() -> None:
+    """It finishes the record being written, then raises KeyboardInterrupt."""
+    guard = bulk.InterruptGuard()
+    out = _InterruptedWhileWriting(guard)
+    writer = bulk.GuardedWriter(out, guard)
+    writer.write('{"a": 1}\n')
+    with pytest.raises(KeyboardInterrupt):
+        writer.write('{"b": 2}\n')
+    assert out.getvalue() == '{"a": 1}\n{"b": 2}\n'
+
+
+def test_ctrl_c_outside_a_write_stops_at_once() -> None:
+    """It raises KeyboardInterrupt immediately while waiting for the network."""
+    guard = bulk.InterruptGuard()
+    with pytest.raises(KeyboardInterrupt):
+        guard._handler(signal.SIGINT, None)
+
+
+def test_ctrl_c_stops_the_command_with_whole_lines_and_exit_130() -> None:
+    """It exits 130 after SIGINT, stdout holding only whole JSON lines, no traceback."""
+    first = PagedApi(100).page({"pageSize": "1000", "countTotal": "true"})
+    first["studies"] = first["studies"][:50]
+    first["nextPageToken"] = "50"
+    with ReplayServer() as server:
+        server.add("/studies", Reply(body=b"{}", delay=30), params={"pageToken": "50"})
+        server.add("/studies", Reply(body=json.dumps(first).encode()))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALFINDER_")}
+        env["TRIALFINDER_CACHE_DIR"] = os.environ["TRIALFINDER_CACHE_DIR"]
+        process = subprocess.Popen(
+            [
+                *trialfinder_command(),
+                "search",
+                "-c",
+                "melanoma",
+                "-n",
+                "all",
+                "-f",
+                "jsonl",
+                "--api-url",
+                server.url,
+                "--no-cache",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+        deadline = time.monotonic() + 20
+        while len(server.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(server.requests) == 2, "the second page was never asked for"
+        time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130
+    text = stdout.decode()
+    assert text.endswith("\n")
+    lines = text.splitlines()
+    assert len(lines) == 50
+    assert all(json.loads(line)["nct_id"].startswith("NCT") for line in lines)
+    assert "interrupted" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
