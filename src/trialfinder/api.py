@@ -11,9 +11,10 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from trialfinder.client import Client, resolve_api_url
+from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidStudy, TrialFinderError
 from trialfinder.models import Loosening, SearchResult, Study, nct_id_of, parse_study
-from trialfinder.query import DEFAULT_LIMIT, SearchQuery, fields_param
+from trialfinder.query import SearchQuery, fields_param
 
 
 def _client_for(client: Client | None, api_url: str | None) -> AbstractContextManager[Client]:

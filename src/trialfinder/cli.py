@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
@@ -39,7 +39,9 @@ from trialfinder.errors import (
     TrialFinderError,
     UnknownWatch,
 )
-from trialfinder.query import SearchQuery, check_api_url
+
+if TYPE_CHECKING:
+    from trialfinder.query import SearchQuery
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -130,6 +132,8 @@ def query_from_options(options: dict[str, Any]) -> SearchQuery:
 
     Everything else is checked before the place data loads, so a typo fails at once.
     """
+    from trialfinder.query import SearchQuery
+
     kwargs = search_kwargs(options)
     near = kwargs.pop("near", None)
     radius = kwargs.pop("radius", None)
@@ -206,6 +210,8 @@ def search(
     # Everything the user typed is checked before the HTTP stack is even loaded.
     query = query_from_options(options)
     if api_url is not None:
+        from trialfinder.query import check_api_url
+
         check_api_url(api_url)
 
     from trialfinder import render
@@ -329,7 +335,7 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
       trialfinder show NCT02013167
       trialfinder show nct02013167 --format json
     """
-    from trialfinder.query import normalize_nct_id
+    from trialfinder.query import check_api_url, normalize_nct_id
 
     nct_id = normalize_nct_id(nct_id)
     if api_url is not None:

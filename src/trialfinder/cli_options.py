@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from trialfinder.query import API_URL_ENV, DEFAULT_LIMIT
+from trialfinder.defaults import API_URL_ENV, DEFAULT_LIMIT
 
 F = TypeVar("F", bound=Callable[..., Any])
 

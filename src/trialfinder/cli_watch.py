@@ -8,9 +8,7 @@ database or a failed API call exits 1. The HTTP stack and the models load only i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -21,7 +19,6 @@ from trialfinder.cli_options import (
     search_kwargs,
     search_options,
 )
-from trialfinder.query import check_api_url
 
 if TYPE_CHECKING:
     from trialfinder.watch import Watchlist
@@ -35,7 +32,7 @@ def db_option(func: F) -> F:
     """The ``--db`` option shared by every watch command."""
     return click.option(
         "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(dir_okay=False),
         default=None,
         metavar="PATH",
         help="Database of saved searches (default: $TRIALFINDER_DATA_DIR/watch.db, else "
@@ -56,10 +53,18 @@ def format_option(func: F) -> F:
     )(func)
 
 
-def _watchlist(db: Path | None) -> Watchlist:
+def _watchlist(db: str | None) -> Watchlist:
+    from pathlib import Path
+
     from trialfinder.watch import Watchlist
 
-    return Watchlist(db)
+    return Watchlist(None if db is None else Path(db))
+
+
+def _json(data: Any, **kwargs: Any) -> str:
+    import json  # loaded only for --format json: keeps `trialfinder --help` fast
+
+    return json.dumps(data, **kwargs)
 
 
 @click.group()
@@ -80,7 +85,7 @@ def watch() -> None:
 @search_options
 @click.option("--replace", is_flag=True, help="Overwrite a saved search of the same name.")
 @db_option
-def add(name: str, replace: bool, db: Path | None, **options: Any) -> None:
+def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
     """Save a search under NAME (letters, digits, '.', '_', '-').
 
     Takes the search options of 'trialfinder search'. Nothing is fetched: the first
@@ -101,7 +106,7 @@ def add(name: str, replace: bool, db: Path | None, **options: Any) -> None:
 @watch.command(name="list")
 @format_option
 @db_option
-def list_(fmt: str, db: Path | None) -> None:
+def list_(fmt: str, db: str | None) -> None:
     """List the saved searches.
 
     \b
@@ -113,7 +118,7 @@ def list_(fmt: str, db: Path | None) -> None:
     with _watchlist(db) as watchlist:
         saved = watchlist.list()
     if fmt.lower() == "json":
-        click.echo(json.dumps([_saved_dict(s) for s in saved], ensure_ascii=False, indent=2))
+        click.echo(_json([_saved_dict(s) for s in saved], ensure_ascii=False, indent=2))
         return
     if not saved:
         click.echo(NOTHING_SAVED, err=True)
@@ -137,7 +142,7 @@ def _saved_dict(saved: Any) -> dict[str, Any]:
 @click.argument("name")
 @format_option
 @db_option
-def show(name: str, fmt: str, db: Path | None) -> None:
+def show(name: str, fmt: str, db: str | None) -> None:
     """Show a saved search and the studies its last run found.
 
     \b
@@ -162,7 +167,7 @@ def show(name: str, fmt: str, db: Path | None) -> None:
             }
             for s in studies
         ]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(_json(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{saved.name}: {saved.describe()}")
     click.echo(f"Saved {when(saved.created_at)}; last run {when(saved.last_run_at)}.")
@@ -176,7 +181,7 @@ def show(name: str, fmt: str, db: Path | None) -> None:
 @watch.command()
 @click.argument("name")
 @db_option
-def remove(name: str, db: Path | None) -> None:
+def remove(name: str, db: str | None) -> None:
     """Forget the saved search NAME and what its runs found.
 
     \b
@@ -202,7 +207,7 @@ def run(
     names: tuple[str, ...],
     fmt: str,
     exit_code: bool,
-    db: Path | None,
+    db: str | None,
     api_url: str | None,
     timeout: float,
     retries: int,
@@ -219,9 +224,11 @@ def run(
       trialfinder watch run myeloma --format json
       trialfinder watch run --exit-code || echo "something changed"
     """
+    from trialfinder.query import check_api_url
+    from trialfinder.render import DISCLAIMER
+
     if api_url is not None:
         check_api_url(api_url)
-    from trialfinder.render import DISCLAIMER
     from trialfinder.watchrender import render_reports, reports_dict
 
     with _watchlist(db) as watchlist:
@@ -231,7 +238,7 @@ def run(
         with make_client(api_url, timeout, retries, cache=False) as client:
             reports = watchlist.run(list(names), client=client)
     if fmt.lower() == "json":
-        click.echo(json.dumps(reports_dict(reports), ensure_ascii=False, indent=2))
+        click.echo(_json(reports_dict(reports), ensure_ascii=False, indent=2))
         click.echo(DISCLAIMER, err=True)
     elif not reports:
         click.echo(NOTHING_SAVED, err=True)

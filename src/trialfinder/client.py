@@ -21,6 +21,7 @@ from requests.adapters import BaseAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from trialfinder._version import __version__
+from trialfinder.defaults import API_URL_ENV, DEFAULT_API_URL
 from trialfinder.errors import (
     ApiConnectionError,
     ApiStatusError,
@@ -34,7 +35,7 @@ from trialfinder.errors import (
     TrialFinderError,
     UnexpectedHtml,
 )
-from trialfinder.query import API_URL_ENV, DEFAULT_API_URL, check_api_url, normalize_nct_id
+from trialfinder.query import check_api_url, normalize_nct_id
 
 USER_AGENT = f"trialfinder/{__version__} (+https://pypi.org/project/trialfinder/)"
 DEFAULT_TIMEOUT = (10.0, 30.0)

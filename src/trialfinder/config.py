@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trialfinder.defaults import API_URL_ENV, DEFAULT_API_URL, DEFAULT_LIMIT
 from trialfinder.errors import ConfigError
-from trialfinder.query import API_URL_ENV, DEFAULT_API_URL, DEFAULT_LIMIT
 
 CONFIG_ENV = "TRIALFINDER_CONFIG"
 

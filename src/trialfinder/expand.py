@@ -20,11 +20,9 @@ Pure: stdlib only, so :mod:`trialfinder.query` can use it at CLI start.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 #: Which kinds of entry apply to which search field.
@@ -93,6 +91,10 @@ def _entry(raw: dict[str, Any]) -> Entry:
 @lru_cache(maxsize=1)
 def load_table() -> tuple[Entry, ...]:
     """The shipped table, longest terms first (so ``PD-1 inhibitor`` wins over ``PD-1``)."""
+    # Loaded on first use: importlib.resources would slow down every `trialfinder --help`.
+    import json
+    from importlib import resources
+
     text = resources.files("trialfinder").joinpath("data/expansions.json").read_text("utf-8")
     entries = [_entry(raw) for raw in json.loads(text)["entries"]]
     return tuple(sorted(entries, key=lambda e: -len(e.term)))

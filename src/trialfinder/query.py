@@ -13,20 +13,17 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
 
 from trialfinder import filters
+from trialfinder.defaults import DEFAULT_API_URL, DEFAULT_LIMIT
 from trialfinder.errors import InvalidQuery
 from trialfinder.expand import Expansion, expand_values
 
-DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
-API_URL_ENV = "TRIALFINDER_API_URL"
 STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 WEBSITE_SEARCH_URL = "https://clinicaltrials.gov/search"
 
 #: The API lowers any larger pageSize to this.
 MAX_PAGE_SIZE = 1000
-DEFAULT_LIMIT = 20
 #: Longer search values are almost certainly a paste accident; the API's URLs have limits too.
 MAX_VALUE_LENGTH = 300
 MAX_VALUES = 10
@@ -448,6 +445,8 @@ class SearchQuery:
             )
             if value is not None
         ]
+
+        from urllib.parse import urlencode  # here, not at the top: keeps --help fast
 
         return f"{WEBSITE_SEARCH_URL}?{urlencode(pairs)}"
 

@@ -22,8 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidWatch
-from trialfinder.query import DEFAULT_LIMIT, SearchQuery
+from trialfinder.query import SearchQuery
 from trialfinder.watchstore import (
     RunToSave,
     SavedSearch,
