@@ -49,7 +49,7 @@ def test_every_command_has_help_with_examples_and_is_in_readme() -> None:
         name = " ".join(("trialfinder", *path))
         assert command.help and command.help.strip(), f"{name} has no help text"
         assert "Example" in command.help, f"{name} --help has no example"
-        assert f"#### `{name} --help`" in README, f"{name} is not in the README"
+        assert f"### `{name} --help`" in README, f"{name} is not in the README"
         seen += 1
     assert seen >= 5
 
