@@ -29,6 +29,7 @@ from trialfinder.cli_options import (
     make_client,
     search_kwargs,
     search_options,
+    text_or_json_option,
 )
 from trialfinder.errors import (
     BadRequest,
@@ -317,15 +318,7 @@ def _write_result(result: Any, fmt: str, out: TextIO, info: Any) -> None:
 
 @cli.command()
 @click.argument("nct_id", metavar="NCT_ID")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"], case_sensitive=False),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@text_or_json_option
 @connection_options
 def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: int) -> None:
     """Show one study in full: summary, eligibility, arms, sites and contacts.

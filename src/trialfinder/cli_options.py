@@ -16,26 +16,6 @@ from trialfinder.defaults import API_URL_ENV, DEFAULT_LIMIT
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The search options' parameter names, in the order of the library's keyword arguments.
-SEARCH_PARAMS = (
-    "condition",
-    "intervention",
-    "term",
-    "limit",
-    "status",
-    "phase",
-    "study_type",
-    "sex",
-    "age",
-    "healthy_volunteers",
-    "country",
-    "state",
-    "city",
-    "near",
-    "radius",
-    "sort",
-    "no_expand",
-)
 _CACHE_TTL_KEY = "trialfinder.cache_ttl"
 
 
@@ -163,6 +143,19 @@ def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
     if options.get("no_expand"):
         kwargs["expand"] = False
     return kwargs
+
+
+def text_or_json_option(func: F) -> F:
+    """``-f/--format text|json``, for commands that show one thing."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"], case_sensitive=False),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(func)
 
 
 def _set_cache_ttl(ctx: click.Context, param: click.Parameter, value: Any) -> None:

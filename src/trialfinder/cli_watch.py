@@ -18,6 +18,7 @@ from trialfinder.cli_options import (
     make_client,
     search_kwargs,
     search_options,
+    text_or_json_option,
 )
 
 if TYPE_CHECKING:
@@ -37,19 +38,6 @@ def db_option(func: F) -> F:
         metavar="PATH",
         help="Database of saved searches (default: $TRIALFINDER_DATA_DIR/watch.db, else "
         "$XDG_DATA_HOME/trialfinder/watch.db, i.e. ~/.local/share/trialfinder/watch.db).",
-    )(func)
-
-
-def format_option(func: F) -> F:
-    """``--format text|json``."""
-    return click.option(
-        "-f",
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"], case_sensitive=False),
-        default="text",
-        show_default=True,
-        help="Output format.",
     )(func)
 
 
@@ -104,7 +92,7 @@ def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
 
 
 @watch.command(name="list")
-@format_option
+@text_or_json_option
 @db_option
 def list_(fmt: str, db: str | None) -> None:
     """List the saved searches.
@@ -140,7 +128,7 @@ def _saved_dict(saved: Any) -> dict[str, Any]:
 
 @watch.command()
 @click.argument("name")
-@format_option
+@text_or_json_option
 @db_option
 def show(name: str, fmt: str, db: str | None) -> None:
     """Show a saved search and the studies its last run found.
@@ -195,7 +183,7 @@ def remove(name: str, db: str | None) -> None:
 
 @watch.command()
 @click.argument("names", nargs=-1, metavar="[NAME]...")
-@format_option
+@text_or_json_option
 @click.option(
     "--exit-code",
     is_flag=True,
