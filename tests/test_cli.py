@@ -78,6 +78,19 @@ BAD_INPUT = [
     ["show", "NCT02013167", "--api-url", "gopher://x"],
     ["show", "NCT02013167", "NCT04994717"],
     ["serach", "-c", "x"],
+    ["search", "-c", "x", "--status", "recruitng"],
+    ["search", "-c", "x", "--phase", "7"],
+    ["search", "-c", "x", "--type", "weird"],
+    ["search", "-c", "x", "--sex", "other"],
+    ["search", "-c", "x", "--age", "-1"],
+    ["search", "-c", "x", "--age", "old"],
+    ["search", "-c", "x", "--near", "Xyzzyville"],
+    ["search", "-c", "x", "--near", "Springfield"],
+    ["search", "-c", "x", "--near", "95,200"],
+    ["search", "-c", "x", "--near", "55905", "--radius", "far"],
+    ["search", "-c", "x", "--radius", "10"],
+    ["search", "-c", "x", "--sort", "random"],
+    ["search", "-c", "x", "--cache-ttl", "-5"],
 ]
 
 
