@@ -339,3 +339,13 @@ def test_python_dash_m() -> None:
         check=False,
     )
     assert done.returncode == 0 and __version__ in done.stdout
+
+
+@responses.activate
+def test_filters_are_disclosed_in_plain_words() -> None:
+    """It says which filters were applied, in words a patient can read."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    result = invoke("search", "-c", "ALL", "--status", "recruiting", "--age", "67")
+    out = flat(result.stdout)
+    assert "Filters: status: recruiting; age: 67 within the registered range" in out
+    assert "filter.advanced" not in out

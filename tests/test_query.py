@@ -185,3 +185,21 @@ def test_bad_api_urls(url: str) -> None:
     """It rejects URLs that cannot reach an API, before sending anything."""
     with pytest.raises(InvalidQuery, match="API URL"):
         check_api_url(url)
+
+
+def test_filter_summary_in_plain_words() -> None:
+    """It describes the filters for people, not as API parameters."""
+    query = SearchQuery.build(
+        condition="x", status="recruiting", phase="1/2,3", sex="female", age=67,
+        study_type="interventional", healthy_volunteers=True, country="United States",
+    )  # fmt: skip
+    assert query.filter_summary() == [
+        "status: recruiting",
+        "phase: 1/2, 3",
+        "study type: interventional",
+        "open to: female",
+        "age: 67 within the registered range",
+        "healthy volunteers: accepted",
+        "site in: United States",
+    ]
+    assert SearchQuery.build(condition="x", status="all").filter_summary() == []

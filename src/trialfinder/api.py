@@ -313,6 +313,7 @@ def run_query(
         notes={s.nct_id: study_notes(s, query) for s in studies},
         loosen=loosen,
         near=_near_text(query),
+        filters=query.filter_summary(),
     )
 
 

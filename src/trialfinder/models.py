@@ -185,6 +185,7 @@ class SearchResult(_Record):
         notes: per NCT ID, combinations, nearest open site, pre-checks and staleness.
         loosen: when nothing matched, the counts with each filter removed.
         near: the place searched around and the radius, when ``near`` was given.
+        filters: the filters applied, in plain words (``status: recruiting``).
     """
 
     studies: list[Study] = []
@@ -197,6 +198,7 @@ class SearchResult(_Record):
     notes: dict[str, StudyNotes] = {}
     loosen: list[Loosening] = []
     near: str | None = None
+    filters: list[str] = []
 
     @property
     def truncated(self) -> bool:

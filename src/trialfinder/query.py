@@ -392,6 +392,29 @@ class SearchQuery:
         params["countTotal"] = "true"
         return params
 
+    def filter_summary(self) -> list[str]:
+        """The filters in plain words, for people: ``status: recruiting, not yet recruiting``."""
+
+        def words(value: str) -> str:
+            return value.replace("_", " ").lower()
+
+        def phase(value: str) -> str:
+            parts = [
+                p.replace("EARLY_PHASE", "early ").replace("PHASE", "") for p in value.split("/")
+            ]
+            return "not applicable" if value == "NA" else "/".join(parts)
+
+        kept = [
+            ("status", ", ".join(words(s) for s in self.statuses)),
+            ("phase", ", ".join(phase(p) for p in self.phases)),
+            ("study type", words(self.study_type or "")),
+            ("open to", words(self.sex or "")),
+            ("age", "" if self.age is None else f"{self.age} within the registered range"),
+            ("healthy volunteers", "accepted" if self.healthy_volunteers else ""),
+            ("site in", ", ".join(p for p in (self.city, self.state, self.country) if p)),
+        ]
+        return [f"{name}: {value}" for name, value in kept if value]
+
     def loosened(self) -> list[tuple[str, SearchQuery]]:
         """Each active filter group with a copy of this query without it, to explain zero hits.
 

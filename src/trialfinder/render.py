@@ -202,9 +202,8 @@ def count_text(
 def searched_lines(result: SearchResult) -> list[str]:
     """What was actually searched: every expansion, the filters and the place."""
     lines = [f"Searched for: {e.describe()}" for e in result.expansions]
-    filters = [f"{k}={v}" for k, v in result.params.items() if k.startswith("filter.")]
-    if filters:
-        lines.append(f"Filters: {'; '.join(filters)}")
+    if result.filters:
+        lines.append(f"Filters: {'; '.join(result.filters)}")
     if result.near:
         lines.append(f"Near: {result.near}. Distances are city-level (site coordinates).")
     return lines
@@ -405,6 +404,7 @@ def result_dict(result: SearchResult) -> dict[str, object]:
         "skipped": result.skipped,
         "expansions": [{**asdict(e), "text": e.describe()} for e in result.expansions],
         "near": result.near,
+        "filters": result.filters,
         "loosen": [hint.model_dump(mode="json") for hint in result.loosen],
         "studies": [
             {**study_dict(s), "notes": _notes_dict(result.notes.get(s.nct_id))}
