@@ -487,3 +487,19 @@ def test_package_exports_the_watch_api() -> None:
         assert getattr(trialfinder, name).__module__.startswith("trialfinder.watch")
     for name in ("WatchError", "InvalidWatch", "UnknownWatch", "WatchStoreError"):
         assert issubclass(getattr(trialfinder, name), trialfinder.TrialFinderError)
+
+
+def test_sites_far_from_a_saved_location_are_not_followed() -> None:
+    """It keeps only the sites near the saved location, and those it cannot place."""
+    from trialfinder.models import parse_study
+    from trialfinder.watch import near_of, state_of
+
+    study = parse_study(load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json"))
+    near = near_of({"filter.geo": "distance(44.02,-92.47,50mi)"})  # Rochester, MN
+    assert near == (44.02, -92.47, 50.0)
+    assert [s.city for s in state_of(study, near).sites] == ["Rochester"]
+    assert [s.city for s in state_of(study).sites] == ["Rochester", "Houston"]
+    km = near_of({"filter.geo": "distance(44.02,-92.47,3218.688km)"})
+    assert km is not None and round(km[2]) == 2000
+    assert [s.city for s in state_of(study, km).sites] == ["Rochester", "Houston"]
+    assert near_of({}) is None

@@ -61,17 +61,49 @@ def check_name(name: object) -> str:
     return name
 
 
-def state_of(study: Study | StudyState) -> StudyState:
-    """What a comparison needs of a fetched study (a :class:`StudyState` is returned as is)."""
+def state_of(
+    study: Study | StudyState, near: tuple[float, float, float] | None = None
+) -> StudyState:
+    """What a comparison needs of a fetched study (a :class:`StudyState` is returned as is).
+
+    With ``near`` (latitude, longitude, miles), only the sites within that distance are kept,
+    so a saved search with a home location reports the site changes that matter there. A
+    site without coordinates is kept: it cannot be ruled out.
+    """
     if isinstance(study, StudyState):
         return study
+    locations = study.locations
+    if near is not None:
+        from trialfinder.geo import haversine_miles
+
+        lat, lon, miles = near
+        locations = [
+            s
+            for s in locations
+            if s.latitude is None
+            or s.longitude is None
+            or haversine_miles(lat, lon, s.latitude, s.longitude) <= miles
+        ]
     return StudyState(
         nct_id=study.nct_id,
         title=study.title,
         status=study.status,
         last_updated=study.last_updated,
-        sites=tuple(Site(s.facility, s.city, s.country, s.status) for s in study.locations),
+        sites=tuple(Site(s.facility, s.city, s.country, s.status) for s in locations),
     )
+
+
+_GEO = re.compile(r"^distance\((-?[\d.]+),(-?[\d.]+),([\d.]+)(mi|km)?\)$")
+
+
+def near_of(params: dict[str, str]) -> tuple[float, float, float] | None:
+    """(latitude, longitude, miles) of a search's ``filter.geo``, if it has one."""
+    match = _GEO.match(params.get("filter.geo", ""))
+    if not match:
+        return None
+    distance = float(match.group(3))
+    miles = distance / 1.609344 if match.group(4) == "km" else distance
+    return float(match.group(1)), float(match.group(2)), miles
 
 
 def _link(nct_id: str) -> str:
@@ -411,7 +443,8 @@ class Watchlist:
         reports, runs = [], []
         for entry, result in fetched:
             before = self._store.snapshot(entry.name)
-            after = [state_of(s) for s in result.studies]
+            near = near_of(result.params)
+            after = [state_of(s, near) for s in result.studies]
             baseline = entry.last_run_at is None
             ran_at = _now()
             reports.append(
