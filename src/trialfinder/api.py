@@ -14,7 +14,7 @@ from trialfinder.client import Client, resolve_api_url
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidStudy, TrialFinderError
 from trialfinder.models import Loosening, SearchResult, Study, nct_id_of, parse_study
-from trialfinder.query import SearchQuery, fields_param
+from trialfinder.query import SearchQuery, build_query, fields_param
 
 
 def _client_for(client: Client | None, api_url: str | None) -> AbstractContextManager[Client]:
@@ -37,32 +37,6 @@ FILTER_ARGS = (
     "radius",
     "sort",
 )
-
-
-def build_query(
-    condition: str | Iterable[str] | None,
-    intervention: str | Iterable[str] | None,
-    term: str | Iterable[str] | None,
-    limit: int | None,
-    near: str | tuple[float, float] | None = None,
-    **filters: Any,
-) -> SearchQuery:
-    """Validate everything and make a :class:`SearchQuery`, resolving ``near`` offline.
-
-    ``near`` may be ``(lat, lon)``, ``"lat,lon"``, a US ZIP code or a city name.
-
-    Raises:
-        InvalidQuery: any unusable value, with how to fix it.
-    """
-    label = None
-    if isinstance(near, str):
-        from trialfinder.geo import resolve_place  # loads the place data only when needed
-
-        place = resolve_place(near)
-        near, label = (place.latitude, place.longitude), place.label
-    return SearchQuery.build(
-        condition, intervention, term, limit, near=near, near_label=label, **filters
-    )
 
 
 def count_matching(query: SearchQuery, client: Client) -> int | None:

@@ -129,27 +129,10 @@ def cli(ctx: click.Context) -> None:
 
 
 def query_from_options(options: dict[str, Any]) -> SearchQuery:
-    """Validate the search options and make the query, resolving --near offline.
+    """Validate the search options and make the query, resolving --near offline."""
+    from trialfinder.query import build_query
 
-    Everything else is checked before the place data loads, so a typo fails at once.
-    """
-    from trialfinder.query import SearchQuery
-
-    kwargs = search_kwargs(options)
-    near = kwargs.pop("near", None)
-    radius = kwargs.pop("radius", None)
-    query = SearchQuery.build(**kwargs, radius=radius if near is None else None)
-    if near is None:
-        return query
-    from trialfinder.geo import resolve_place
-
-    place = resolve_place(near)
-    return SearchQuery.build(
-        **kwargs,
-        near=(place.latitude, place.longitude),
-        near_label=place.label,
-        radius=radius,
-    )
+    return build_query(**search_kwargs(options))
 
 
 @cli.command()

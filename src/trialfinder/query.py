@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from trialfinder import filters
 from trialfinder.defaults import DEFAULT_API_URL, DEFAULT_LIMIT
@@ -495,3 +496,38 @@ def check_point(point: object) -> tuple[float, float]:
             f"{lat},{lon} is not on Earth: latitude must be within ±90, longitude within ±180."
         )
     return lat, lon
+
+
+def build_query(
+    condition: str | Iterable[str] | None = None,
+    intervention: str | Iterable[str] | None = None,
+    term: str | Iterable[str] | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    near: str | tuple[float, float] | None = None,
+    **filters: Any,
+) -> SearchQuery:
+    """Validate everything and make a :class:`SearchQuery`, resolving ``near`` offline.
+
+    ``near`` may be ``(lat, lon)``, ``"lat,lon"``, a US ZIP code or a city name. Everything
+    else is checked first, so a typo fails before the place data loads.
+
+    Raises:
+        InvalidQuery: any unusable value, with how to fix it.
+    """
+    if not isinstance(near, str):
+        return SearchQuery.build(condition, intervention, term, limit, near=near, **filters)
+    radius = filters.pop("radius", None)
+    SearchQuery.build(condition, intervention, term, limit, **filters)
+    from trialfinder.geo import resolve_place  # loads the place data only when needed
+
+    place = resolve_place(near)
+    return SearchQuery.build(
+        condition,
+        intervention,
+        term,
+        limit,
+        near=(place.latitude, place.longitude),
+        near_label=place.label,
+        radius=radius,
+        **filters,
+    )

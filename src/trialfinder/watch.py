@@ -305,7 +305,7 @@ def check_search(kwargs: dict[str, Any]) -> dict[str, Any]:
         InvalidQuery: a value is unusable, or nothing is searched for.
         InvalidWatch: an option this version of trialfinder does not know.
     """
-    from trialfinder.api import build_query  # resolves --near places offline, like search
+    from trialfinder.query import build_query  # resolves --near places offline, like search
 
     given = {k: v for k, v in kwargs.items() if k == "limit" or v not in (None, (), [])}
     try:
