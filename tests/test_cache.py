@@ -181,3 +181,25 @@ def test_a_body_is_checked_when_stored_not_on_every_hit() -> None:
     assert not is_cacheable(_Answer(b'{"studies": [', from_cache=False))
     assert not is_cacheable(_Answer(b"{}", from_cache=False, status_code=500))
     assert is_cacheable(_Answer(b"not parsed again", from_cache=True))
+
+
+def test_a_fresh_page_is_decoded_once_though_checked_before_storing(
+    server: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It shares one decode between the cache's whole-JSON check and the client."""
+    import trialfinder.client as client_module
+
+    decoded: list[int] = []
+    real_loads = client_module.json.loads
+
+    def counting_loads(text: bytes) -> object:
+        decoded.append(len(text))
+        return real_loads(text)
+
+    monkeypatch.setattr(client_module.json, "loads", counting_loads)
+    server.add("/studies", Reply(body=PAGE))
+    with _client(server) as client:
+        result = search(condition="melanoma", client=client)
+    assert len(result.studies) == 3
+    assert decoded == [len(PAGE)]
+    assert cache_info()["responses"] == 1

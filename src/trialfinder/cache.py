@@ -11,7 +11,6 @@ requests-cache is imported only when a cached session is made, never at ``--help
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import sys
@@ -48,9 +47,11 @@ def is_cacheable(response: Any) -> bool:
         return False
     if getattr(response, "from_cache", False):
         return True  # checked when it was stored (requests-cache asks again on every hit)
+    from trialfinder.client import decode_json
+
     try:
-        json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        decode_json(response)  # kept on the response: the client does not decode it again
+    except ValueError:
         return False
     return True
 

@@ -70,6 +70,25 @@ def _looks_like_html(response: requests.Response) -> bool:
     return response.content.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
 
 
+#: Where a response keeps its decoded body: the cache's check that a body is whole JSON
+#: (:func:`trialfinder.cache.is_cacheable`) and the client share one decode of each page.
+_DECODED_ATTR = "_trialfinder_json"
+_NOT_DECODED = object()
+
+
+def decode_json(response: Any) -> Any:
+    """The JSON of a response's body, decoded at most once per response.
+
+    Raises:
+        ValueError: the body is not valid JSON (``UnicodeDecodeError`` is one).
+    """
+    document = getattr(response, _DECODED_ATTR, _NOT_DECODED)
+    if document is _NOT_DECODED:
+        document = json.loads(response.content)
+        setattr(response, _DECODED_ATTR, document)
+    return document
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (a number of seconds or an HTTP date)."""
     if not value:
@@ -294,8 +313,8 @@ class Client:
                 "it may be busy or under maintenance, try again later."
             )
         try:
-            return json.loads(response.content)
-        except (ValueError, UnicodeDecodeError):
+            return decode_json(response)
+        except ValueError:
             raise InvalidResponse(
                 f"The API at {host} sent an answer that is not valid JSON "
                 f"({len(response.content)} bytes, possibly cut short); try again later."
