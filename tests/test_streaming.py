@@ -105,6 +105,41 @@ def test_streaming_does_not_keep_the_studies_it_wrote(
     assert sink.most_alive <= 2
 
 
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_cyclic_collector_rests_while_a_page_is_read_and_is_restored(
+    no_pacing: None, monkeypatch: pytest.MonkeyPatch, enabled_before: bool
+) -> None:
+    """It pauses gc while a page is decoded and read, never while the consumer runs."""
+    import gc
+
+    import trialfinder.api as api_module
+
+    during_read: list[bool] = []
+    during_use: list[bool] = []
+    real_parse = api_module.parse_study
+
+    def watching_parse(raw: object) -> Study:
+        during_read.append(gc.isenabled())
+        return real_parse(raw)
+
+    monkeypatch.setattr(api_module, "parse_study", watching_parse)
+    stream, api = _stream(1500)
+    if not enabled_before:
+        gc.disable()
+    try:
+        with responses.RequestsMock() as rsps:
+            rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+            for _ in stream:
+                during_use.append(gc.isenabled())
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert len(during_read) == len(during_use) == 1500
+    assert not any(during_read)
+    assert set(during_use) == {enabled_before}
+    assert after is enabled_before
+
+
 def test_progress_line_counts_studies_fetched_of_total(no_pacing: None) -> None:
     """It reports 'Fetched N of M studies' on the error stream when asked to."""
     stream, api = _stream(1200)

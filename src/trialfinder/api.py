@@ -6,8 +6,9 @@ Each takes plain arguments, validates them before anything is sent, and uses a
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from trialfinder.client import Client, resolve_api_url
@@ -95,32 +96,58 @@ class StudyStream:
         # NCT numbers as ints: the only thing kept per study, small even for 500,000 studies.
         seen: set[int] = set()
         limit = self.query.limit
-        raw: object = None
-        for page in client.iter_pages(self.params):
-            if self.total_count is None and isinstance(page.get("totalCount"), int):
-                self.total_count = page["totalCount"]
-            for raw in page.get("studies") or []:
-                try:
-                    study = parse_study(raw)
-                except InvalidStudy:
+        pages = client.iter_pages(self.params)
+        while True:
+            with _collector_paused():
+                page = next(pages, None)
+                if page is None:
+                    return
+                if self.total_count is None and isinstance(page.get("totalCount"), int):
+                    self.total_count = page["totalCount"]
+                records = [_read(raw) for raw in page.get("studies") or []]
+                # One page in memory at a time, even while the next one arrives.
+                del page
+            records.reverse()
+            while records:
+                record = records.pop()  # let each study go once the consumer has it
+                if not isinstance(record, Study):
                     self.skipped.append(
-                        nct_id_of(raw) or f"record #{self.returned + len(self.skipped) + 1}"
+                        record or f"record #{self.returned + len(self.skipped) + 1}"
                     )
                     continue
-                number = int(study.nct_id[3:])
+                number = int(record.nct_id[3:])
                 if number in seen:
                     continue
                 seen.add(number)
                 self.returned += 1
-                yield study
+                yield record
                 if limit is not None and self.returned >= limit:
                     return
-            # One page in memory at a time, even while the next one arrives.
-            del page
-            raw = None
             # The API may offer a token for an empty page after the last: do not ask for it.
             if self.total_count is not None and len(seen) + len(self.skipped) >= self.total_count:
                 return
+
+
+def _read(raw: object) -> Study | str:
+    """A study, or for a record that cannot be read its NCT ID when known (else "")."""
+    try:
+        return parse_study(raw)
+    except InvalidStudy:
+        return nct_id_of(raw) or ""
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Decoding and reading a page makes some 100,000 objects that all stay alive, and while
+    # it runs the cyclic collector would scan them, and every earlier page's, again and again
+    # (half the time of a 10,000-study search). Reference counting frees them either way.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def iter_studies(
