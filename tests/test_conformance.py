@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SHARED_CTGOV
 from trialfinder.api import StudyStream
-from trialfinder.models import parse_study
+from trialfinder.models import parse_study, read_page
 from trialfinder.query import SearchQuery
 
 pytestmark = pytest.mark.skipif(not SHARED_CTGOV.is_dir(), reason="../shared/ctgov is not here")
@@ -65,7 +65,7 @@ def test_real_page_total_count_and_stream() -> None:
 
     class OnePage:
         def iter_pages(self, params: dict[str, str]):  # type: ignore[no-untyped-def]
-            yield {k: v for k, v in page.items() if k != "nextPageToken"}
+            yield read_page({k: v for k, v in page.items() if k != "nextPageToken"})
 
     stream = StudyStream(SearchQuery.build(condition="Phelan-McDermid Syndrome"), OnePage())  # type: ignore[arg-type]
     studies = list(stream)

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import load_json
+from trialfinder.client import memo_entry
 from trialfinder.errors import TrialFinderError
-from trialfinder.models import Study, parse_study
+from trialfinder.models import Study, StudyPage, parse_study, read_page
 
 BASE = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
 
@@ -97,3 +98,22 @@ def test_arbitrary_json_never_escapes(doc: Any) -> None:
     """It treats any JSON value as a study or an InvalidStudy, never crashing."""
     with contextlib.suppress(TrialFinderError):
         parse_study(doc)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(mutation, min_size=1, max_size=6))
+def test_a_read_page_comes_back_from_the_memo_unchanged(
+    mutations: list[tuple[Any, str, Any]],
+) -> None:
+    """It stores a read page so that reading it back gives the very same page, or not at all."""
+    doc = copy.deepcopy(BASE)
+    for path, how, value in mutations:
+        try:
+            doc = mutate(doc, path, how, value)
+        except (KeyError, IndexError, TypeError):
+            continue
+    page = read_page({"studies": [copy.deepcopy(BASE), doc], "totalCount": 2})
+    stored = memo_entry(page)
+    if stored is None:  # not storable (a lone surrogate): the page is simply not kept
+        return
+    assert StudyPage.model_validate_json(stored) == page

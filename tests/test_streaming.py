@@ -112,17 +112,17 @@ def test_the_cyclic_collector_rests_while_a_page_is_read_and_is_restored(
     """It pauses gc while a page is decoded and read, never while the consumer runs."""
     import gc
 
-    import trialfinder.api as api_module
+    import trialfinder.models as models_module
 
     during_read: list[bool] = []
     during_use: list[bool] = []
-    real_parse = api_module.parse_study
+    real_parse = models_module.parse_study
 
     def watching_parse(raw: object) -> Study:
         during_read.append(gc.isenabled())
         return real_parse(raw)
 
-    monkeypatch.setattr(api_module, "parse_study", watching_parse)
+    monkeypatch.setattr(models_module, "parse_study", watching_parse)
     stream, api = _stream(1500)
     if not enabled_before:
         gc.disable()

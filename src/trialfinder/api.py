@@ -13,8 +13,8 @@ from typing import Any
 
 from trialfinder.client import Client, resolve_api_url
 from trialfinder.defaults import DEFAULT_LIMIT
-from trialfinder.errors import InvalidStudy, TrialFinderError
-from trialfinder.models import Loosening, SearchResult, Study, nct_id_of, parse_study
+from trialfinder.errors import TrialFinderError
+from trialfinder.models import Loosening, SearchResult, Study, parse_study
 from trialfinder.query import SearchQuery, build_query, fields_param
 
 
@@ -100,16 +100,17 @@ class StudyStream:
         while True:
             with _collector_paused():
                 page = next(pages, None)
-                if page is None:
-                    return
-                if self.total_count is None and isinstance(page.get("totalCount"), int):
-                    self.total_count = page["totalCount"]
-                records = [_read(raw) for raw in page.get("studies") or []]
-                # One page in memory at a time, even while the next one arrives.
-                del page
+            if page is None:
+                return
+            if self.total_count is None:
+                self.total_count = page.total_count
+            # Emptied in place, the page's own list lets each study go once the consumer
+            # has; one page in memory at a time, even while the next one arrives.
+            records = page.records
+            del page
             records.reverse()
             while records:
-                record = records.pop()  # let each study go once the consumer has it
+                record = records.pop()
                 if not isinstance(record, Study):
                     self.skipped.append(
                         record or f"record #{self.returned + len(self.skipped) + 1}"
@@ -126,14 +127,6 @@ class StudyStream:
             # The API may offer a token for an empty page after the last: do not ask for it.
             if self.total_count is not None and len(seen) + len(self.skipped) >= self.total_count:
                 return
-
-
-def _read(raw: object) -> Study | str:
-    """A study, or for a record that cannot be read its NCT ID when known (else "")."""
-    try:
-        return parse_study(raw)
-    except InvalidStudy:
-        return nct_id_of(raw) or ""
 
 
 @contextmanager

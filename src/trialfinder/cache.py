@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,65 @@ def is_cacheable(response: Any) -> bool:
     return True
 
 
+class ReadPages:
+    """A memo of pages already read, kept in the cache file beside the HTTP answers.
+
+    The HTTP cache saves the request; this saves the work after it. Decoding and
+    normalizing a page of 1,000 studies costs several times more than reading it back, so a
+    repeated large search would otherwise be held up by work already done. Entries are keyed
+    by a digest of the page's body (:func:`trialfinder.client.page_key`), so an entry is
+    right for as long as it exists and whether the body came from the network or the cache;
+    those older than the time-to-live are deleted as new ones are stored. The memo is only a
+    shortcut: when its table cannot be read or written it stops being used and the pages
+    are read as usual.
+    """
+
+    def __init__(self, path: Path, ttl: float) -> None:
+        self.path = path
+        self.ttl = ttl
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = sqlite3.connect(path, timeout=5, check_same_thread=False)
+            with self._db:
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS read_pages "
+                    "(key TEXT PRIMARY KEY, stored REAL NOT NULL, page BLOB NOT NULL)"
+                )
+        except sqlite3.Error:
+            self.close()
+
+    def get(self, key: str) -> bytes | None:
+        """The stored page for ``key``, or None."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT page FROM read_pages WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            self.close()
+            return None
+        return bytes(row[0]) if row else None
+
+    def put(self, key: str, page: bytes) -> None:
+        """Store a page read from a body, and delete entries older than the time-to-live."""
+        if self._db is None:
+            return
+        now = time.time()
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM read_pages WHERE stored < ?", (now - self.ttl,))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO read_pages VALUES (?, ?, ?)", (key, now, page)
+                )
+        except sqlite3.Error:
+            self.close()
+
+    def close(self) -> None:
+        """Stop using the memo."""
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+
+
 def _stderr_notice(message: str) -> None:
     print(f"trialfinder: notice: {message}", file=sys.stderr)
 
@@ -68,7 +128,9 @@ def cached_session(
 ) -> Any:
     """A ``requests.Session`` that answers repeated GETs from the disk for ``ttl`` seconds.
 
-    Pass it to :class:`~trialfinder.client.Client` as ``session=``. When the cache cannot
+    Pass it to :class:`~trialfinder.client.Client` as ``session=``. The session also keeps,
+    as ``read_pages``, a :class:`ReadPages` memo that the client uses so that a repeated page
+    is not decoded and normalized again. When the cache cannot
     be opened, or later fails to read or write, the session goes to the network instead
     and ``notice`` is called once with a one-line explanation.
 
@@ -84,6 +146,12 @@ def cached_session(
 
     class _SafeCachedSession(CachedSession):  # type: ignore[misc,unused-ignore]
         broken = False
+        read_pages: ReadPages | None = None
+
+        def close(self) -> None:
+            super().close()  # type: ignore[no-untyped-call,unused-ignore]
+            if self.read_pages is not None:
+                self.read_pages.close()
 
         def _fall_back(self, exc: BaseException) -> None:
             self.broken = True
@@ -119,6 +187,7 @@ def cached_session(
             "searching without it"
         )
         return requests.Session()
+    session.read_pages = ReadPages(path, ttl)
     return session
 
 

@@ -6,6 +6,7 @@ This is the only module that sends requests. Every failure leaves it as a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -13,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -35,7 +36,11 @@ from trialfinder.errors import (
     TrialFinderError,
     UnexpectedHtml,
 )
+from trialfinder.models import StudyPage, read_page
 from trialfinder.query import check_api_url, normalize_nct_id
+
+if TYPE_CHECKING:
+    from trialfinder.cache import ReadPages
 
 USER_AGENT = f"trialfinder/{__version__} (+https://pypi.org/project/trialfinder/)"
 DEFAULT_TIMEOUT = (10.0, 30.0)
@@ -87,6 +92,23 @@ def decode_json(response: Any) -> Any:
         document = json.loads(response.content)
         setattr(response, _DECODED_ATTR, document)
     return document
+
+
+def page_key(body: bytes) -> str:
+    """The key of a page in the memo of read pages: this version and a digest of the body.
+
+    The same bytes always read as the same page, so an entry cannot go stale; a new release
+    of trialfinder, which may read pages differently, starts afresh.
+    """
+    return f"{__version__}:{hashlib.blake2b(body, digest_size=20).hexdigest()}"
+
+
+def memo_entry(page: StudyPage) -> bytes | None:
+    """A read page as the memo stores it (JSON), or None when JSON cannot carry its text."""
+    try:
+        return page.model_dump_json().encode()
+    except ValueError:  # a lone surrogate: pydantic refuses it, or UTF-8 does
+        return None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -177,6 +199,8 @@ class Client:
         self._sleep = sleep
         self._last_request: float | None = None
         self._session = session or requests.Session()
+        #: Pages already read, kept by a cached session (None without one).
+        self._read_pages: ReadPages | None = getattr(self._session, "read_pages", None)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         for prefix, adapter in list(self._session.adapters.items()):
             if not isinstance(adapter, _CountingAdapter):
@@ -200,15 +224,7 @@ class Client:
         Raises:
             TrialFinderError: a subclass for each kind of failure (see :mod:`trialfinder.errors`).
         """
-        retrying = Retrying(
-            retry=retry_if_exception(_retryable),
-            stop=self._stop,
-            wait=self._wait,
-            sleep=self._sleep,
-            reraise=True,
-        )
-        result: Any = retrying(self._get_once, path, dict(params or {}))
-        return result
+        return self._retrying()(self._get_once, path, dict(params or {}))
 
     def get_study(self, nct_id: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The raw v2 document of one study.
@@ -244,12 +260,17 @@ class Client:
             raise InvalidResponse("The API's /version answer is not an object.")
         return document
 
-    def iter_pages(self, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
-        """Yield the pages of ``GET /studies``, following ``nextPageToken``.
+    def iter_pages(self, params: Mapping[str, str]) -> Iterator[StudyPage]:
+        """Yield the pages of ``GET /studies``, read, following ``nextPageToken``.
 
         Every page repeats ``params`` exactly, adding only ``pageToken``. Stops at a page
         without a token, at an empty page (the API may give a token for an empty last page),
-        and at a token seen before.
+        and at a token seen before. With a cached session (see
+        :func:`trialfinder.cache.cached_session`) a page already read once is taken from
+        its memo of read pages instead of being decoded and read again.
+
+        Raises:
+            InvalidResponse: an answer is not a page of studies.
         """
         token: str | None = None
         seen_tokens: set[str] = set()
@@ -257,16 +278,11 @@ class Client:
             page_params = dict(params)
             if token is not None:
                 page_params["pageToken"] = token
-            page = self.get_json("/studies", page_params)
-            if not isinstance(page, dict) or not isinstance(page.get("studies", []), list):
-                raise InvalidResponse("The API's answer is not a page of studies.")
+            page: StudyPage = self._retrying()(self._get_page_once, "/studies", page_params)
+            next_token, empty = page.next_page_token, not page.records
             yield page
-            next_token = page.get("nextPageToken")
-            empty = not page.get("studies")
             del page  # let the page go before the next one arrives: one page in memory at a time
-            if empty or not isinstance(next_token, str) or not next_token:
-                return
-            if next_token in seen_tokens:
+            if empty or next_token is None or next_token in seen_tokens:
                 return
             seen_tokens.add(next_token)
             token = next_token
@@ -284,7 +300,45 @@ class Client:
                 self._sleep(remaining)
         self._last_request = time.monotonic()
 
+    def _retrying(self) -> Retrying:
+        return Retrying(
+            retry=retry_if_exception(_retryable),
+            stop=self._stop,
+            wait=self._wait,
+            sleep=self._sleep,
+            reraise=True,
+        )
+
     def _get_once(self, path: str, params: dict[str, str]) -> Any:
+        return self._decode(self._answer(path, params))
+
+    def _get_page_once(self, path: str, params: dict[str, str]) -> StudyPage:
+        response = self._answer(path, params)
+        memo = self._read_pages
+        key = page_key(response.content) if memo is not None else ""
+        if memo is not None:
+            stored = memo.get(key)
+            if stored is not None:
+                try:
+                    return StudyPage.model_validate_json(stored)
+                except ValueError:
+                    pass  # a damaged entry: read the page afresh, and store it again
+        page = read_page(self._decode(response))
+        entry = memo_entry(page) if memo is not None else None
+        if memo is not None and entry is not None:
+            memo.put(key, entry)
+        return page
+
+    def _decode(self, response: requests.Response) -> Any:
+        try:
+            return decode_json(response)
+        except ValueError:
+            raise InvalidResponse(
+                f"The API at {urlsplit(self.api_url).netloc} sent an answer that is not valid "
+                f"JSON ({len(response.content)} bytes, possibly cut short); try again later."
+            ) from None
+
+    def _answer(self, path: str, params: dict[str, str]) -> requests.Response:
         url = self.api_url + path
         host = urlsplit(self.api_url).netloc
         try:
@@ -312,13 +366,7 @@ class Client:
                 f"The API at {host} sent a web page instead of data; "
                 "it may be busy or under maintenance, try again later."
             )
-        try:
-            return decode_json(response)
-        except ValueError:
-            raise InvalidResponse(
-                f"The API at {host} sent an answer that is not valid JSON "
-                f"({len(response.content)} bytes, possibly cut short); try again later."
-            ) from None
+        return response
 
     def _status_error(self, response: requests.Response) -> ApiStatusError:
         status = response.status_code

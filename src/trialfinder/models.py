@@ -13,11 +13,11 @@ lists are kept, and partial dates such as ``2024-05`` stay partial.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from trialfinder.errors import InvalidStudy
+from trialfinder.errors import InvalidResponse, InvalidStudy
 from trialfinder.expand import Expansion
 from trialfinder.query import normalize_nct_id, study_url
 
@@ -394,3 +394,42 @@ def parse_study(raw: object) -> Study:
         )
     except (ValidationError, ValueError, TypeError) as exc:  # pragma: no cover - defensive
         raise InvalidStudy(f"study {nct_id} could not be read: {exc}") from None
+
+
+class StudyPage(_Record):
+    """One page of ``GET /studies``, read.
+
+    Attributes:
+        records: the page's studies in order; for a record that cannot be read, its NCT ID
+            when it has one, else ``""``.
+        total_count: how many studies match in all (``totalCount``), when the page says.
+        next_page_token: the token that asks for the next page, when there is one.
+    """
+
+    records: list[Annotated[Study | str, Field(union_mode="left_to_right")]] = []
+    total_count: int | None = None
+    next_page_token: str | None = None
+
+
+def read_page(document: object) -> StudyPage:
+    """Read a decoded ``GET /studies`` answer, each study on its own (see :func:`parse_study`).
+
+    Raises:
+        InvalidResponse: the answer is not a page of studies.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("studies", []), list):
+        raise InvalidResponse("The API's answer is not a page of studies.")
+    total = document.get("totalCount")
+    token = document.get("nextPageToken")
+    return StudyPage(
+        records=[_record(raw) for raw in document.get("studies") or []],
+        total_count=total if isinstance(total, int) and not isinstance(total, bool) else None,
+        next_page_token=token if isinstance(token, str) and token else None,
+    )
+
+
+def _record(raw: object) -> Study | str:
+    try:
+        return parse_study(raw)
+    except InvalidStudy:
+        return nct_id_of(raw) or ""
