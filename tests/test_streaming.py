@@ -140,6 +140,25 @@ def test_the_cyclic_collector_rests_while_a_page_is_read_and_is_restored(
     assert after is enabled_before
 
 
+def test_objects_a_program_froze_stay_frozen(no_pacing: None) -> None:
+    """It leaves gc.freeze() alone when the program uses it, and freezes nothing itself."""
+    import gc
+
+    stream, api = _stream(1500)
+    assert gc.get_freeze_count() == 0
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        assert len(list(_stream(1500)[0])) == 1500
+        assert gc.get_freeze_count() == 0
+        gc.freeze()
+        try:
+            frozen = gc.get_freeze_count()
+            assert len(list(stream)) == 1500
+            assert gc.get_freeze_count() == frozen
+        finally:
+            gc.unfreeze()
+
+
 def test_progress_line_counts_studies_fetched_of_total(no_pacing: None) -> None:
     """It reports 'Fetched N of M studies' on the error stream when asked to."""
     stream, api = _stream(1200)

@@ -15,6 +15,7 @@ from trialfinder.models import Study, StudyNotes
 from trialfinder.query import SearchQuery
 
 STALE_AFTER_DAYS = 365
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 _AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
 _PER_YEAR = {"year": 1, "month": 12, "week": 52.18, "day": 365.25, "hour": 8766, "minute": 525960}
 
@@ -55,7 +56,7 @@ def precheck(study: Study, age: int | None, sex: str | None) -> list[str]:
 
 
 def _partial_date(text: str | None) -> date | None:
-    match = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", (text or "").strip())
+    match = _DATE_RE.match((text or "").strip())
     if not match:
         return None
     try:
