@@ -325,12 +325,34 @@ def bench_memory(server: BenchServer, rows: list[Row]) -> None:
     )
 
 
-def cached_repeat(server: BenchServer, limit: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
-        cold = run_search(server, limit, LIST_FIELDS, session=cached_session(3600, directory))
-        warm = run_search(server, limit, LIST_FIELDS, session=cached_session(3600, directory))
+#: Each cached-repeat pair (uncached, then cached) is run this many times, each in a new
+#: cache directory; the fastest of each is reported, as timeit does, to damp the noise of
+#: a shared machine. Requests are the most any round made.
+ROUNDS = 3
+
+
+Result = dict[str, Any]
+
+
+def best_rounds(pairs: list[tuple[Result, Result]]) -> tuple[Result, Result]:
+    colds = [cold for cold, _ in pairs]
+    warms = [warm for _, warm in pairs]
+    cold = min(colds, key=lambda r: r["seconds"])
+    warm = {**min(warms, key=lambda r: r["seconds"])}
+    warm["requests"] = max(r["requests"] for r in warms)
+    warm["cache_hits"] = min(r["cache_hits"] for r in warms)
     return cold, warm
+
+
+def cached_repeat(server: BenchServer, limit: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    pairs = []
+    for _ in range(ROUNDS):
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp)
+            cold = run_search(server, limit, LIST_FIELDS, session=cached_session(3600, directory))
+            warm = run_search(server, limit, LIST_FIELDS, session=cached_session(3600, directory))
+        pairs.append((cold, warm))
+    return best_rounds(pairs)
 
 
 def bench_cache(server: BenchServer, rows: list[Row], paced: bool, latency: float) -> None:
@@ -360,31 +382,49 @@ def bench_cache(server: BenchServer, rows: list[Row], paced: bool, latency: floa
         finally:
             server.latency = 0.0
         speedup = cold["seconds"] / warm["seconds"]
+        # The API time at which the uncached search takes 10 times the cached one.
+        break_even = 10 * warm["seconds"] - (cold["seconds"] - latency)
         print(
             f"  cache, search of {limit:,}, {latency:g} s modelled API latency: uncached "
-            f"{cold['seconds']:.3f} s, cached {warm['seconds']:.3f} s ({speedup:.1f}x)"
+            f"{cold['seconds']:.3f} s, cached {warm['seconds']:.3f} s ({speedup:.1f}x; best of "
+            f"{ROUNDS}); 10x whenever the API takes {max(break_even, 0):.2f} s or more"
         )
         label = f"cached repeat of {limit:,}: speed-up, {latency:g} s API latency"
         rows.append((label, f"{speedup:.1f}x", ">= 10x", verdict(speedup >= 10)))
+        rows.append(
+            (f"  API time for 10x at {limit:,}", f">= {max(break_even, 0):.2f} s", "", "info")
+        )
     if not paced:
         return
     # As the command runs against the real API: one request a second; cache hits unpaced.
     # The local server costs no network time, so this ratio is a lower bound.
-    timings = []
-    with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
-        for _ in range(2):
-            server.reset()
-            start = time.perf_counter()
-            with Client(server.url, session=cached_session(3600, directory)) as client:
-                search(condition="melanoma", limit=10_000, client=client, fields=LIST_FIELDS)
-            timings.append((time.perf_counter() - start, server.requests))
-    (cold_s, cold_requests), (warm_s, warm_requests) = timings
+    pairs = []
+    for _ in range(ROUNDS):
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp)
+            timings = []
+            for _ in range(2):
+                server.reset()
+                start = time.perf_counter()
+                with Client(server.url, session=cached_session(3600, directory)) as client:
+                    search(condition="melanoma", limit=10_000, client=client, fields=LIST_FIELDS)
+                    hits = client.cache_hits
+                timings.append(
+                    {
+                        "seconds": time.perf_counter() - start,
+                        "requests": server.requests,
+                        "cache_hits": hits,
+                    }
+                )
+        pairs.append((timings[0], timings[1]))
+    cold, warm = best_rounds(pairs)
+    cold_s, cold_requests = cold["seconds"], cold["requests"]
+    warm_s, warm_requests = warm["seconds"], warm["requests"]
     speedup = cold_s / warm_s
     print(
         f"  cache, search of 10,000, default client (paced 1 request/s): uncached {cold_s:.2f} s "
         f"({cold_requests} requests), cached {warm_s:.2f} s ({warm_requests} requests; "
-        "the cached time is json.loads + parse_study of 10,000 records)"
+        f"best of {ROUNDS}; the cached time is reading 10 pages back from the memo)"
     )
     rows.append(
         (

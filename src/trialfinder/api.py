@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import date
 from typing import Any
 
 from trialfinder.client import Client, resolve_api_url
@@ -295,6 +296,7 @@ def run_query(
     from trialfinder.notes import study_notes
 
     loosen: list[Loosening] = []
+    today = date.today()
     # Everything made here stays alive in the result: the collector would only rescan it.
     with _collector_paused(), _client_for(client, api_url) as active:
         stream = StudyStream(query, active, fields=fields)
@@ -311,7 +313,7 @@ def run_query(
             search_url=query.website_url(),
             skipped=stream.skipped,
             expansions=query.expansions(),
-            notes={s.nct_id: study_notes(s, query) for s in studies},
+            notes={s.nct_id: study_notes(s, query, today) for s in studies},
             loosen=loosen,
             near=_near_text(query),
             filters=query.filter_summary(),

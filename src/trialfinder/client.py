@@ -100,7 +100,7 @@ def page_key(body: bytes) -> str:
     The same bytes always read as the same page, so an entry cannot go stale; a new release
     of trialfinder, which may read pages differently, starts afresh.
     """
-    return f"{__version__}:{hashlib.blake2b(body, digest_size=20).hexdigest()}"
+    return f"{__version__}:{hashlib.sha256(body).hexdigest()}"
 
 
 def memo_entry(page: StudyPage) -> bytes | None:
