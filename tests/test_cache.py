@@ -153,6 +153,7 @@ def test_cache_info_and_clear(server: ReplayServer) -> None:
     info = run_cli("cache", "info")
     assert f"Cache file: {cache_path()}" in info.stdout
     assert "Stored answers: 1" in info.stdout
+    assert "Pages kept already read: 1" in info.stdout
     cleared = run_cli("cache", "clear")
     assert cleared.returncode == 0
     assert cleared.stdout.startswith("Cleared the cache at")

@@ -192,20 +192,28 @@ def cached_session(
 
 
 def cache_info(directory: Path | None = None) -> dict[str, Any]:
-    """What the cache holds: its file, size in bytes and number of stored answers.
+    """What the cache holds: its file, size in bytes, stored answers and pages kept read.
 
     Raises:
         CacheError: the file exists but cannot be read.
     """
     path = cache_path(directory)
-    info: dict[str, Any] = {"path": str(path), "exists": path.exists(), "bytes": 0, "responses": 0}
+    info: dict[str, Any] = {
+        "path": str(path),
+        "exists": path.exists(),
+        "bytes": 0,
+        "responses": 0,
+        "read_pages": 0,
+    }
     if not path.exists():
         return info
     info["bytes"] = path.stat().st_size
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            row = db.execute("SELECT count(*) FROM responses").fetchone()
-        info["responses"] = int(row[0]) if row else 0
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            for table in ("responses", "read_pages"):
+                if table in tables:
+                    info[table] = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     except sqlite3.Error as exc:
         raise CacheError(
             f"The cache file {path} cannot be read ({exc}); run 'trialfinder cache clear'."
