@@ -6,6 +6,9 @@ Errors, HTML pages and bodies cut short are never stored, so never served again.
 file that cannot be read does not stop a search: the session falls back to the network
 and says so once on stderr.
 
+The same file also holds :class:`ReadPages`, a memo of pages already decoded and
+normalized, so that a repeated search skips that work as well as the request.
+
 requests-cache is imported only when a cached session is made, never at ``--help``.
 """
 
