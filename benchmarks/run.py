@@ -167,10 +167,14 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def run_search(server: BenchServer, limit: int, fields: Any, **client_args: Any) -> dict[str, Any]:
+def run_search(
+    server: BenchServer, limit: int, fields: Any, min_interval: float | None = 0, **client_args: Any
+) -> dict[str, Any]:
+    """One search through a new client: unpaced unless ``min_interval`` is None (the default
+    client's pacing, one request a second)."""
     server.reset()
     start = time.perf_counter()
-    with Client(server.url, min_interval=0, **client_args) as client:
+    with Client(server.url, min_interval=min_interval, **client_args) as client:
         result = search(condition="melanoma", limit=limit, client=client, fields=fields)
         hits = client.cache_hits
     return {
@@ -344,14 +348,24 @@ def best_rounds(pairs: list[tuple[Result, Result]]) -> tuple[Result, Result]:
     return cold, warm
 
 
-def cached_repeat(server: BenchServer, limit: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def cached_repeat(
+    server: BenchServer, limit: int, min_interval: float | None = 0
+) -> tuple[Result, Result]:
     pairs = []
     for _ in range(ROUNDS):
         with tempfile.TemporaryDirectory() as tmp:
             directory = Path(tmp)
-            cold = run_search(server, limit, LIST_FIELDS, session=cached_session(3600, directory))
-            warm = run_search(server, limit, LIST_FIELDS, session=cached_session(3600, directory))
-        pairs.append((cold, warm))
+            runs = [
+                run_search(
+                    server,
+                    limit,
+                    LIST_FIELDS,
+                    min_interval,
+                    session=cached_session(3600, directory),
+                )
+                for _ in range(2)  # the first fills the cache, the second is served from it
+            ]
+        pairs.append((runs[0], runs[1]))
     return best_rounds(pairs)
 
 
@@ -398,26 +412,7 @@ def bench_cache(server: BenchServer, rows: list[Row], paced: bool, latency: floa
         return
     # As the command runs against the real API: one request a second; cache hits unpaced.
     # The local server costs no network time, so this ratio is a lower bound.
-    pairs = []
-    for _ in range(ROUNDS):
-        with tempfile.TemporaryDirectory() as tmp:
-            directory = Path(tmp)
-            timings = []
-            for _ in range(2):
-                server.reset()
-                start = time.perf_counter()
-                with Client(server.url, session=cached_session(3600, directory)) as client:
-                    search(condition="melanoma", limit=10_000, client=client, fields=LIST_FIELDS)
-                    hits = client.cache_hits
-                timings.append(
-                    {
-                        "seconds": time.perf_counter() - start,
-                        "requests": server.requests,
-                        "cache_hits": hits,
-                    }
-                )
-        pairs.append((timings[0], timings[1]))
-    cold, warm = best_rounds(pairs)
+    cold, warm = cached_repeat(server, 10_000, min_interval=None)
     cold_s, cold_requests = cold["seconds"], cold["requests"]
     warm_s, warm_requests = warm["seconds"], warm["requests"]
     speedup = cold_s / warm_s

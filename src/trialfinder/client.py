@@ -6,6 +6,7 @@ This is the only module that sends requests. Every failure leaves it as a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -316,17 +317,16 @@ class Client:
     def _get_page_once(self, path: str, params: dict[str, str]) -> StudyPage:
         response = self._answer(path, params)
         memo = self._read_pages
-        key = page_key(response.content) if memo is not None else ""
-        if memo is not None:
-            stored = memo.get(key)
-            if stored is not None:
-                try:
-                    return StudyPage.model_validate_json(stored)
-                except ValueError:
-                    pass  # a damaged entry: read the page afresh, and store it again
+        if memo is None:
+            return read_page(self._decode(response))
+        key = page_key(response.content)
+        stored = memo.get(key)
+        if stored is not None:
+            with contextlib.suppress(ValueError):  # a damaged entry is read afresh, stored again
+                return StudyPage.model_validate_json(stored)
         page = read_page(self._decode(response))
-        entry = memo_entry(page) if memo is not None else None
-        if memo is not None and entry is not None:
+        entry = memo_entry(page)
+        if entry is not None:
             memo.put(key, entry)
         return page
 
