@@ -293,13 +293,15 @@ def test_the_memo_follows_the_body_not_the_request(server: ReplayServer) -> None
 def test_memo_entries_older_than_the_ttl_are_deleted_as_new_ones_arrive(
     tmp_path: Path,
 ) -> None:
-    """It keeps the memo from growing without end."""
+    """It uses no entry past the TTL, and keeps the memo from growing without end."""
     memo = ReadPages(tmp_path / "memo.sqlite", ttl=60)
     memo.put("old", b"{}")
     with sqlite3.connect(tmp_path / "memo.sqlite") as db:
         db.execute("UPDATE read_pages SET stored = stored - 61 WHERE key = 'old'")
-    memo.put("new", b"{}")
     assert memo.get("old") is None
+    memo.put("new", b"{}")
+    with sqlite3.connect(tmp_path / "memo.sqlite") as db:
+        assert db.execute("SELECT key FROM read_pages").fetchall() == [("new",)]
     assert memo.get("new") == b"{}"
     memo.close()
 

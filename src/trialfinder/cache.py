@@ -67,10 +67,10 @@ class ReadPages:
     normalizing a page of 1,000 studies costs several times more than reading it back, so a
     repeated large search would otherwise be held up by work already done. Entries are keyed
     by a digest of the page's body (:func:`trialfinder.client.page_key`), so an entry is
-    right for as long as it exists and whether the body came from the network or the cache;
-    those older than the time-to-live are deleted as new ones are stored. The memo is only a
-    shortcut: when its table cannot be read or written it stops being used and the pages
-    are read as usual.
+    right whether the body came from the network or the cache; like the answers, entries
+    older than the time-to-live are not used, and they are deleted as new ones are stored.
+    The memo is only a shortcut: when its table cannot be read or written it stops being
+    used and the pages are read as usual.
     """
 
     def __init__(self, path: Path, ttl: float) -> None:
@@ -92,7 +92,10 @@ class ReadPages:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT page FROM read_pages WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(
+                "SELECT page FROM read_pages WHERE key = ? AND stored >= ?",
+                (key, time.time() - self.ttl),
+            ).fetchone()
         except sqlite3.Error:
             self.close()
             return None
