@@ -74,7 +74,6 @@ class ReadPages:
     """
 
     def __init__(self, path: Path, ttl: float) -> None:
-        self.path = path
         self.ttl = ttl
         self._db: sqlite3.Connection | None = None
         try:
@@ -136,9 +135,9 @@ def cached_session(
 
     Pass it to :class:`~trialfinder.client.Client` as ``session=``. The session also keeps,
     as ``read_pages``, a :class:`ReadPages` memo that the client uses so that a repeated page
-    is not decoded and normalized again. When the cache cannot
-    be opened, or later fails to read or write, the session goes to the network instead
-    and ``notice`` is called once with a one-line explanation.
+    is not decoded and normalized again. When the cache cannot be opened, or later fails to
+    read or write, the session goes to the network instead and ``notice`` is called once
+    with a one-line explanation.
 
     Args:
         ttl: seconds an answer stays fresh (default one hour).
