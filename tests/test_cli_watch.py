@@ -12,6 +12,7 @@ import pytest
 
 from conftest import run_cli
 from replay_server import ReplayServer, Reply
+from trialfinder.cli_watch import EXIT_CHANGED
 from trialfinder.render import DISCLAIMER
 
 BEFORE = "watch_myeloma_before_4studies.json"
@@ -82,7 +83,7 @@ def test_add_then_run_twice_reports_exactly_the_changes(db: Path, server: Replay
         f"\n{DISCLAIMER}\n"
     )
     second = run_cli(*run)
-    assert second.returncode == 1, second.stderr  # --exit-code: something changed
+    assert second.returncode == EXIT_CHANGED == 4, second.stderr  # --exit-code: changed
     assert masked(second.stdout) == CHANGES_REPORT
     assert second.stderr == ""
     third = run_cli(*run)
@@ -200,7 +201,7 @@ def test_a_corrupt_database_is_one_line_exit_1_and_untouched(db: Path) -> None:
 
 
 def test_a_network_failure_exits_1_and_stores_nothing(db: Path, server: ReplayServer) -> None:
-    """It exits 1 when the API cannot be reached, and the next run still compares as before."""
+    """It exits 1, never the "changed" code, when the API cannot be reached; nothing is stored."""
     route = server.add("/studies", Reply.fixture(BEFORE), Reply(close_without_answer=True))
     assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
     run = ("watch", "run", "--db", str(db), "--api-url", server.url, "--retries", "1")
@@ -210,6 +211,10 @@ def test_a_network_failure_exits_1_and_stores_nothing(db: Path, server: ReplaySe
     assert failed.returncode == 1
     one_error_line(failed)
     assert db.read_bytes() == before
+    route.replies.append(Reply(close_without_answer=True))
+    failed = run_cli(*run, "--exit-code")
+    assert failed.returncode == 1 != EXIT_CHANGED  # a failure is never read as "changed"
+    one_error_line(failed)
     route.replies.append(Reply.fixture(AFTER))
     after = run_cli(*run, "--format", "json")
     assert json.loads(after.stdout)["searches"][0]["changes"]["gone"][0]["nct_id"] == "NCT05100003"

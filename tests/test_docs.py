@@ -78,3 +78,21 @@ def test_shell_completion_is_documented_and_works() -> None:
         check=False,
     )
     assert done.returncode == 0 and "complete" in done.stdout
+
+
+def test_readme_exit_code_table_matches_the_code() -> None:
+    """It lists every exit code the command uses, each once, "changed" apart from failures."""
+    from trialfinder import cli, cli_watch
+
+    table = README.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    listed = [int(code) for code in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)]
+    used = [
+        cli.EXIT_OK,
+        cli.EXIT_FAILURE,
+        cli.EXIT_USAGE,
+        cli.EXIT_NOT_FOUND,
+        cli_watch.EXIT_CHANGED,
+        cli.EXIT_INTERRUPTED,
+    ]
+    assert listed == used
+    assert len(set(used)) == len(used)

@@ -7,6 +7,7 @@ Errors are mapped to messages and exit codes in one place, :meth:`TrialFinderGro
 1     the API or the network failed, or sent something unreadable
 2     usage error: bad input (found before sending) or a request the API rejected
 3     the study ID was not found
+4     ``watch run --exit-code``: something changed (no failure ever uses 4)
 130   interrupted (Ctrl-C)
 ====  ======================================================================
 
@@ -213,11 +214,12 @@ def search(
         info = _page_info(result, client) if fmt in ("markdown", "html") else None
     with _open_output(output) as out:
         _write_result(result, fmt, out, info)
+    # One count line on stderr: "Wrote N of M studies to FILE" whenever a file was written.
     if fmt in MACHINE_FORMATS:
-        for line in render.footer_lines(result):
+        for line in render.footer_lines(result, wrote_to=output):
             click.echo(line, err=True)
-    if output:
-        click.echo(f"Wrote {len(result.studies)} studies to {output}", err=True)
+    elif output:
+        click.echo(render.count_line(result, to=output), err=True)
     notice = render.skipped_line(result.skipped)
     if notice:
         click.echo(notice, err=True)
@@ -236,7 +238,7 @@ def _stream_search(
         bulk.write_stream(stream, out, fmt, err=err, progress=err.isatty())
     for line in [f"Searched for: {e.describe()}" for e in query.expansions()]:
         click.echo(line, err=True)
-    for line in bulk.footer_lines(stream, query.website_url()):
+    for line in bulk.footer_lines(stream, query.website_url(), to=output):
         click.echo(line, err=True)
     notice = render.skipped_line(stream.skipped)
     if notice:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from trialfinder.watch import Watchlist
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_CHANGED = 1
+#: ``watch run --exit-code`` when something changed: a code no failure ever uses (see cli).
+EXIT_CHANGED = 4
 NOTHING_SAVED = "No saved searches yet: add one with 'trialfinder watch add NAME -c CONDITION'."
 
 
@@ -187,7 +188,8 @@ def remove(name: str, db: str | None) -> None:
 @click.option(
     "--exit-code",
     is_flag=True,
-    help="Exit with 1 when something changed (0 when nothing did), like 'git diff'.",
+    help="Exit with 4 when something changed (0 when nothing did); failures keep their own "
+    "codes (1 API or network, 2 usage).",
 )
 @db_option
 @fresh_connection_options
@@ -210,7 +212,7 @@ def run(
     Examples:
       trialfinder watch run
       trialfinder watch run myeloma --format json
-      trialfinder watch run --exit-code || echo "something changed"
+      trialfinder watch run --exit-code; [ $? -eq 4 ] && echo "something changed"
     """
     from trialfinder.query import check_api_url
     from trialfinder.render import DISCLAIMER
