@@ -185,6 +185,20 @@ def test_markdown_page() -> None:
     assert "Searched for: ALL → acute lymphoblastic leukemia" in result.stdout
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv", "markdown", "html"])
+@responses.activate
+def test_every_format_to_a_file_says_the_same_one_line(tmp_path: Path, fmt: str) -> None:
+    """It says "Wrote N of TOTAL studies to FILE" once, whatever the format."""
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    responses.get(f"{API}/version", json=load_json("version.json"))
+    target = tmp_path / f"out.{fmt}"
+    result = invoke("search", "-c", "ALL", "-f", fmt, "-o", str(target), "--no-cache")
+    assert result.exit_code == 0, result.stderr
+    wrote = [line for line in result.stderr.splitlines() if "Wrote" in line or "Showing" in line]
+    assert wrote == [f"Wrote 2 of 2 studies to {target}."]
+    assert target.stat().st_size > 0
+
+
 @responses.activate
 def test_html_page_to_file(tmp_path: Path) -> None:
     """It writes the HTML page to the file named by -o and says so on stderr."""
@@ -194,7 +208,7 @@ def test_html_page_to_file(tmp_path: Path) -> None:
     result = invoke("search", "-c", "ALL", "-f", "html", "-o", str(target))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert f"Wrote 2 studies to {target}" in result.stderr
+    assert f"Wrote 2 of 2 studies to {target}." in result.stderr
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "NCT04994717" in page
     assert "not known (the API could not be asked)" in page

@@ -156,13 +156,16 @@ def write_stream(
             bar.done()
 
 
-def footer_lines(stream: StudyStream, search_url: str) -> list[str]:
-    """What follows a streamed list on stderr: counts, the website link, the reminder."""
+def footer_lines(stream: StudyStream, search_url: str, *, to: str | None = None) -> list[str]:
+    """What follows a streamed list on stderr: counts, the website link, the reminder.
+
+    ``to`` names the file written, if any.
+    """
     shown, total, limit = stream.returned, stream.total_count, stream.query.limit
     lines = []
     if not shown:
         lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
-    lines.append(render.count_text(shown, total, limit, len(stream.skipped), verb="Wrote"))
+    lines.append(render.count_text(shown, total, limit, len(stream.skipped), "Wrote", to=to))
     lines.append(f"Same search on the website: {search_url}")
     lines.append(render.DISCLAIMER)
     return lines

@@ -178,20 +178,36 @@ COLUMNS: list[tuple[str, Callable[[Study], str]]] = [
 ]
 
 
-def count_line(result: SearchResult) -> str:
-    """``Showing N of M studies``, saying when the limit cut the list."""
-    return count_text(len(result.studies), result.total_count, result.limit, len(result.skipped))
+def count_line(result: SearchResult, *, to: str | None = None) -> str:
+    """``Showing N of M studies``, saying when the limit cut the list.
+
+    With ``to`` (a file name): ``Wrote N of M studies to FILE``.
+    """
+    verb = "Showing" if to is None else "Wrote"
+    return count_text(
+        len(result.studies), result.total_count, result.limit, len(result.skipped), verb, to=to
+    )
 
 
 def count_text(
-    shown: int, total: int | None, limit: int | None, skipped: int = 0, verb: str = "Showing"
+    shown: int,
+    total: int | None,
+    limit: int | None,
+    skipped: int = 0,
+    verb: str = "Showing",
+    *,
+    to: str | None = None,
 ) -> str:
-    """``Showing N of M studies``: a cut by the limit and an API that ended early are said."""
+    """``Showing N of M studies``: a cut by the limit and an API that ended early are said.
+
+    ``to`` names the file written: ``Wrote N of M studies to FILE``.
+    """
     noun = "study" if shown == 1 else "studies"
+    where = "" if to is None else f" to {to}"
     if total is None:
-        line = f"{verb} {shown:,} {noun} (the API did not report a total)."
+        line = f"{verb} {shown:,} {noun}{where} (the API did not report a total)."
     else:
-        line = f"{verb} {shown:,} of {total:,} {'study' if total == 1 else 'studies'}."
+        line = f"{verb} {shown:,} of {total:,} {'study' if total == 1 else 'studies'}{where}."
     if limit is not None and shown >= limit and (total is None or total > shown):
         line += f" The list was cut at --limit {limit}; raise it to see more."
     elif total is not None and total > shown + skipped:
@@ -220,13 +236,16 @@ def loosen_lines(result: SearchResult) -> list[str]:
     return lines
 
 
-def footer_lines(result: SearchResult) -> list[str]:
-    """What follows every result list for people: counts, the website link, the reminder."""
+def footer_lines(result: SearchResult, *, wrote_to: str | None = None) -> list[str]:
+    """What follows every result list for people: counts, the website link, the reminder.
+
+    ``wrote_to`` names the file the list went to, for the count line.
+    """
     lines = searched_lines(result)
     if not result.studies:
         lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
         lines += loosen_lines(result)
-    lines.append(count_line(result))
+    lines.append(count_line(result, to=wrote_to))
     lines.append(f"Same search on the website: {result.search_url}")
     lines.append(DISCLAIMER)
     return lines
