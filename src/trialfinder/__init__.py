@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 from trialfinder._version import __version__
 
 if TYPE_CHECKING:
-    from trialfinder.api import StudyStream, get_study, iter_studies, search
+    from trialfinder.api import (
+        StudyStream,
+        count_studies,
+        explain_search,
+        get_study,
+        iter_studies,
+        search,
+    )
     from trialfinder.client import Client
     from trialfinder.errors import (
         ApiConnectionError,
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
         Eligibility,
         Intervention,
         Location,
+        SearchPlan,
         SearchResult,
         Study,
         parse_study,
@@ -56,6 +64,8 @@ _WHERE = {
     "search": "api",
     "iter_studies": "api",
     "get_study": "api",
+    "count_studies": "api",
+    "explain_search": "api",
     "StudyStream": "api",
     "Client": "client",
     "SearchQuery": "query",
@@ -63,7 +73,16 @@ _WHERE = {
     **dict.fromkeys(["ChangeReport", "RunReport", "Watchlist", "diff"], "watch"),
     **dict.fromkeys(["SavedSearch", "StudyState"], "watchstore"),
     **dict.fromkeys(
-        ["Arm", "Contact", "Eligibility", "Intervention", "Location", "SearchResult", "Study"],
+        [
+            "Arm",
+            "Contact",
+            "Eligibility",
+            "Intervention",
+            "Location",
+            "SearchPlan",
+            "SearchResult",
+            "Study",
+        ],
         "models",
     ),
     **dict.fromkeys(
@@ -110,6 +129,7 @@ __all__ = [
     "RateLimited",
     "RunReport",
     "SavedSearch",
+    "SearchPlan",
     "SearchQuery",
     "SearchResult",
     "ServerError",
@@ -124,7 +144,9 @@ __all__ = [
     "WatchStoreError",
     "Watchlist",
     "__version__",
+    "count_studies",
     "diff",
+    "explain_search",
     "get_study",
     "iter_studies",
     "parse_study",

@@ -1,4 +1,5 @@
-"""The public library calls: :func:`search`, :func:`iter_studies` and :func:`get_study`.
+"""The public library calls: :func:`search`, :func:`iter_studies`, :func:`get_study`,
+:func:`count_studies` and :func:`explain_search`.
 
 Each takes plain arguments, validates them before anything is sent, and uses a
 :class:`~trialfinder.client.Client` (a new one, or the one given).
@@ -15,7 +16,7 @@ from typing import Any
 from trialfinder.client import Client, resolve_api_url
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
-from trialfinder.models import Loosening, SearchResult, Study, parse_study
+from trialfinder.models import Loosening, SearchPlan, SearchResult, Study, parse_study
 from trialfinder.query import SearchQuery, build_query, fields_param
 
 
@@ -306,18 +307,89 @@ def run_query(
             for description, looser in query.loosened():
                 loosen.append(Loosening(without=description, count=count_matching(looser, active)))
         return SearchResult(
+            **dict(plan_query(query, fields=fields)),
             studies=studies,
             total_count=stream.total_count,
             limit=query.limit,
-            params=stream.params,
-            search_url=query.website_url(),
             skipped=stream.skipped,
-            expansions=query.expansions(),
             notes={s.nct_id: study_notes(s, query, today) for s in studies},
             loosen=loosen,
-            near=_near_text(query),
-            filters=query.filter_summary(),
         )
+
+
+def plan_query(query: SearchQuery, *, fields: Iterable[str] | None = None) -> SearchPlan:
+    """What a validated query sends and how it reads to people; nothing is sent.
+
+    Raises:
+        InvalidQuery: a field name is not a piece name.
+    """
+    params = query.to_params()
+    fields_value = fields_param(fields)
+    if fields_value is not None:
+        params["fields"] = fields_value
+    return SearchPlan(
+        params=params,
+        search_url=query.website_url(),
+        expansions=query.expansions(),
+        near=_near_text(query),
+        filters=query.filter_summary(),
+    )
+
+
+def explain_search(
+    condition: str | Iterable[str] | None = None,
+    intervention: str | Iterable[str] | None = None,
+    term: str | Iterable[str] | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    *,
+    fields: Iterable[str] | None = None,
+    **filters: Any,
+) -> SearchPlan:
+    """What :func:`search` would send for these arguments, without sending anything.
+
+    >>> plan = explain_search(condition="ALL", intervention="Blincyto")
+    >>> [e.describe() for e in plan.expansions]  # doctest: +SKIP
+
+    Args:
+        condition, intervention, term, limit, fields: as for :func:`search`.
+        **filters: the same filters as :func:`search` (``status``, ``phase``, ``near`` …).
+
+    Returns:
+        A :class:`SearchPlan`: the parameters, the expansions, the filters in plain words,
+        the place searched around and the same search on the website.
+
+    Raises:
+        InvalidQuery: bad input, with how to fix it.
+    """
+    query = build_query(condition, intervention, term, limit, **_checked(filters))
+    return plan_query(query, fields=fields)
+
+
+def count_studies(
+    condition: str | Iterable[str] | None = None,
+    intervention: str | Iterable[str] | None = None,
+    term: str | Iterable[str] | None = None,
+    *,
+    api_url: str | None = None,
+    client: Client | None = None,
+    **filters: Any,
+) -> int | None:
+    """How many studies match, with one small request (no study is read).
+
+    Args:
+        condition, intervention, term, api_url, client: as for :func:`search`.
+        **filters: the same filters as :func:`search`.
+
+    Returns:
+        The API's count of matching studies, or None when its answer has no count.
+
+    Raises:
+        InvalidQuery: bad input, found before any request is sent.
+        TrialFinderError: a subclass for network, API and response failures.
+    """
+    query = build_query(condition, intervention, term, **_checked(filters))
+    with _client_for(client, api_url) as active:
+        return count_matching(query, active)
 
 
 def data_timestamp(*, api_url: str | None = None, client: Client | None = None) -> str | None:

@@ -171,34 +171,45 @@ class Loosening(_Record):
     count: int | None = None
 
 
-class SearchResult(_Record):
-    """The studies found by a search, and what was asked.
+class SearchPlan(_Record):
+    """What a search asks for, worked out before anything is sent.
+
+    Made by :func:`trialfinder.api.explain_search` on its own, and part of every
+    :class:`SearchResult`.
+
+    Attributes:
+        params: the query parameters of the first page of ``GET /studies``.
+        search_url: the same search on the ClinicalTrials.gov website.
+        expansions: how what was typed was rewritten (``ALL`` → acute lymphoblastic leukemia).
+        near: the place searched around and the radius, when ``near`` was given.
+        filters: the filters applied, in plain words (``status: recruiting``).
+    """
+
+    params: dict[str, str] = {}
+    search_url: str = ""
+    expansions: list[Expansion] = []
+    near: str | None = None
+    filters: list[str] = []
+
+
+class SearchResult(SearchPlan):
+    """The studies found by a search, and what was asked (the fields of :class:`SearchPlan`).
 
     Attributes:
         studies: matching studies in the API's order, without duplicates, at most ``limit``.
         total_count: how many studies match in all, as the API counted them.
         limit: the limit asked for (None: no limit).
-        params: the query parameters sent for the first page.
-        search_url: the same search on the ClinicalTrials.gov website.
         skipped: studies that could not be read (their NCT ID when known).
-        expansions: how what was typed was rewritten (``ALL`` → acute lymphoblastic leukemia).
         notes: per NCT ID, combinations, nearest open site, pre-checks and staleness.
         loosen: when nothing matched, the counts with each filter removed.
-        near: the place searched around and the radius, when ``near`` was given.
-        filters: the filters applied, in plain words (``status: recruiting``).
     """
 
     studies: list[Study] = []
     total_count: int | None = None
     limit: int | None = None
-    params: dict[str, str] = {}
-    search_url: str = ""
     skipped: list[str] = []
-    expansions: list[Expansion] = []
     notes: dict[str, StudyNotes] = {}
     loosen: list[Loosening] = []
-    near: str | None = None
-    filters: list[str] = []
 
     @property
     def truncated(self) -> bool:

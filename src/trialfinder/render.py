@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TextIO
 
-from trialfinder.models import SearchResult, Study, StudyNotes
+from trialfinder.models import SearchPlan, SearchResult, Study, StudyNotes
 from trialfinder.term import PLAIN, Style
 
 DISCLAIMER = (
@@ -215,8 +215,12 @@ def count_text(
     return line
 
 
-def searched_lines(result: SearchResult) -> list[str]:
-    """What was actually searched: every expansion, the filters and the place."""
+def searched_lines(result: SearchPlan) -> list[str]:
+    """What was actually searched: every expansion, the filters and the place.
+
+    Takes a :class:`SearchPlan` (every :class:`SearchResult` is one), so a search can be
+    described before it is sent.
+    """
     lines = [f"Searched for: {e.describe()}" for e in result.expansions]
     if result.filters:
         lines.append(f"Filters: {'; '.join(result.filters)}")

@@ -1,0 +1,90 @@
+"""The library's small calls beside search: explain_search (nothing sent) and count_studies."""
+
+from __future__ import annotations
+
+import pytest
+
+from replay_server import ReplayServer, Reply
+from trialfinder import count_studies, explain_search, search
+from trialfinder.client import Client
+from trialfinder.errors import InvalidQuery, ServerError
+from trialfinder.models import SearchPlan, SearchResult
+from trialfinder.query import LIST_FIELDS
+
+SINGLE = "search_all_blinatumomab_single_page.json"
+#: What a search reads from the API, beside what it planned to ask.
+FETCHED = {"studies", "total_count", "limit", "skipped", "notes", "loosen"}
+
+
+def test_every_field_of_a_result_is_planned_or_fetched() -> None:
+    """It keeps "what was searched" in SearchPlan, so explain_search reports all of it."""
+    planned = set(SearchPlan.model_fields)
+    assert set(SearchResult.model_fields) - planned == FETCHED, (
+        "a new SearchResult field that says what was searched belongs in SearchPlan"
+    )
+
+
+@pytest.mark.usefixtures("no_pacing")
+def test_explain_search_is_what_search_sends(server: ReplayServer) -> None:
+    """It plans exactly what search then sends and reports, without sending anything."""
+    arguments = {
+        "condition": "ALL",
+        "intervention": "Blincyto",
+        "phase": "2,3",
+        "age": 67,
+        "near": "55905",
+        "radius": "80km",
+    }
+    plan = explain_search(**arguments, fields=LIST_FIELDS)
+    assert server.requests == []
+    server.add("/studies", Reply.fixture(SINGLE))
+    result = search(**arguments, fields=LIST_FIELDS, api_url=server.url)  # type: ignore[arg-type]
+    assert plan == SearchPlan(**{name: getattr(result, name) for name in SearchPlan.model_fields})
+    assert server.requests[0][1] == plan.params
+    assert [e.describe() for e in plan.expansions] == [
+        "ALL → acute lymphoblastic leukemia (NCI Thesaurus)",
+        "Blincyto → blinatumomab (FDA label)",
+    ]
+    assert plan.filters == [
+        "status: recruiting, not yet recruiting, enrolling by invitation",
+        "phase: 2, 3",
+        "age: 67 within the registered range",
+    ]
+    assert plan.near == "ZIP 55905 (Rochester, MN), within 49.7097 miles"
+
+
+def test_explain_search_refuses_bad_input() -> None:
+    """It raises InvalidQuery for a bad value and TypeError for an unknown argument."""
+    with pytest.raises(InvalidQuery, match="Unknown status 'recruting'"):
+        explain_search(condition="myeloma", status="recruting")
+    with pytest.raises(TypeError, match="phases"):
+        explain_search(condition="myeloma", phases="3")
+    with pytest.raises(InvalidQuery, match="Nothing to search for"):
+        explain_search()
+
+
+@pytest.mark.usefixtures("no_pacing")
+def test_count_studies_sends_one_small_request(server: ReplayServer) -> None:
+    """It asks for one study with the count, and returns the API's total."""
+    server.add("/studies", Reply.fixture(SINGLE))
+    with Client(server.url) as client:
+        total = count_studies("ALL", "blinatumomab", status="recruiting", client=client)
+        assert client.requests_sent == 1
+    assert total == 2
+    sent = server.requests[0][1]
+    assert sent["pageSize"] == "1" and sent["countTotal"] == "true"
+    assert sent["query.intr"] == "blinatumomab"
+    assert sent["filter.overallStatus"] == "RECRUITING"
+
+
+@pytest.mark.usefixtures("no_pacing")
+def test_count_studies_without_a_count_and_on_failure(server: ReplayServer) -> None:
+    """It returns None when the answer has no count, and raises the library's errors."""
+    server.add("/studies", Reply(body=b'{"studies": []}'), params={"query.cond": "a"})
+    server.add("/studies", Reply(status=503, body=b"busy"), params={"query.cond": "b"})
+    assert count_studies("a", api_url=server.url) is None
+    with Client(server.url, max_attempts=1) as client, pytest.raises(ServerError):
+        count_studies("b", client=client)
+    with pytest.raises(InvalidQuery, match="Unknown sex"):
+        count_studies("a", sex="x", api_url=server.url)
+    assert len(server.requests) == 2
