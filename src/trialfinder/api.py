@@ -209,13 +209,13 @@ def search(
     expand: bool = True,
     status: str | Iterable[str] | None = "open",
     phase: str | Iterable[str] | None = None,
-    study_type: str | None = None,
+    study_type: str | Iterable[str] | None = None,
     sex: str | None = None,
     age: int | None = None,
     healthy_volunteers: bool = False,
-    country: str | None = None,
-    state: str | None = None,
-    city: str | None = None,
+    country: str | Iterable[str] | None = None,
+    state: str | Iterable[str] | None = None,
+    city: str | Iterable[str] | None = None,
     near: str | tuple[float, float] | None = None,
     radius: float | str | None = None,
     sort: str | None = None,
@@ -225,7 +225,9 @@ def search(
     """Find studies on ClinicalTrials.gov by condition, intervention and other terms.
 
     Several values for one argument mean a study must match all of them:
-    ``intervention=["radiation", "pembrolizumab"]`` finds studies involving both.
+    ``intervention=["radiation", "pembrolizumab"]`` finds studies involving both. For the
+    filters (``status``, ``phase``, ``study_type``, ``country``, ``state``, ``city``) several
+    values mean any of them. Every other argument takes one value; a list is refused.
 
     Args:
         condition: a disease or condition, or a list of them.
@@ -236,13 +238,16 @@ def search(
         client: an existing :class:`Client` to reuse instead of a new one.
         expand: rewrite acronyms, brand names and drug classes (disclosed in ``expansions``).
         status: ``open`` (default: recruiting, not yet recruiting, by invitation),
-            ``recruiting``, ``all``, or registry statuses.
+            ``recruiting``, ``all``, or statuses as the registry writes them
+            (``ACTIVE_NOT_RECRUITING``) or as trialfinder prints them
+            (``"active, not recruiting"``); several as a list or comma-separated.
         phase: ``1``, ``2``, ``3``, ``4``, ``early1``, ``na``, ``1/2`` (several allowed).
-        study_type: ``interventional``, ``observational`` or ``expanded-access``.
+        study_type: ``interventional``, ``observational`` or ``expanded-access`` (several
+            allowed: any of them).
         sex: ``female`` or ``male`` (studies open to all are kept).
         age: age in years that the study's registered age range must include.
         healthy_volunteers: only studies accepting healthy volunteers.
-        country, state, city: where a site must be.
+        country, state, city: where a site must be (several of one kind: any of them).
         near: ``(lat, lon)``, ``"lat,lon"``, a US ZIP code or a city name (resolved offline).
         radius: distance around ``near``, in miles (default 50) or like ``"80km"``.
         sort: ``relevance`` (default), ``updated`` or ``start``.

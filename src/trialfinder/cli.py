@@ -26,6 +26,7 @@ import click
 
 from trialfinder._version import __version__
 from trialfinder.cli_options import (
+    OnceGroup,
     connection_options,
     make_client,
     search_kwargs,
@@ -72,8 +73,10 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-class TrialFinderGroup(click.Group):
+class TrialFinderGroup(OnceGroup):
     """A click group whose every failure ends as one line on stderr and a fixed exit code."""
+
+    group_class = OnceGroup
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import click
 
+from trialfinder.cli_options import OnceGroup
 
-@click.group()
+
+@click.group(cls=OnceGroup)
 def cache() -> None:
     """See or clear the local cache of API answers.
 

@@ -7,6 +7,7 @@ the query module only.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -41,6 +42,55 @@ class LimitType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
         if number < 1:
             self.fail(f"{number} is too small: use 1 or more, or 'all'.", param, ctx)
         return number
+
+
+class OnceCommand(click.Command):
+    """A command whose single-value options refuse to be given twice.
+
+    Click keeps the last of repeated values silently; here ``--age 30 --age 40`` stops with
+    one line naming the option. Options that take several values say so with
+    ``multiple=True`` and merge their repeats; flags may be repeated harmlessly.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # A first, side-effect-free parse only counts which options were given.
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        counts = Counter(id(param) for param in order)
+        for param in self.get_params(ctx):
+            if (
+                isinstance(param, click.Option)
+                and not (param.multiple or param.is_flag or param.count)
+                and counts[id(param)] > 1
+            ):
+                names = "/".join(param.opts)
+                raise click.UsageError(
+                    f"{names} was given {counts[id(param)]} times but takes one value: "
+                    "give it once.",
+                    ctx,
+                )
+        return super().parse_args(ctx, args)
+
+
+class OnceGroup(click.Group):
+    """A group whose commands are :class:`OnceCommand` (and whose subgroups are like it)."""
+
+    command_class = OnceCommand
+    # Subgroups made with @group.group() are OnceGroups too.
+    group_class: type[click.Group | type] | None = type
+
+
+class ManyOption(click.Option):
+    """A repeatable option that also takes one text default (from the configuration file)."""
+
+    def type_cast_value(self, ctx: click.Context, value: Any) -> Any:
+        if isinstance(value, str):
+            value = (value,)
+        return super().type_cast_value(ctx, value)
+
+
+def _many(*names: str, **kwargs: Any) -> Callable[[F], F]:
+    """A repeatable filter option: repeats merge, like the comma form."""
+    return click.option(*names, cls=ManyOption, multiple=True, **kwargs)
 
 
 def _apply(func: F, options: list[Callable[[Any], Any]]) -> F:
@@ -84,20 +134,23 @@ def search_options(func: F) -> F:
                 show_default=True,
                 help="Most studies to show, or 'all'.",
             ),
-            click.option(
+            _many(
                 "--status",
-                default="open",
-                show_default=True,
                 metavar="open|recruiting|all|STATUS,…",
-                help="Recruitment status: open (recruiting, not yet, by invitation), "
-                "recruiting, all, or registry values such as COMPLETED.",
+                help="Recruitment status (default open: recruiting, not yet recruiting, "
+                "enrolling by invitation), recruiting, all, or statuses such as COMPLETED or "
+                "'active, not recruiting'. Repeat or use commas: any of them.",
             ),
-            click.option("--phase", metavar="1,2,3,4,early1,na,1/2", help="Phases to keep."),
-            click.option(
+            _many(
+                "--phase",
+                metavar="1,2,3,4,early1,na,1/2",
+                help="Phases to keep. Repeat or use commas: any of them.",
+            ),
+            _many(
                 "--type",
                 "study_type",
                 metavar="interventional|observational|expanded-access",
-                help="Study type.",
+                help="Study type. Repeat or use commas: any of them.",
             ),
             click.option(
                 "--sex", metavar="female|male", help="Keep studies open to this sex (and to all)."
@@ -110,9 +163,19 @@ def search_options(func: F) -> F:
                 is_flag=True,
                 help="Only studies that accept healthy volunteers.",
             ),
-            click.option("--country", metavar="TEXT", help="A site must be in this country."),
-            click.option("--state", metavar="TEXT", help="A site must be in this state or region."),
-            click.option("--city", metavar="TEXT", help="A site must be in this city."),
+            _many(
+                "--country",
+                metavar="TEXT",
+                help="A site must be in this country. Repeat: any of them.",
+            ),
+            _many(
+                "--state",
+                metavar="TEXT",
+                help="A site must be in this state or region. Repeat: any of them.",
+            ),
+            _many(
+                "--city", metavar="TEXT", help="A site must be in this city. Repeat: any of them."
+            ),
             click.option(
                 "--near", metavar="LAT,LON|ZIP|CITY", help="Sites near this place (found offline)."
             ),
@@ -137,7 +200,7 @@ def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
     Options left at their defaults are dropped, so a saved search stores only what was asked.
     """
     kwargs = {k: v for k, v in options.items() if k != "no_expand" and v not in (None, (), False)}
-    if kwargs.get("status") == "open":  # the library's default too
+    if kwargs.get("status") in ("open", ("open",)):  # the library's default too
         del kwargs["status"]
     kwargs["limit"] = options.get("limit")
     if options.get("no_expand"):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from trialfinder.cli_options import (
+    OnceGroup,
     fresh_connection_options,
     make_client,
     search_kwargs,
@@ -56,7 +57,7 @@ def _json(data: Any, **kwargs: Any) -> str:
     return json.dumps(data, **kwargs)
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def watch() -> None:
     """Save searches and see what changed in their results since the last run.
 

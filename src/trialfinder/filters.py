@@ -33,6 +33,25 @@ STATUSES = (
     "WITHHELD",
     "UNKNOWN",
 )
+#: Each status as trialfinder prints it (``render.STATUS_LABELS``, which a test keeps equal):
+#: typed back in any case, these are accepted too, and the comma in "active, not recruiting"
+#: is part of the name, not a separator.
+STATUS_WORDS = {
+    "RECRUITING": "recruiting",
+    "NOT_YET_RECRUITING": "not yet recruiting",
+    "ENROLLING_BY_INVITATION": "enrolling by invitation",
+    "ACTIVE_NOT_RECRUITING": "active, not recruiting",
+    "COMPLETED": "completed",
+    "SUSPENDED": "suspended",
+    "TERMINATED": "terminated",
+    "WITHDRAWN": "withdrawn",
+    "AVAILABLE": "available",
+    "NO_LONGER_AVAILABLE": "no longer available",
+    "TEMPORARILY_NOT_AVAILABLE": "temporarily not available",
+    "APPROVED_FOR_MARKETING": "approved for marketing",
+    "WITHHELD": "withheld",
+    "UNKNOWN": "unknown status",
+}
 #: Friendly status groups; ``all`` means no status filter.
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     "open": ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"),
@@ -50,6 +69,7 @@ PHASES = {
     "3": "PHASE3",
     "4": "PHASE4",
     "na": "NA",
+    "notapplicable": "NA",
 }
 #: ``1/2`` means a combined phase 1/2 study: the record lists both phases.
 COMBINED_PHASES = {"1/2": ("PHASE1", "PHASE2"), "2/3": ("PHASE2", "PHASE3")}
@@ -85,8 +105,63 @@ def _choices(values: Iterable[str]) -> str:
     return ", ".join(values)
 
 
+def _name_pattern(words: str) -> str:
+    # "active, not recruiting" → words joined by spaces, '_' or '-'; its comma may be typed.
+    pieces = re.split(r"[\s_\-]+", words.strip())
+    out: list[str] = []
+    for i, word in enumerate(pieces):
+        out.append(re.escape(word.rstrip(",")))
+        if i < len(pieces) - 1:
+            out.append(r"(?:\s*,\s*|[\s_\-]+)" if word.endswith(",") else r"[\s_\-]+")
+    return "".join(out)
+
+
+def _status_names() -> list[tuple[re.Pattern[str], str]]:
+    names: list[tuple[str, str]] = [(group, group) for group in STATUS_GROUPS]
+    for status, words in STATUS_WORDS.items():
+        names += [(status.lower(), status), (words, status)]
+    # Longest first, so that "not yet recruiting" is not read as "not yet" + "recruiting".
+    names.sort(key=lambda pair: -len(pair[0]))
+    return [
+        (re.compile(_name_pattern(text) + r"\s*(?=[,|]|$)", re.IGNORECASE), value)
+        for text, value in names
+    ]
+
+
+_STATUS_NAMES = _status_names()
+
+
+def _status_items(raw: str | Iterable[str]) -> list[tuple[str, str | None]]:
+    """(typed, status or group) pairs; a comma inside a known status name is not a separator."""
+    parts = [raw] if isinstance(raw, str) else list(raw)
+    found: list[tuple[str, str | None]] = []
+    for part in parts:
+        text = str(part)
+        pos = 0
+        while pos < len(text):
+            if text[pos] in ",| \t":
+                pos += 1
+                continue
+            for pattern, value in _STATUS_NAMES:
+                match = pattern.match(text, pos)
+                if match:
+                    found.append((match.group().strip(), value))
+                    pos = match.end()
+                    break
+            else:
+                end = _SEPARATORS.search(text, pos)
+                stop = end.start() if end else len(text)
+                found.append((text[pos:stop].strip(), None))
+                pos = stop
+    return found
+
+
 def parse_status(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     """Statuses to keep: ``open`` (default), ``recruiting``, ``all`` or registry values.
+
+    Statuses may be typed as the registry writes them (``ACTIVE_NOT_RECRUITING``) or as
+    trialfinder prints them (``active, not recruiting``, any case); several are separated by
+    commas or given as a list.
 
     Returns:
         Registry statuses in a stable order; empty means no status filter.
@@ -94,26 +169,21 @@ def parse_status(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     Raises:
         InvalidQuery: an unknown value, with the valid ones listed.
     """
-    items = _items(DEFAULT_STATUS if raw is None else raw)
+    items = _status_items(DEFAULT_STATUS if raw is None else raw)
     if not items:
         raise InvalidQuery(
             f"The status is empty: use {_choices(STATUS_GROUPS)} or registry values."
         )
     chosen: list[str] = []
-    for item in items:
-        key = item.lower()
-        if key in STATUS_GROUPS:
-            if key == "all":
-                return ()
-            chosen += STATUS_GROUPS[key]
-            continue
-        value = item.upper().replace("-", "_")
-        if value not in STATUSES:
+    for typed, value in items:
+        if value is None:
             raise InvalidQuery(
-                f"Unknown status '{item}': use {_choices(STATUS_GROUPS)}, or one or more of "
-                f"{_choices(STATUSES)} (comma-separated)."
+                f"Unknown status '{typed}': use {_choices(STATUS_GROUPS)}, or one or more of "
+                f"{_choices(STATUSES)} (comma-separated, or as printed: 'not yet recruiting')."
             )
-        chosen.append(value)
+        if value == "all":
+            return ()
+        chosen += STATUS_GROUPS.get(value, (value,))
     return tuple(s for s in STATUSES if s in chosen)
 
 
@@ -148,15 +218,25 @@ def parse_phases(raw: str | Iterable[str] | None) -> tuple[str, ...]:
 def _pick(raw: str | None, table: dict[str, str], what: str) -> str | None:
     if raw is None:
         return None
-    key = str(raw).strip().lower().replace("_", "-")
+    if not isinstance(raw, str):
+        raise InvalidQuery(f"Give one {what} as text, not {type(raw).__name__}.")
+    key = raw.strip().lower().replace("_", "-")
     if key not in table:
         raise InvalidQuery(f"Unknown {what} '{raw}': use one of {_choices(table)}.")
     return table[key]
 
 
-def parse_study_type(raw: str | None) -> str | None:
-    """``interventional``, ``observational`` or ``expanded-access`` → registry value."""
-    return _pick(raw, STUDY_TYPES, "study type")
+def parse_study_type(raw: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``interventional``, ``observational``, ``expanded-access`` → registry values.
+
+    Several (a list, or comma-separated) keep studies of any of those types.
+    """
+    out: list[str] = []
+    for item in _items(raw):
+        value = _pick(item, STUDY_TYPES, "study type")
+        if value is not None and value not in out:
+            out.append(value)
+    return tuple(out)
 
 
 def parse_sex(raw: str | None) -> str | None:
@@ -168,7 +248,9 @@ def parse_sort(raw: str | None) -> str | None:
     """``relevance``, ``updated`` or ``start``; None leaves the default."""
     if raw is None:
         return None
-    key = str(raw).strip().lower()
+    if not isinstance(raw, str):
+        raise InvalidQuery(f"Give one sort as text, not {type(raw).__name__}.")
+    key = raw.strip().lower()
     if key not in SORTS:
         raise InvalidQuery(f"Unknown sort '{raw}': use one of {_choices(SORTS)}.")
     return key
@@ -191,8 +273,8 @@ def parse_radius(raw: object) -> float:
     """
     if raw is None:
         return DEFAULT_RADIUS_MILES
-    if isinstance(raw, bool):
-        raise InvalidQuery("The radius must be a distance like 50 (miles) or 80km.")
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise InvalidQuery("The radius must be one distance like 50 (miles) or 80km.")
     if isinstance(raw, (int, float)):
         miles = float(raw)
     else:
@@ -228,9 +310,21 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', " ").strip() + '"'
 
 
-def location_query(country: str | None, state: str | None, city: str | None) -> str | None:
-    """The ``query.locn`` value: each given place quoted, all required."""
-    parts = [_quote(p) for p in (city, state, country) if p]
+def location_query(
+    country: tuple[str, ...] = (), state: tuple[str, ...] = (), city: tuple[str, ...] = ()
+) -> str | None:
+    """The ``query.locn`` value: each kind of place required; several of one kind: any of them.
+
+    ``("Boston",), (), ("United States", "Canada")`` →
+    ``"Boston" AND ("United States" OR "Canada")``.
+    """
+    parts = []
+    for places in (city, state, country):
+        quoted = [_quote(p) for p in places]
+        if len(quoted) == 1:
+            parts.append(quoted[0])
+        elif quoted:
+            parts.append(f"({' OR '.join(quoted)})")
     return " AND ".join(parts) or None
 
 
@@ -256,9 +350,16 @@ def age_clause(age: int) -> str:
     )
 
 
+def _any_of(area: str, values: tuple[str, ...]) -> str | None:
+    if not values:
+        return None
+    inner = values[0] if len(values) == 1 else f"({' OR '.join(values)})"
+    return f"AREA[{area}]{inner}"
+
+
 def advanced_filter(
     phases: tuple[str, ...] = (),
-    study_type: str | None = None,
+    study_type: tuple[str, ...] = (),
     sex: str | None = None,
     age: int | None = None,
     healthy_volunteers: bool = False,
@@ -266,7 +367,7 @@ def advanced_filter(
     """The ``filter.advanced`` expression; several clauses are each parenthesized and ANDed."""
     clauses = [
         phase_clause(phases),
-        f"AREA[StudyType]{study_type}" if study_type else None,
+        _any_of("StudyType", study_type),
         # "ALL" must be quoted: unquoted it reportedly matches everything.
         f'AREA[Sex]{sex} OR AREA[Sex]"ALL"' if sex else None,
         age_clause(age) if age is not None else None,

@@ -240,11 +240,12 @@ class SearchQuery:
         expand: rewrite acronyms, brand names and drug classes (see :mod:`trialfinder.expand`).
         statuses: overall statuses to keep (``filter.overallStatus``); empty keeps all.
         phases: phases to keep (``PHASE2``, or ``PHASE1/PHASE2`` for a combined phase).
-        study_type: ``INTERVENTIONAL``, ``OBSERVATIONAL`` or ``EXPANDED_ACCESS``.
+        study_type: any of ``INTERVENTIONAL``, ``OBSERVATIONAL``, ``EXPANDED_ACCESS``.
         sex: ``FEMALE`` or ``MALE``; studies open to all sexes are kept.
         age: an age in years that the study's age range must include.
         healthy_volunteers: keep only studies that accept healthy volunteers.
-        country, state, city: where a site must be (``query.locn``).
+        country, state, city: where a site must be (``query.locn``); several of one kind
+            mean any of them.
         near: (latitude, longitude) of the person; with ``radius_miles`` gives ``filter.geo``.
         near_label: what ``near`` was resolved from, for messages.
         radius_miles: search radius around ``near``.
@@ -258,13 +259,13 @@ class SearchQuery:
     expand: bool = True
     statuses: tuple[str, ...] = filters.STATUS_GROUPS[filters.DEFAULT_STATUS]
     phases: tuple[str, ...] = ()
-    study_type: str | None = None
+    study_type: tuple[str, ...] = ()
     sex: str | None = None
     age: int | None = None
     healthy_volunteers: bool = False
-    country: str | None = None
-    state: str | None = None
-    city: str | None = None
+    country: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()
+    city: tuple[str, ...] = ()
     near: tuple[float, float] | None = None
     near_label: str | None = None
     radius_miles: float = filters.DEFAULT_RADIUS_MILES
@@ -281,13 +282,13 @@ class SearchQuery:
         expand: bool = True,
         status: str | Iterable[str] | None = None,
         phase: str | Iterable[str] | None = None,
-        study_type: str | None = None,
+        study_type: str | Iterable[str] | None = None,
         sex: str | None = None,
         age: int | None = None,
         healthy_volunteers: bool = False,
-        country: str | None = None,
-        state: str | None = None,
-        city: str | None = None,
+        country: str | Iterable[str] | None = None,
+        state: str | Iterable[str] | None = None,
+        city: str | Iterable[str] | None = None,
         near: tuple[float, float] | None = None,
         near_label: str | None = None,
         radius: float | str | None = None,
@@ -310,16 +311,16 @@ class SearchQuery:
             interventions=_values(intervention, "intervention"),
             terms=_values(term, "search term"),
             limit=check_limit(limit),
-            expand=bool(expand),
+            expand=_flag(expand, "expand"),
             statuses=filters.parse_status(status),
             phases=filters.parse_phases(phase),
             study_type=filters.parse_study_type(study_type),
             sex=filters.parse_sex(sex),
             age=filters.check_age(age),
-            healthy_volunteers=bool(healthy_volunteers),
-            country=_optional(country, "country"),
-            state=_optional(state, "state"),
-            city=_optional(city, "city"),
+            healthy_volunteers=_flag(healthy_volunteers, "healthy_volunteers"),
+            country=_values(country, "country"),
+            state=_values(state, "state"),
+            city=_values(city, "city"),
             near=near,
             near_label=near_label,
             radius_miles=filters.parse_radius(radius),
@@ -408,11 +409,11 @@ class SearchQuery:
         kept = [
             ("status", ", ".join(words(s) for s in self.statuses)),
             ("phase", ", ".join(phase(p) for p in self.phases)),
-            ("study type", words(self.study_type or "")),
+            ("study type", " or ".join(words(t) for t in self.study_type)),
             ("open to", words(self.sex or "")),
             ("age", "" if self.age is None else f"{self.age} within the registered range"),
             ("healthy volunteers", "accepted" if self.healthy_volunteers else ""),
-            ("site in", ", ".join(p for p in (self.city, self.state, self.country) if p)),
+            ("site in", _places(self.city, self.state, self.country)),
         ]
         return [f"{name}: {value}" for name, value in kept if value]
 
@@ -430,7 +431,7 @@ class SearchQuery:
             options.append(
                 (
                     "the location filter (--near/--country/--state/--city)",
-                    replace(self, near=None, country=None, state=None, city=None),
+                    replace(self, near=None, country=(), state=(), city=()),
                 )
             )
         if (
@@ -446,7 +447,7 @@ class SearchQuery:
                     replace(
                         self,
                         phases=(),
-                        study_type=None,
+                        study_type=(),
                         sex=None,
                         age=None,
                         healthy_volunteers=False,
@@ -475,8 +476,15 @@ class SearchQuery:
         return f"{WEBSITE_SEARCH_URL}?{urlencode(pairs)}"
 
 
-def _optional(value: str | None, what: str) -> str | None:
-    return None if value is None else check_value(value, what)
+def _flag(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidQuery(f"{what} must be True or False, not {value!r}.")
+    return value
+
+
+def _places(*kinds: tuple[str, ...]) -> str:
+    """``Boston, United States or Canada``: several places of one kind are alternatives."""
+    return ", ".join(" or ".join(places) for places in kinds if places)
 
 
 def check_point(point: object) -> tuple[float, float]:
@@ -515,6 +523,11 @@ def build_query(
         InvalidQuery: any unusable value, with how to fix it.
     """
     if not isinstance(near, str):
+        if near is not None and any(isinstance(x, str) for x in near):
+            raise InvalidQuery(
+                "near takes one place (a ZIP code, a city or 'lat,lon') or two numbers "
+                "(latitude, longitude), not a list of places."
+            )
         return SearchQuery.build(condition, intervention, term, limit, near=near, **filters)
     radius = filters.pop("radius", None)
     SearchQuery.build(condition, intervention, term, limit, **filters)
