@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trialfinder.errors import InvalidResponse, InvalidStudy
 from trialfinder.expand import Expansion
+from trialfinder.markup import unescape_markup
 from trialfinder.query import normalize_nct_id, study_url
 
 #: ClinicalTrials.gov's placeholder for an unknown enrollment.
@@ -238,6 +239,12 @@ def _text(value: object) -> str | None:
     return None
 
 
+def _markup(value: object) -> str | None:
+    # The API's markup fields are CommonMark: people and programs get the text as typed.
+    text = _text(value)
+    return None if text is None else unescape_markup(text)
+
+
 def _texts(value: object) -> list[str]:
     if isinstance(value, str):
         value = [value]
@@ -350,7 +357,7 @@ def parse_study(raw: object) -> Study:
                 "official_title": _text(_dig(ident, "officialTitle")),
                 "acronym": _text(_dig(ident, "acronym")),
                 "status": _text(_dig(status, "overallStatus")),
-                "why_stopped": _text(_dig(status, "whyStopped")),
+                "why_stopped": _markup(_dig(status, "whyStopped")),
                 "phases": _texts(_dig(design, "phases")),
                 "study_type": _text(_dig(design, "studyType")),
                 "conditions": _texts(_dig(protocol, "conditionsModule", "conditions")),
@@ -359,7 +366,7 @@ def parse_study(raw: object) -> Study:
                     dict(
                         type=_text(i.get("type")),
                         name=_text(i.get("name")),
-                        description=_text(i.get("description")),
+                        description=_markup(i.get("description")),
                         other_names=_texts(i.get("otherNames")),
                         arm_labels=_texts(i.get("armGroupLabels")),
                     )
@@ -369,7 +376,7 @@ def parse_study(raw: object) -> Study:
                     dict(
                         label=_text(a.get("label")),
                         type=_text(a.get("type")),
-                        description=_text(a.get("description")),
+                        description=_markup(a.get("description")),
                         intervention_names=_texts(a.get("interventionNames")),
                     )
                     for a in _dicts(_dig(arms_module, "armGroups"))
@@ -388,7 +395,7 @@ def parse_study(raw: object) -> Study:
                 "status_verified": _text(_dig(status, "statusVerifiedDate")),
                 "enrollment": _enrollment(_dig(design, "enrollmentInfo", "count")),
                 "eligibility": dict(
-                    criteria=_text(_dig(elig, "eligibilityCriteria")),
+                    criteria=_markup(_dig(elig, "eligibilityCriteria")),
                     minimum_age=_text(_dig(elig, "minimumAge")),
                     maximum_age=_text(_dig(elig, "maximumAge")),
                     sex=_text(_dig(elig, "sex")),
@@ -399,7 +406,7 @@ def parse_study(raw: object) -> Study:
                 "central_contacts": [
                     _contact(c) for c in _dicts(_dig(contacts, "centralContacts"))
                 ],
-                "brief_summary": _text(_dig(protocol, "descriptionModule", "briefSummary")),
+                "brief_summary": _markup(_dig(protocol, "descriptionModule", "briefSummary")),
                 "has_results": _bool(raw.get("hasResults")),
             }
         )

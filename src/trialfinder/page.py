@@ -110,8 +110,10 @@ def _header_lines(result: SearchResult, info: PageInfo) -> list[str]:
 
 
 def _md(text: str) -> str:
+    # Registry text arrives unescaped (see markup.py); escape what Markdown would read as
+    # markup, entity references (``&amp;``) included.
     escaped = clean(text)
-    for ch in "\\`*_[]<>|#":
+    for ch in "\\`*_[]<>|#&":
         escaped = escaped.replace(ch, "\\" + ch)
     return escaped
 
