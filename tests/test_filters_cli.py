@@ -121,9 +121,10 @@ def test_zero_results_say_which_filter_to_loosen(server: ReplayServer) -> None:
     assert "filter.advanced" not in sent[2] and sent[2]["filter.overallStatus"] == OPEN
     text = " ".join(proc.stdout.split())
     assert (
-        "Without the status filter (--status recruiting,not_yet_recruiting,"
-        "enrolling_by_invitation): 12 studies match."
+        "Without the status filter (recruiting, not yet recruiting, enrolling by invitation): "
+        "12 studies match; try --status all."
     ) in text
+    assert "Without the phase/type/sex/age filters: 12 studies match; try without --phase." in text
 
 
 def test_bad_filter_exits_2_before_sending(server: ReplayServer) -> None:
@@ -133,7 +134,7 @@ def test_bad_filter_exits_2_before_sending(server: ReplayServer) -> None:
         (("--status", "recruitng"), "Unknown status 'recruitng'"),
         (("--type", "trial"), "Unknown study type 'trial'"),
         (("--sort", "newest"), "Unknown sort 'newest'"),
-        (("--radius", "10"), "--radius needs --near"),
+        (("--radius", "10"), "A radius (--radius) needs a place to measure from (--near)"),
         (("--near", "Springfield"), "could be several places: Springfield, MO, US"),
         (("--near", "00000"), "Unknown US ZIP code 00000"),
     ]:

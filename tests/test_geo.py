@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import load_json
@@ -36,13 +38,32 @@ def test_ambiguous_city_lists_candidates() -> None:
         resolve_place("Boston")
 
 
+@pytest.mark.parametrize("name", ["Barcelona", "Boston", "Springfield"])
+def test_ambiguous_city_suggests_choices_that_work(name: str) -> None:
+    """It suggests the listed places themselves, and each suggestion resolves as given."""
+    with pytest.raises(InvalidQuery) as caught:
+        resolve_place(name)
+    message = str(caught.value)
+    suggested = re.findall(r"'([^']+)'", message.split("Give one as listed", 1)[1])
+    assert len(suggested) == 2 and all(s != name for s in suggested)
+    for label in suggested:
+        assert label in message.split(". Give", 1)[0]
+        assert resolve_place(label).label == label
+
+
+def test_barcelona_names_both_countries() -> None:
+    """It offers 'Barcelona, ES' and 'Barcelona, VE', not the input again."""
+    with pytest.raises(InvalidQuery, match=r"\('Barcelona, ES' or 'Barcelona, VE'\)"):
+        resolve_place("Barcelona")
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("00000", "Unknown US ZIP code 00000"),
         ("Atlantisville", "Unknown place 'Atlantisville'"),
         ("91,0", "not on Earth"),
-        ("  ", "--near is empty"),
+        ("  ", r"The place \(near=\) is empty"),
     ],
 )
 def test_unknown_places(text: str, message: str) -> None:

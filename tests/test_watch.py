@@ -240,7 +240,7 @@ def test_add_list_get_remove(db: Path) -> None:
         }
         assert saved.last_run_at is None
         assert watchlist.get("asthma").search == {"term": ["dupilumab"], "limit": None}
-        with pytest.raises(InvalidWatch, match=r"already named 'asthma'.*--replace"):
+        with pytest.raises(InvalidWatch, match=r"already named 'asthma'.*replace it \(replace=\)"):
             watchlist.add("asthma", condition="asthma")
         watchlist.add("asthma", condition="asthma", replace=True)
         assert watchlist.get("asthma").search == {"condition": ["asthma"], "limit": 20}

@@ -309,8 +309,9 @@ def run_query(
         studies = list(stream)
         if explain_empty and not studies and not stream.skipped:
             # Fail loudly: one small request per active filter says which one to loosen.
-            for description, looser in query.loosened():
-                loosen.append(Loosening(without=description, count=count_matching(looser, active)))
+            for description, arguments, looser in query.loosened():
+                count = count_matching(looser, active)
+                loosen.append(Loosening(without=description, arguments=arguments, count=count))
         return SearchResult(
             **dict(plan_query(query, fields=fields)),
             studies=studies,

@@ -42,6 +42,7 @@ from trialfinder.errors import (
     TrialFinderError,
     UnknownWatch,
 )
+from trialfinder.flags import in_cli_words
 
 if TYPE_CHECKING:
     from trialfinder.query import SearchQuery
@@ -87,7 +88,7 @@ class TrialFinderGroup(OnceGroup):
                 args=args, prog_name=prog_name or "trialfinder", standalone_mode=False, **extra
             )
         except TrialFinderError as exc:
-            _fail(str(exc), exit_code_for(exc))
+            _fail(in_cli_words(exc), exit_code_for(exc))
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "trialfinder"
             _fail(f"{exc.format_message()} (see '{command} --help')", EXIT_USAGE)

@@ -347,11 +347,12 @@ class Client:
         except requests.Timeout:
             raise ApiTimeout(
                 f"The API at {host} did not answer within {self.timeout[1]:g} seconds; "
-                "try again later or allow more time with --timeout."
+                "try again later or allow more time ({timeout})."
             ) from None
         except requests.ConnectionError:
             raise ApiConnectionError(
-                f"Could not connect to the API at {host}; check your network or --api-url."
+                f"Could not connect to the API at {host}; "
+                "check your network or the API URL ({api_url})."
             ) from None
         except requests.RequestException as exc:
             raise ApiConnectionError(

@@ -23,13 +23,60 @@
     └── CacheError            the response cache cannot be read or cleared
 
 No exception of requests, json or pydantic leaves the library: each is wrapped where it occurs.
+
+A message names the caller's arguments in the library's words (``near=``, ``timeout=``); a
+front end that calls them something else (the command line's ``--near``) shows its own names
+with :meth:`TrialFinderError.message_with`.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
+#: The arguments a message may name, written ``{name}`` in the message.
+ARGUMENTS = frozenset(
+    {
+        "condition",
+        "intervention",
+        "term",
+        "limit",
+        "status",
+        "phase",
+        "study_type",
+        "sex",
+        "age",
+        "country",
+        "state",
+        "city",
+        "near",
+        "radius",
+        "sort",
+        "api_url",
+        "timeout",
+        "max_attempts",
+        "path",
+        "replace",
+    }
+)
+_ARGUMENT = re.compile(r"\{(" + "|".join(sorted(ARGUMENTS)) + r")\}")
+
 
 class TrialFinderError(Exception):
-    """Base class of every error raised by trialfinder."""
+    """Base class of every error raised by trialfinder.
+
+    Args:
+        message: what went wrong and how to fix it. An argument of the call is written
+            ``{name}`` (one of :data:`ARGUMENTS`): ``str(error)`` shows it as ``name=``.
+    """
+
+    def __str__(self) -> str:
+        return self.message_with({})
+
+    def message_with(self, names: Mapping[str, str]) -> str:
+        """The message with each argument called by its name in ``names`` (else ``name=``)."""
+        text = super().__str__()
+        return _ARGUMENT.sub(lambda m: names.get(m.group(1), m.group(1) + "="), text)
 
 
 class InvalidQuery(TrialFinderError, ValueError):

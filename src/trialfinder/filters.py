@@ -208,7 +208,7 @@ def parse_phases(raw: str | Iterable[str] | None) -> tuple[str, ...]:
         else:
             raise InvalidQuery(
                 f"Unknown phase '{item}': use {_choices([*PHASES, *COMBINED_PHASES])} "
-                "(comma-separated, e.g. --phase 2,3)."
+                "(several comma-separated, e.g. 2,3)."
             )
         if token not in out:
             out.append(token)

@@ -51,7 +51,9 @@ def resolve_place(text: str) -> Place:
         InvalidQuery: unknown place, or several places share the name (candidates listed).
     """
     if not isinstance(text, str) or not text.strip():
-        raise InvalidQuery("--near is empty: give lat,lon, a US ZIP code, or a city name.")
+        raise InvalidQuery(
+            "The place ({near}) is empty: give lat,lon, a US ZIP code, or a city name."
+        )
     text = " ".join(text.split())
     match = _LATLON.match(text)
     if match:
@@ -96,8 +98,10 @@ def _city_place(text: str) -> Place:
             for c in gc.get_cities().values()
             if wanted in (a.casefold() for a in c.get("alternatenames") or ())
         ]
-    if qualifier:
-        cities = [c for c in cities if _matches_region(c, qualifier, gc)]
+    # "Springfield, MO, US", as the candidates are listed: every part must match.
+    regions = [part.strip() for part in qualifier.split(",") if part.strip()]
+    if regions:
+        cities = [c for c in cities if all(_matches_region(c, r, gc) for r in regions)]
     if not cities:
         raise InvalidQuery(
             f"Unknown place '{text}': give a city with 15,000+ people (e.g. 'Rochester, MN'), "
@@ -107,9 +111,11 @@ def _city_place(text: str) -> Place:
         cities.sort(key=lambda c: -int(c.get("population") or 0))
         shown = "; ".join(_city_label(c) for c in cities[:MAX_CANDIDATES])
         more = f" and {len(cities) - MAX_CANDIDATES} more" if len(cities) > MAX_CANDIDATES else ""
+        # The suggestions are the labels above, which this function accepts as they are.
+        examples = " or ".join(f"'{_city_label(c)}'" for c in cities[:2])
         raise InvalidQuery(
-            f"'{text}' could be several places: {shown}{more}. Add the state or country "
-            f"(e.g. --near '{_city_label(cities[0]).rsplit(', ', 1)[0]}') or use lat,lon."
+            f"'{text}' could be several places: {shown}{more}. Give one as listed "
+            f"({examples}), or lat,lon."
         )
     city = cities[0]
     return Place(float(city["latitude"]), float(city["longitude"]), _city_label(city))

@@ -166,9 +166,16 @@ class StudyNotes(_Record):
 
 
 class Loosening(_Record):
-    """How many studies match with one filter removed, to say which filter to loosen."""
+    """How many studies match with one filter removed, to say which filter to loosen.
+
+    Attributes:
+        without: the filter removed, in plain words (``the status filter (recruiting)``).
+        arguments: the :func:`trialfinder.search` arguments that set it (``status``).
+        count: how many studies match without it; None when the API did not say.
+    """
 
     without: str
+    arguments: tuple[str, ...] = ()
     count: int | None = None
 
 

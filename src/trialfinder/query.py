@@ -305,7 +305,7 @@ class SearchQuery:
         if near is not None:
             near = check_point(near)
         elif radius is not None:
-            raise InvalidQuery("--radius needs --near: say where to measure from.")
+            raise InvalidQuery("A radius ({radius}) needs a place to measure from ({near}).")
         query = cls(
             conditions=_values(condition, "condition"),
             interventions=_values(intervention, "intervention"),
@@ -328,8 +328,8 @@ class SearchQuery:
         )
         if not (query.conditions or query.interventions or query.terms):
             raise InvalidQuery(
-                "Nothing to search for: give a condition (-c), an intervention (-i) "
-                "or a term (--term)."
+                "Nothing to search for: give a condition ({condition}), an intervention "
+                "({intervention}) or a term ({term})."
             )
         return query
 
@@ -417,20 +417,27 @@ class SearchQuery:
         ]
         return [f"{name}: {value}" for name, value in kept if value]
 
-    def loosened(self) -> list[tuple[str, SearchQuery]]:
+    def loosened(self) -> list[tuple[str, tuple[str, ...], SearchQuery]]:
         """Each active filter group with a copy of this query without it, to explain zero hits.
 
         Returns:
-            ``(description, query)`` pairs: status, then location, then the other filters.
+            ``(description, arguments, query)``: the filter in plain words, the
+            :func:`trialfinder.search` arguments that set it, and the query without it;
+            status, then location, then the other filters.
         """
-        options: list[tuple[str, SearchQuery]] = []
+        options: list[tuple[str, tuple[str, ...], SearchQuery]] = []
         if self.statuses:
-            shown = ",".join(s.lower() for s in self.statuses)
-            options.append((f"the status filter (--status {shown})", replace(self, statuses=())))
-        if self.near is not None or self.country or self.state or self.city:
+            shown = ", ".join(s.replace("_", " ").lower() for s in self.statuses)
+            options.append(
+                (f"the status filter ({shown})", ("status",), replace(self, statuses=()))
+            )
+        places = {"near": self.near is not None, "country": self.country, "state": self.state}
+        places["city"] = self.city
+        if any(places.values()):
             options.append(
                 (
-                    "the location filter (--near/--country/--state/--city)",
+                    "the location filter",
+                    tuple(name for name, value in places.items() if value),
                     replace(self, near=None, country=(), state=(), city=()),
                 )
             )
@@ -441,9 +448,17 @@ class SearchQuery:
             or self.age is not None
             or (self.healthy_volunteers)
         ):
+            others = {
+                "phase": self.phases,
+                "study_type": self.study_type,
+                "sex": self.sex,
+                "age": self.age is not None,
+                "healthy_volunteers": self.healthy_volunteers,
+            }
             options.append(
                 (
                     "the phase/type/sex/age filters",
+                    tuple(name for name, value in others.items() if value),
                     replace(
                         self,
                         phases=(),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TextIO
 
+from trialfinder.flags import FLAGS
 from trialfinder.models import SearchPlan, SearchResult, Study, StudyNotes
 from trialfinder.term import PLAIN, Style
 
@@ -234,10 +235,18 @@ def loosen_lines(result: SearchResult) -> list[str]:
     lines = []
     for hint in result.loosen:
         count = "unknown" if hint.count is None else f"{hint.count:,}"
-        lines.append(f"Without {hint.without}: {count} studies match.")
+        lines.append(f"Without {hint.without}: {count} studies match{_try(hint.arguments)}.")
     if any(hint.count for hint in result.loosen):
         lines.append("Loosen the filter with the most matches to see them.")
     return lines
+
+
+def _try(arguments: tuple[str, ...]) -> str:
+    """``; try --status all``: how to drop a filter at the command line."""
+    if arguments == ("status",):
+        return f"; try {FLAGS['status']} all"
+    flags = [FLAGS.get(name, "--" + name.replace("_", "-")) for name in arguments]
+    return f"; try without {', '.join(flags)}" if flags else ""
 
 
 def footer_lines(result: SearchResult, *, wrote_to: str | None = None) -> list[str]:

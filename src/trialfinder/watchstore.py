@@ -145,7 +145,8 @@ def _store_error(exc: sqlite3.Error, path: Path) -> WatchStoreError:
     if "not a database" in text or "malformed" in text:
         return WatchStoreError(
             f"{path} is not a trialfinder watch database or is damaged ({exc}); it was not "
-            f"changed: move it away (mv '{path}' '{path}.bak') to start afresh, or pass --db."
+            f"changed: move it away (mv '{path}' '{path}.bak') to start afresh, "
+            "or use another file ({path})."
         )
     if "locked" in text or "busy" in text:
         return WatchStoreError(
@@ -153,10 +154,12 @@ def _store_error(exc: sqlite3.Error, path: Path) -> WatchStoreError:
         )
     if "readonly" in text or "unable to open" in text:
         return WatchStoreError(
-            f"cannot open {path} for writing ({exc}): check the folder's permissions, or pass "
-            "--db PATH or set TRIALFINDER_DATA_DIR to a writable folder."
+            f"cannot open {path} for writing ({exc}): check the folder's permissions, or use "
+            "another file ({path}) or set TRIALFINDER_DATA_DIR to a writable folder."
         )
-    return WatchStoreError(f"the watch database {path} failed: {exc}; try again, or pass --db.")
+    return WatchStoreError(
+        f"the watch database {path} failed: {exc}; try again, or use another file ({{path}})."
+    )
 
 
 class WatchStore:
@@ -185,11 +188,13 @@ class WatchStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise WatchStoreError(
-                    f"cannot create the folder {self.path.parent} ({exc.strerror}): pass "
-                    "--db PATH or set TRIALFINDER_DATA_DIR to a writable folder."
+                    f"cannot create the folder {self.path.parent} ({exc.strerror}): use another "
+                    "file ({path}) or set TRIALFINDER_DATA_DIR to a writable folder."
                 ) from None
         elif self.path.is_dir():
-            raise WatchStoreError(f"{self.path} is a folder, not a database file: pass --db FILE.")
+            raise WatchStoreError(
+                f"{self.path} is a folder, not a database file: give a file ({{path}})."
+            )
         try:
             # isolation_level=None: we open and close every transaction ourselves.
             conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
@@ -216,13 +221,13 @@ class WatchStore:
             if version > SCHEMA_VERSION:
                 raise WatchStoreError(
                     f"{self.path} was written by a newer trialfinder (schema {version}); "
-                    "upgrade trialfinder, or pass --db to use another file."
+                    "upgrade trialfinder, or use another file ({path})."
                 )
             return
         if app_id != 0 or version != 0 or objects != 0:
             raise WatchStoreError(
                 f"{self.path} is an SQLite database of another program; it was not changed: "
-                f"move it away (mv '{self.path}' '{self.path}.bak') or pass --db PATH."
+                f"move it away (mv '{self.path}' '{self.path}.bak') or use another file ({{path}})."
             )
         with self._transaction(conn):
             for statement in _SCHEMA.split(";"):
@@ -310,7 +315,7 @@ class WatchStore:
             if exists and not replace:
                 raise InvalidWatch(
                     f"a saved search is already named '{saved.name}': choose another name, "
-                    "or add --replace to overwrite it."
+                    "or replace it ({replace})."
                 )
             self._delete(conn, saved.name)
             conn.execute(
