@@ -9,7 +9,7 @@ import pytest
 
 from conftest import trialfinder_command
 
-HEAVY = ("requests", "pydantic", "tenacity", "requests_cache", "urllib3")
+HEAVY = ("requests", "pydantic", "tenacity", "requests_cache", "urllib3", "mcp", "anyio")
 
 
 def _imported_by(args: list[str]) -> set[str]:
@@ -32,10 +32,12 @@ def _imported_by(args: list[str]) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["--version"], ["search", "--help"], ["cache", "--help"]]
+    "args",
+    [["--help"], ["--version"], ["search", "--help"], ["cache", "--help"], ["mcp", "--help"]],
 )
 def test_help_and_version_import_no_heavy_library(args: list[str]) -> None:
-    """It answers --help and --version without importing requests, pydantic or tenacity."""
+    """It answers --help and --version without importing requests, pydantic, tenacity or the
+    MCP SDK."""
     assert sorted(_imported_by(args) & set(HEAVY)) == []
 
 

@@ -394,9 +394,11 @@ def config_path_command() -> None:
 def _register_subgroups() -> None:
     # Their modules import this one's neighbours, not this module: no import cycle.
     from trialfinder.cli_cache import cache
+    from trialfinder.cli_mcp import mcp
     from trialfinder.cli_watch import watch
 
     cli.add_command(cache)
+    cli.add_command(mcp)
     cli.add_command(watch)
 
 

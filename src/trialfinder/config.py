@@ -67,6 +67,7 @@ _PARAMS = {"format": "fmt"}
 _COMMANDS = {
     "search": ["api_url", "format", "limit", "timeout", "retries", "status", "near", "radius"],
     "show": ["api_url", "timeout", "retries"],
+    "mcp": ["api_url", "timeout", "retries"],
 }
 
 
