@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import typing
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -292,6 +293,17 @@ def test_search_arguments_default_as_the_library_does() -> None:
             assert filters.parse_status(parameter.default) == filters.parse_status(expected)
         else:
             assert parameter.default == expected, name
+
+
+def test_search_arguments_take_lists_where_the_library_does() -> None:
+    """It takes a list exactly for the arguments where the library takes several values."""
+    library = inspect.signature(search).parameters
+    ours = inspect.signature(search_arguments, eval_str=True).parameters
+    for name, parameter in ours.items():
+        several = "Iterable[str]" in str(library[name].annotation)
+        assert (
+            list[str] in typing.get_args(typing.get_args(parameter.annotation)[0])
+        ) == several, name
 
 
 def is_part_of(shown: object, real: object) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from trialfinder.cli_options import connection_options, make_client
+from trialfinder.cli_options import OnceCommand, connection_options, make_client
 
 #: The exit code of a usage error (see :mod:`trialfinder.cli`).
 _EXIT_USAGE = 2
@@ -21,7 +21,7 @@ class MissingExtra(click.ClickException):
     exit_code = _EXIT_USAGE
 
 
-@click.command("mcp")
+@click.command("mcp", cls=OnceCommand)
 @connection_options
 def mcp(api_url: str | None, timeout: float, retries: int) -> None:
     """Serve trialfinder's search to AI assistants over MCP (stdin/stdout).

@@ -82,14 +82,19 @@ StatusArg = Annotated[
     Values | None,
     Field(
         description="Recruitment status: 'open' (the default: recruiting, not yet recruiting, "
-        "enrolling by invitation), 'recruiting', 'all', or registry statuses such as COMPLETED."
+        "enrolling by invitation), 'recruiting', 'all', or statuses such as COMPLETED or "
+        "'active, not recruiting'; several: any of them."
     ),
 ]
 PhaseArg = Annotated[
-    Values | None, Field(description="Phases to keep: 1, 2, 3, 4, early1, na, 1/2, 2/3.")
+    Values | None,
+    Field(description="Phases to keep: 1, 2, 3, 4, early1, na, 1/2, 2/3; several: any of them."),
 ]
 StudyTypeArg = Annotated[
-    str | None, Field(description="'interventional', 'observational' or 'expanded-access'.")
+    Values | None,
+    Field(
+        description="'interventional', 'observational' or 'expanded-access'; several: any of them."
+    ),
 ]
 SexArg = Annotated[
     str | None, Field(description="'female' or 'male': studies open to it (and to all).")
@@ -98,9 +103,16 @@ AgeArg = Annotated[
     int | None, Field(description="Age in whole years that the registered age range must include.")
 ]
 HealthyArg = Annotated[bool, Field(description="Only studies that accept healthy volunteers.")]
-CountryArg = Annotated[str | None, Field(description="A site must be in this country.")]
-StateArg = Annotated[str | None, Field(description="A site must be in this state or region.")]
-CityArg = Annotated[str | None, Field(description="A site must be in this city.")]
+CountryArg = Annotated[
+    Values | None, Field(description="A site must be in this country (several: any of them).")
+]
+StateArg = Annotated[
+    Values | None,
+    Field(description="A site must be in this state or region (several: any of them)."),
+]
+CityArg = Annotated[
+    Values | None, Field(description="A site must be in this city (several: any of them).")
+]
 NearArg = Annotated[
     str | None,
     Field(
