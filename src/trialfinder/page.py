@@ -23,6 +23,7 @@ from trialfinder.render import (
     phase_label,
     status_label,
 )
+from trialfinder.status import is_open
 
 QUESTIONS = [
     "Could this trial fit my diagnosis, its stage, and the treatments I have already had?",
@@ -32,8 +33,6 @@ QUESTIONS = [
     "Who pays for the study treatment, the extra tests, and travel?",
     "Could taking part change which treatments I can have later?",
 ]
-#: Site statuses worth a patient's call.
-OPEN_SITE_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
 SITES_SHOWN = 3
 
 
@@ -56,7 +55,7 @@ class PageInfo:
 
 def sites_to_show(study: Study, limit: int = SITES_SHOWN) -> list[Location]:
     """The sites to list: open ones first, in registry order."""
-    ranked = sorted(study.locations, key=lambda loc: loc.status not in OPEN_SITE_STATUSES)
+    ranked = sorted(study.locations, key=lambda loc: not is_open(loc.status))
     return ranked[:limit]
 
 
