@@ -361,5 +361,39 @@ def test_filters_are_disclosed_in_plain_words() -> None:
     responses.get(STUDIES, json=load_json(SINGLE_PAGE))
     result = invoke("search", "-c", "ALL", "--status", "recruiting", "--age", "67")
     out = flat(result.stdout)
-    assert "Filters: status: recruiting; age: 67 within the registered range" in out
+    assert "Filters: status: recruiting; age: 67 years, overlapping the registered range" in out
     assert "filter.advanced" not in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "minimum", "maximum", "shown"),
+    [
+        ("0", "1 years", "0 years", "age: 0 years"),
+        ("20m", "21 months", "20 months", "age: 20 months"),
+        ("6w", "7 weeks", "6 weeks", "age: 6 weeks"),
+        ("10d", "11 days", "10 days", "age: 10 days"),
+        ("2y", "3 years", "2 years", "age: 2 years"),
+    ],
+)
+@responses.activate
+def test_age_zero_and_units_reach_the_filter_and_the_notes(
+    typed: str, minimum: str, maximum: str, shown: str
+) -> None:
+    """It never drops --age 0 as "not given"; units reach the API and the pre-check."""
+    responses.get(STUDIES, json=load_json("search_hand_made_note_cases_7studies.json"))
+    result = invoke("search", "-c", "x", "--status", "all", "--age", typed)
+    assert result.exit_code == 0, result.output
+    sent = responses.calls[0].request.params["filter.advanced"]
+    assert f"AREA[MinimumAge]RANGE[MIN, {minimum}]" in sent
+    assert f"AREA[MaximumAge]RANGE[{maximum}, MAX]" in sent
+    out = flat(result.stdout)
+    assert f"Filters: {shown}, overlapping the registered range" in out
+    assert f"Registered limits: {shown.replace(': ', ' ')}:" in out
+
+
+def test_search_options_keep_zero_values() -> None:
+    """It keeps every option given as 0 or "0": only None, False and () mean "not given"."""
+    from trialfinder.cli_options import search_kwargs
+
+    options = {"age": 0, "radius": "0", "limit": 20, "no_expand": False, "term": (), "city": None}
+    assert search_kwargs(options) == {"age": 0, "radius": "0", "limit": 20}

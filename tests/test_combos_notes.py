@@ -1,4 +1,4 @@
-"""Per-study notes: combinations in arms, age/sex pre-check, stale records."""
+"""Per-study notes: combinations in arms (the other notes: test_notes.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from conftest import load_json
 from trialfinder.combos import combination
 from trialfinder.models import Study, parse_study
-from trialfinder.notes import age_in_years, precheck, staleness
 
 
 def studies() -> dict[str, Study]:
@@ -75,37 +74,6 @@ def test_whole_words_only() -> None:
     assert combination(studies()["NCT02013167"], ("pembro",)).missing == ["pembro"]
 
 
-@pytest.mark.parametrize(
-    ("text", "years"),
-    [("18 Years", 18.0), ("6 Months", 0.5), ("", None), (None, None), ("N/A", None)],
-)
-def test_age_in_years(text: str | None, years: float | None) -> None:
-    """It reads registered ages in years, months and other units."""
-    assert age_in_years(text) == years
-
-
-def test_precheck_lines_never_say_eligible() -> None:
-    """It compares age and sex with the registered limits, without judging eligibility."""
-    study = studies()["NCT02013167"]  # 18 to 80 years, all sexes
-    assert precheck(study, 67, "FEMALE") == ["age 67: within 18–80 (as registered)", "sex: all"]
-    assert precheck(study, 85, None) == ["age 85: outside 18–80 (as registered)"]
-    open_ended = studies()["NCT03104439"]  # 18 years, no maximum
-    assert precheck(open_ended, 90, None) == ["age 90: within 18–no maximum (as registered)"]
-    assert precheck(study, None, None) == []
-
-
-def test_stale_records_flagged() -> None:
-    """It flags status UNKNOWN and a status verified over a year ago."""
-    all_studies = studies()
-    today = date(2026, 3, 1)
-    assert staleness(all_studies["NCT05099003"], today) == (
-        "status UNKNOWN: the sponsor has not confirmed it; ask the study team"
-    )
-    fresh = all_studies["NCT02013167"]  # verified 2025-10
-    assert staleness(fresh, today) is None
-    assert staleness(fresh, date(2027, 1, 1)) == ("status last verified 2025-10, over a year ago")
-
-
 def _shared_studies() -> list[object]:
     from conftest import SHARED_CTGOV
 
@@ -133,5 +101,4 @@ def test_notes_on_real_recorded_studies() -> None:
     for raw in raws:
         notes = study_notes(parse_study(raw), query, date(2026, 1, 1))
         assert notes.combination is not None and notes.combination.summary
-        assert len(notes.precheck) == 2
-        assert all("eligible" not in line for line in notes.precheck)
+        assert notes.age_check is not None and notes.sex_check is not None

@@ -12,7 +12,7 @@ from trialfinder.query import SearchQuery
 
 OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
 AGE_67 = (
-    "(AREA[MinimumAge]RANGE[MIN, 67 years] OR AREA[MinimumAge]MISSING) AND "
+    "(AREA[MinimumAge]RANGE[MIN, 68 years] OR AREA[MinimumAge]MISSING) AND "
     "(AREA[MaximumAge]RANGE[67 years, MAX] OR AREA[MaximumAge]MISSING)"
 )
 BASE = {"query.cond": "myeloma", "sort": "@relevance", "pageSize": "20", "countTotal": "true"}

@@ -31,8 +31,10 @@ def test_search_exposes_expansions_and_notes(server: ReplayServer) -> None:
     notes = result.notes["NCT02013167"]
     assert notes.combination is not None
     assert notes.combination.together_arms == ["Pembrolizumab + RT"]
-    assert notes.nearest_site is not None and notes.nearest_site.miles == 0.0
-    assert notes.precheck == ["age 67: within 18–80 (as registered)"]
+    assert notes.nearest_site is not None and notes.nearest_site.nearest is not None
+    assert notes.nearest_site.nearest.miles == 0.0
+    assert notes.age_check is not None and notes.age_check.verdict == "within"
+    assert notes.sex_check is None
 
 
 @pytest.mark.usefixtures("no_pacing")

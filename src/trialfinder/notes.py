@@ -1,78 +1,140 @@
 """Per-study notes for a search: combinations, nearest open site, age/sex pre-check, staleness.
 
-The pre-check compares the registered age range and sex with what was asked. It is not an
-eligibility decision (only the study team makes that), so it never says "eligible".
+Every note is data (:class:`~trialfinder.models.StudyNotes`); :mod:`trialfinder.render` words
+it. The pre-check compares the registered age range and sex with what was asked. It is not
+an eligibility decision (only the study team makes that), so it never says "eligible".
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
+from fractions import Fraction
 
 from trialfinder.combos import combination
-from trialfinder.geo import nearest_open_site
-from trialfinder.models import Study, StudyNotes
+from trialfinder.filters import DAYS_PER_UNIT, Age
+from trialfinder.geo import nearest_sites
+from trialfinder.models import AgeCheck, SexCheck, Staleness, Study, StudyNotes
 from trialfinder.query import SearchQuery
 
 STALE_AFTER_DAYS = 365
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 _AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
-_PER_YEAR = {"year": 1, "month": 12, "week": 52.18, "day": 365.25, "hour": 8766, "minute": 525960}
+#: Written where the registry has no limit; not an age.
+_NO_LIMIT = ("", "N/A", "NA", "NONE")
 
 
-def age_in_years(text: str | None) -> float | None:
-    """``18 Years`` → 18.0, ``6 Months`` → 0.5; None when absent or unreadable."""
+def age_in_days(text: str | None) -> Fraction | None:
+    """A registered age in days: ``28 Days`` → 28, ``6 Months`` → 182.625; None if unreadable."""
     match = _AGE_RE.match(text or "")
     if not match:
         return None
-    return float(match.group(1)) / _PER_YEAR[match.group(2).lower()]
+    return Fraction(match.group(1)) * DAYS_PER_UNIT[match.group(2).lower() + "s"]
 
 
-def _age_text(text: str | None) -> str:
-    years = age_in_years(text)
-    if years is None:
-        return "?"
-    return f"{years:g}" if years >= 1 else (text or "?").lower()
+def _unit_of(text: str) -> Fraction:
+    match = _AGE_RE.match(text)
+    assert match is not None
+    return DAYS_PER_UNIT[match.group(2).lower() + "s"]
 
 
-def precheck(study: Study, age: int | None, sex: str | None) -> list[str]:
-    """Lines comparing the registered ranges with the asked age and sex."""
-    lines: list[str] = []
+def check_age_limits(study: Study, age: Age) -> AgeCheck:
+    """The asked age, as its whole unit, against the study's registered age limits.
+
+    A registered maximum of "65 Years" admits people aged 65 (up to their 66th birthday), so
+    the maximum reaches to the end of its own unit. The verdict is ``within`` when the whole
+    asked age is inside, ``outside`` when none of it is, and otherwise ``cannot_tell``: a
+    limit falls inside the asked year (a newborn study from "28 Days" for age 0).
+    """
     e = study.eligibility
-    if age is not None:
-        low, high = age_in_years(e.minimum_age), age_in_years(e.maximum_age)
-        shown = f"{_age_text(e.minimum_age) if low is not None else 'no minimum'}–" + (
-            _age_text(e.maximum_age) if high is not None else "no maximum"
-        )
-        inside = (low is None or low <= age) and (high is None or age <= high)
-        lines.append(f"age {age}: {'within' if inside else 'outside'} {shown} (as registered)")
-    if sex is not None:
-        registered = (e.sex or "not stated").lower()
-        lines.append(
-            f"sex: {registered}"
-            + ("" if registered in ("all", sex.lower()) else (f" (you asked for {sex.lower()})"))
-        )
-    return lines
+    low_text, high_text = e.minimum_age, e.maximum_age
+    start, end = age.start_days, age.end_days
+    unreadable = False
+    low: Fraction = Fraction(0)
+    high: Fraction | None = None
+    if (low_text or "").strip().upper() not in _NO_LIMIT:
+        days = age_in_days(low_text)
+        unreadable |= days is None
+        low = days if days is not None else low
+    if (high_text or "").strip().upper() not in _NO_LIMIT:
+        days = age_in_days(high_text)
+        unreadable |= days is None
+        if days is not None:
+            high = days + _unit_of(high_text or "")
+    verdict: str
+    reason = None
+    if end <= low or (high is not None and high <= start):
+        verdict = "outside"
+    elif unreadable:
+        verdict, reason = "cannot_tell", "limit_unreadable"
+    elif low <= start and (high is None or end <= high):
+        verdict = "within"
+    else:
+        verdict, reason = "cannot_tell", "limit_inside_age"
+    return AgeCheck.model_validate(
+        {
+            "asked": str(age),
+            "verdict": verdict,
+            "minimum_age": low_text,
+            "maximum_age": high_text,
+            "reason": reason,
+        }
+    )
 
 
-def _partial_date(text: str | None) -> date | None:
+def check_sex(study: Study, sex: str) -> SexCheck:
+    """The asked sex (``FEMALE``/``MALE``) against the registered one."""
+    registered = study.eligibility.sex
+    value = (registered or "").upper()
+    if value in ("ALL", sex.upper()):
+        verdict = "within"
+    elif value in ("FEMALE", "MALE"):
+        verdict = "outside"
+    else:
+        verdict = "cannot_tell"
+    return SexCheck.model_validate({"asked": sex, "verdict": verdict, "registered": registered})
+
+
+def period_end(text: str | None) -> date | None:
+    """The last day a partial date can mean: ``2025`` → 31 December, ``2025-11`` → 30 November.
+
+    None when the text is not a date.
+    """
     match = _DATE_RE.match((text or "").strip())
     if not match:
         return None
+    year = int(match.group(1))
+    month = int(match.group(2) or 12)
     try:
-        return date(int(match.group(1)), int(match.group(2) or 12), int(match.group(3) or 1))
+        day = int(match.group(3) or calendar.monthrange(year, month)[1])
+        return date(year, month, day)
     except ValueError:
         return None
 
 
-def staleness(study: Study, today: date | None = None) -> str | None:
-    """Why the record may be out of date: status UNKNOWN, or verified over a year ago."""
+def staleness(study: Study, today: date | None = None) -> Staleness | None:
+    """Why the record may be out of date: status UNKNOWN, or not verified for over a year.
+
+    A partial verified date is read as the end of its period, so a record verified in
+    "2025-11" is not stale before 1 December 2026.
+    """
+    through = period_end(study.status_verified)
+    since = ((today or date.today()) - through).days if through else None
     if study.status == "UNKNOWN":
-        return "status UNKNOWN: the sponsor has not confirmed it; ask the study team"
-    verified = _partial_date(study.status_verified)
-    if verified and ((today or date.today()) - verified).days > STALE_AFTER_DAYS:
-        return f"status last verified {study.status_verified}, over a year ago"
-    return None
+        reason = "status_unknown"
+    elif since is not None and since > STALE_AFTER_DAYS:
+        reason = "not_verified_in_a_year"
+    else:
+        return None
+    return Staleness.model_validate(
+        {
+            "reason": reason,
+            "status_verified": study.status_verified,
+            "verified_through": through,
+            "days_since": since,
+        }
+    )
 
 
 def study_notes(study: Study, query: SearchQuery, today: date | None = None) -> StudyNotes:
@@ -80,10 +142,15 @@ def study_notes(study: Study, query: SearchQuery, today: date | None = None) -> 
     combo = None
     if query.interventions:
         combo = combination(study, query.interventions, expand=query.expand)
-    nearest = nearest_open_site(study, *query.near) if query.near is not None else None
+    nearest = (
+        nearest_sites(study, *query.near, radius_miles=query.radius_miles)
+        if query.near is not None
+        else None
+    )
     return StudyNotes(
         combination=combo,
         nearest_site=nearest,
-        precheck=precheck(study, query.age, query.sex),
+        age_check=check_age_limits(study, query.age) if query.age is not None else None,
+        sex_check=check_sex(study, query.sex) if query.sex is not None else None,
         stale=staleness(study, today),
     )

@@ -242,7 +242,8 @@ class SearchQuery:
         phases: phases to keep (``PHASE2``, or ``PHASE1/PHASE2`` for a combined phase).
         study_type: any of ``INTERVENTIONAL``, ``OBSERVATIONAL``, ``EXPANDED_ACCESS``.
         sex: ``FEMALE`` or ``MALE``; studies open to all sexes are kept.
-        age: an age in years that the study's age range must include.
+        age: an age (a whole number of years, months, weeks or days) that the study's age
+            range must reach into; see :class:`~trialfinder.filters.Age`.
         healthy_volunteers: keep only studies that accept healthy volunteers.
         country, state, city: where a site must be (``query.locn``); several of one kind
             mean any of them.
@@ -261,7 +262,7 @@ class SearchQuery:
     phases: tuple[str, ...] = ()
     study_type: tuple[str, ...] = ()
     sex: str | None = None
-    age: int | None = None
+    age: filters.Age | None = None
     healthy_volunteers: bool = False
     country: tuple[str, ...] = ()
     state: tuple[str, ...] = ()
@@ -284,7 +285,7 @@ class SearchQuery:
         phase: str | Iterable[str] | None = None,
         study_type: str | Iterable[str] | None = None,
         sex: str | None = None,
-        age: int | None = None,
+        age: int | str | filters.Age | None = None,
         healthy_volunteers: bool = False,
         country: str | Iterable[str] | None = None,
         state: str | Iterable[str] | None = None,
@@ -411,7 +412,7 @@ class SearchQuery:
             ("phase", ", ".join(phase(p) for p in self.phases)),
             ("study type", " or ".join(words(t) for t in self.study_type)),
             ("open to", words(self.sex or "")),
-            ("age", "" if self.age is None else f"{self.age} within the registered range"),
+            ("age", "" if self.age is None else f"{self.age}, overlapping the registered range"),
             ("healthy volunteers", "accepted" if self.healthy_volunteers else ""),
             ("site in", _places(self.city, self.state, self.country)),
         ]
