@@ -48,7 +48,7 @@ def test_explain_search_is_what_search_sends(server: ReplayServer) -> None:
     assert plan.filters == [
         "status: recruiting, not yet recruiting, enrolling by invitation",
         "phase: 2, 3",
-        "age: 67 within the registered range",
+        "age: 67 years, overlapping the registered range",
     ]
     assert plan.near == "ZIP 55905 (Rochester, MN), within 49.7097 miles"
 
