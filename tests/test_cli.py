@@ -316,7 +316,8 @@ def test_search_api_404_is_a_failure_not_a_missing_study() -> None:
     responses.get("http://127.0.0.1:1/wrong/studies", status=404, body="Not Found")
     result = invoke("search", "-c", "x", "--api-url", "http://127.0.0.1:1/wrong")
     assert result.exit_code == 1
-    assert "check --api-url" in result.stderr
+    assert "check the API URL (--api-url)" in result.stderr
+    assert "?" not in result.stderr and len(result.stderr) < 160  # one short line, no query
 
 
 @responses.activate

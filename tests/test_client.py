@@ -12,7 +12,7 @@ from responses import matchers
 
 from conftest import load_json, load_text
 from trialfinder.api import get_study, iter_studies, search
-from trialfinder.client import USER_AGENT, Client, parse_retry_after
+from trialfinder.client import USER_AGENT, Client, RetryWait, parse_retry_after, short_url
 from trialfinder.errors import (
     ApiConnectionError,
     ApiStatusError,
@@ -395,3 +395,54 @@ def test_client_is_a_context_manager() -> None:
         assert client.api_url == API
         assert closed == []
     assert closed == [True]
+
+
+@responses.activate
+def test_a_404_message_shows_the_url_without_its_query(caplog: pytest.LogCaptureFixture) -> None:
+    """It keeps the error to one short line; the full URL goes to the debug log."""
+    responses.get("http://127.0.0.1:1/wrong/studies", status=404, body="Not Found")
+    client = quiet_client(api_url="http://127.0.0.1:1/wrong")
+    with caplog.at_level("DEBUG", logger="trialfinder"), pytest.raises(ApiStatusError) as caught:
+        search(condition="x", client=client, fields=["NCTId", "BriefTitle"])
+    message = str(caught.value)
+    assert "http://127.0.0.1:1/wrong/studies;" in message
+    assert "?" not in message and "query.cond" not in message and len(message) < 140
+    assert caught.value.url.startswith("http://127.0.0.1:1/wrong/studies?")  # kept whole
+    assert any("query.cond=x" in r.getMessage() for r in caplog.records)
+
+
+def test_short_url_drops_the_query_and_cuts_long_paths() -> None:
+    """It never lets a URL run a message past a screen width."""
+    assert short_url("https://h/api/v2/studies?fields=" + "A," * 400) == "https://h/api/v2/studies"
+    long = "https://h/" + "p" * 200
+    assert len(short_url(long)) == 80 and short_url(long).endswith("…")
+
+
+@responses.activate
+def test_waits_are_announced_then_cleared() -> None:
+    """It tells a display why and how long it waits before each retry, then that it is over."""
+    responses.get(STUDIES, status=503)
+    responses.get(STUDIES, status=503)
+    responses.get(STUDIES, json=load_json(PAGE3))
+    seen: list[RetryWait | None] = []
+    client = quiet_client(on_wait=seen.append, backoff=1.0)
+    search(condition="x", client=client, explain_empty=False)
+    waits = [w for w in seen if w is not None]
+    assert [(w.reason, w.attempt, w.attempts) for w in waits] == [
+        ("HTTP 503", 2, 4),
+        ("HTTP 503", 3, 4),
+    ]
+    assert [w.seconds for w in waits] == client._sleep  # type: ignore[attr-defined]
+    assert seen[-1] is None and seen.count(None) == 1
+
+
+@responses.activate
+def test_no_wait_no_announcement() -> None:
+    """It says nothing to the display when the first attempt succeeds or is not retried."""
+    responses.get(STUDIES, json=load_json(PAGE3))
+    seen: list[RetryWait | None] = []
+    search(condition="x", client=quiet_client(on_wait=seen.append), explain_empty=False)
+    responses.replace(responses.GET, STUDIES, status=400, body="bad")
+    with pytest.raises(BadRequest):
+        search(condition="x", client=quiet_client(on_wait=seen.append))
+    assert seen == []

@@ -28,6 +28,7 @@ from trialfinder._version import __version__
 from trialfinder.cli_options import (
     OnceGroup,
     connection_options,
+    live_lines,
     make_client,
     search_kwargs,
     search_options,
@@ -239,7 +240,7 @@ def _stream_search(
     err = sys.stderr
     stream = StudyStream(query, client, fields=fields)
     with client, _open_output(output, nothing_written=lambda: stream.returned == 0) as out:
-        bulk.write_stream(stream, out, fmt, err=err, progress=err.isatty())
+        bulk.write_stream(stream, out, fmt, err=err, progress=live_lines(err))
     for line in [f"Searched for: {e.describe()}" for e in query.expansions()]:
         click.echo(line, err=True)
     for line in bulk.footer_lines(stream, query.website_url(), to=output):

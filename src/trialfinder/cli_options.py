@@ -18,6 +18,7 @@ from trialfinder.defaults import API_URL_ENV, DEFAULT_LIMIT
 F = TypeVar("F", bound=Callable[..., Any])
 
 _CACHE_TTL_KEY = "trialfinder.cache_ttl"
+_QUIET_KEY = "trialfinder.quiet"
 
 
 class LimitType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -239,6 +240,68 @@ def _set_cache_ttl(ctx: click.Context, param: click.Parameter, value: Any) -> No
         ctx.meta[_CACHE_TTL_KEY] = value
 
 
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value:
+        ctx.meta[_QUIET_KEY] = True
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    # The client logs each request's full URL at DEBUG; error lines show it without its query.
+    if value:
+        import logging
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("trialfinder: debug: %(message)s"))
+        logger = logging.getLogger("trialfinder")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+
+
+def quiet() -> bool:
+    """Whether ``--quiet`` asked for no progress or waiting lines."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_QUIET_KEY))
+
+
+def live_lines(err: Any) -> bool:
+    """Whether lines that update in place (progress, waiting) may go to ``err``.
+
+    Only on a terminal, and not with ``--quiet``: a log file gets no carriage returns.
+    """
+    isatty = getattr(err, "isatty", None)
+    return bool(isatty is not None and isatty()) and not quiet()
+
+
+class WaitLine:
+    """One stderr line, rewritten in place, while a request waits to be retried.
+
+    ``API busy (HTTP 503); retrying in 2 s, attempt 2 of 4``; cleared once the request
+    has succeeded or failed for good.
+    """
+
+    def __init__(self, err: Any) -> None:
+        self._err = err
+        self._shown = False
+
+    def __call__(self, wait: Any) -> None:
+        if wait is None:
+            if self._shown:
+                self._err.write("\r\x1b[K")
+                self._err.flush()
+                self._shown = False
+            return
+        self._err.write("\r\x1b[K" + wait_text(wait))
+        self._err.flush()
+        self._shown = True
+
+
+def wait_text(wait: Any) -> str:
+    """``API busy (HTTP 503); retrying in 2 s, attempt 2 of 4`` for a RetryWait."""
+    what = "API busy" if wait.reason.startswith("HTTP") else "API not answering"
+    when = f"in {wait.seconds:.0f} s" if wait.seconds >= 1 else "now"
+    return f"{what} ({wait.reason}); retrying {when}, attempt {wait.attempt} of {wait.attempts}"
+
+
 def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
     options: list[Callable[[Any], Any]] = [
         click.option(
@@ -261,6 +324,22 @@ def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
             default=4,
             show_default=True,
             help="Attempts per request when the API is busy or unreachable.",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_quiet,
+            help="No progress or waiting lines on stderr (errors still show).",
+        ),
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_verbose,
+            help="Log each request's full URL and answer on stderr.",
         ),
     ]
     if with_cache:
@@ -303,6 +382,8 @@ def make_client(api_url: str | None, timeout: float, retries: int, *, cache: boo
     ``cache=False`` always asks the API: for answers that must be fresh, such as a
     saved search's run.
     """
+    import sys
+
     from trialfinder.client import DEFAULT_TIMEOUT, Client
 
     ctx = click.get_current_context(silent=True)
@@ -316,5 +397,9 @@ def make_client(api_url: str | None, timeout: float, retries: int, *, cache: boo
             notice=lambda message: click.echo(f"trialfinder: notice: {message}", err=True),
         )
     return Client(
-        api_url, timeout=(DEFAULT_TIMEOUT[0], timeout), max_attempts=retries, session=session
+        api_url,
+        timeout=(DEFAULT_TIMEOUT[0], timeout),
+        max_attempts=retries,
+        session=session,
+        on_wait=WaitLine(sys.stderr) if live_lines(sys.stderr) else None,
     )

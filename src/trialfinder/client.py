@@ -2,6 +2,8 @@
 
 This is the only module that sends requests. Every failure leaves it as a
 :class:`~trialfinder.errors.TrialFinderError`; no requests or json exception escapes.
+Each request's full URL is logged at DEBUG level on the ``trialfinder`` logger; messages
+show URLs without their query.
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import random
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 import requests
@@ -52,6 +56,42 @@ DEFAULT_MIN_INTERVAL = 1.0
 MAX_RETRY_AFTER = 30.0
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _BODY_EXCERPT = 200
+#: URLs in messages are cut to this many characters (the query alone can run to 900).
+_URL_SHOWN = 80
+log = logging.getLogger("trialfinder")
+
+
+def short_url(url: str) -> str:
+    """A URL for a one-line message: without its query, and cut to a readable length."""
+    bare = url.split("?", 1)[0].split("#", 1)[0]
+    return bare if len(bare) <= _URL_SHOWN else bare[: _URL_SHOWN - 1] + "…"
+
+
+@dataclass(frozen=True)
+class RetryWait:
+    """A wait before the next attempt of a request, for a display that says why.
+
+    Attributes:
+        reason: what went wrong, in a few words (``HTTP 503``, ``no answer in time``).
+        seconds: how long the wait lasts.
+        attempt: the number of the attempt that follows the wait (2 for the first retry).
+        attempts: the most attempts that will be made.
+    """
+
+    reason: str
+    seconds: float
+    attempt: int
+    attempts: int
+
+
+def _reason(exc: BaseException | None) -> str:
+    if isinstance(exc, ApiStatusError):
+        return f"HTTP {exc.status_code}"
+    if isinstance(exc, ApiTimeout):
+        return "no answer in time"
+    if isinstance(exc, UnexpectedHtml):
+        return "a web page instead of data"
+    return "connection failed"
 
 
 def resolve_api_url(api_url: str | None = None) -> str:
@@ -169,6 +209,9 @@ class Client:
         backoff: first backoff wait in seconds (doubled each retry, plus jitter).
         session: a ``requests.Session`` to use instead of a new one, for example a cached
             session from :func:`trialfinder.cache.cached_session`.
+        on_wait: called with a :class:`RetryWait` before each wait between attempts, and
+            with None once the request so retried has succeeded or failed for good (so a
+            display can clear its line). Never called for a request that needs no retry.
 
     Attributes:
         requests_sent: requests that went over the network (retries included, cache hits not).
@@ -189,6 +232,7 @@ class Client:
         backoff: float = 1.0,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        on_wait: Callable[[RetryWait | None], None] | None = None,
     ) -> None:
         self.api_url = resolve_api_url(api_url)
         self.timeout = timeout
@@ -199,6 +243,7 @@ class Client:
         self.requests_sent = 0
         self.cache_hits = 0
         self._sleep = sleep
+        self._on_wait = on_wait
         self._last_request: float | None = None
         self._session = session or requests.Session()
         #: Pages already read, kept by a cached session (None without one).
@@ -226,7 +271,7 @@ class Client:
         Raises:
             TrialFinderError: a subclass for each kind of failure (see :mod:`trialfinder.errors`).
         """
-        return self._retrying()(self._get_once, path, dict(params or {}))
+        return self._with_retries(self._get_once, path, dict(params or {}))
 
     def get_study(self, nct_id: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The raw v2 document of one study.
@@ -280,7 +325,7 @@ class Client:
             page_params = dict(params)
             if token is not None:
                 page_params["pageToken"] = token
-            page: StudyPage = self._retrying()(self._get_page_once, "/studies", page_params)
+            page: StudyPage = self._with_retries(self._get_page_once, "/studies", page_params)
             next_token, empty = page.next_page_token, not page.records
             yield page
             del page  # let the page go before the next one arrives: one page in memory at a time
@@ -302,14 +347,37 @@ class Client:
                 self._sleep(remaining)
         self._last_request = time.monotonic()
 
-    def _retrying(self) -> Retrying:
-        return Retrying(
+    def _with_retries(self, attempt: Callable[..., Any], *args: Any) -> Any:
+        waited = False
+
+        def announce(state: RetryCallState) -> None:
+            nonlocal waited
+            if self._on_wait is None or state.next_action is None:
+                return
+            waited = True
+            exc = state.outcome.exception() if state.outcome else None
+            self._on_wait(
+                RetryWait(
+                    _reason(exc),
+                    state.next_action.sleep,
+                    state.attempt_number + 1,
+                    self.max_attempts,
+                )
+            )
+
+        retrying = Retrying(
             retry=retry_if_exception(_retryable),
             stop=self._stop,
             wait=self._wait,
             sleep=self._sleep,
+            before_sleep=announce,
             reraise=True,
         )
+        try:
+            return retrying(attempt, *args)
+        finally:
+            if waited and self._on_wait is not None:
+                self._on_wait(None)
 
     def _get_once(self, path: str, params: dict[str, str]) -> Any:
         return self._decode(self._answer(path, params))
@@ -344,21 +412,12 @@ class Client:
         host = urlsplit(self.api_url).netloc
         try:
             response = self._session.get(url, params=params, timeout=self.timeout)
-        except requests.Timeout:
-            raise ApiTimeout(
-                f"The API at {host} did not answer within {self.timeout[1]:g} seconds; "
-                "try again later or allow more time ({timeout})."
-            ) from None
-        except requests.ConnectionError:
-            raise ApiConnectionError(
-                f"Could not connect to the API at {host}; "
-                "check your network or the API URL ({api_url})."
-            ) from None
         except requests.RequestException as exc:
-            raise ApiConnectionError(
-                f"The connection to the API at {host} failed ({type(exc).__name__}); "
-                "try again later."
-            ) from None
+            if log.isEnabledFor(logging.DEBUG):
+                full = requests.Request("GET", url, params=params).prepare().url
+                log.debug("GET %s -> %s", full, type(exc).__name__)
+            self._raise_for(exc, host)
+        log.debug("GET %s -> HTTP %s", response.url, response.status_code)
         if getattr(response, "from_cache", False):
             self.cache_hits += 1
         if response.status_code >= 400:
@@ -369,6 +428,22 @@ class Client:
                 "it may be busy or under maintenance, try again later."
             )
         return response
+
+    def _raise_for(self, exc: requests.RequestException, host: str) -> NoReturn:
+        """The library's error for a request that got no answer."""
+        if isinstance(exc, requests.Timeout):  # checked first: a connect timeout is both
+            raise ApiTimeout(
+                f"The API at {host} did not answer within {self.timeout[1]:g} seconds; "
+                "try again later or allow more time ({timeout})."
+            ) from None
+        if isinstance(exc, requests.ConnectionError):
+            raise ApiConnectionError(
+                f"Could not connect to the API at {host}; "
+                "check your network or the API URL ({api_url})."
+            ) from None
+        raise ApiConnectionError(
+            f"The connection to the API at {host} failed ({type(exc).__name__}); try again later."
+        ) from None
 
     def _status_error(self, response: requests.Response) -> ApiStatusError:
         status = response.status_code
@@ -389,7 +464,9 @@ class Client:
             )
         if status == 404:
             return ApiStatusError(
-                f"The API answered 404 Not Found for {response.url}; check --api-url.", **kwargs
+                f"The API answered 404 Not Found for {short_url(response.url)}; "
+                "check the API URL ({api_url}).",
+                **kwargs,
             )
         if status == 429:
             return RateLimited(
