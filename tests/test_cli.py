@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from conftest import flat, load_json, load_text
 from trialfinder import __version__
 from trialfinder.cli import cli
-from trialfinder.render import DISCLAIMER
+from trialfinder.render import DISCLAIMER, STUDY_DISCLAIMER
 
 API = "https://clinicaltrials.gov/api/v2"
 STUDIES = f"{API}/studies"
@@ -132,7 +132,7 @@ def test_table_output() -> None:
     result = invoke("search", "--condition", "ALL", "--intervention", "blinatumomab")
     assert result.exit_code == 0
     out = result.stdout
-    assert "NCT03914625  Recruiting · Phase 3" in out
+    assert "NCT03914625  Recruiting · Interventional · Phase 3" in out
     assert "https://clinicaltrials.gov/study/NCT04994717" in out
     assert "Showing 2 of 2 studies." in out
     assert "https://clinicaltrials.gov/search?cond=ALL&intr=blinatumomab" in out
@@ -281,7 +281,8 @@ def test_show_prints_the_whole_study() -> None:
     assert result.exit_code == 0
     assert "Inclusion Criteria:" in result.stdout
     assert "https://clinicaltrials.gov/study/NCT02013167" in result.stdout
-    assert DISCLAIMER in flat(result.stdout)
+    assert STUDY_DISCLAIMER in flat(result.stdout)
+    assert "whether this trial fits you" in STUDY_DISCLAIMER
 
 
 @responses.activate
@@ -398,3 +399,22 @@ def test_search_options_keep_zero_values() -> None:
 
     options = {"age": 0, "radius": "0", "limit": 20, "no_expand": False, "term": (), "city": None}
     assert search_kwargs(options) == {"age": 0, "radius": "0", "limit": 20}
+
+
+@responses.activate
+def test_show_gives_the_staleness_note_and_a_one_study_reminder() -> None:
+    """It warns that a record may be out of date, as the list does, in text and JSON."""
+    page = load_json("search_hand_made_note_cases_7studies.json")
+    unknown = page["studies"][6]  # status UNKNOWN, verified 2023
+    responses.get(f"{STUDIES}/NCT09100007", json=unknown)
+    text = flat(invoke("show", "NCT09100007").stdout)
+    assert (
+        "May be out of date: status UNKNOWN: the sponsor has not confirmed it (status last "
+        "verified 2023); ask the study team"
+    ) in text
+    assert "Study type: Expanded access: a way to receive a treatment outside a clinical " in text
+    assert text.endswith(STUDY_DISCLAIMER) and DISCLAIMER not in text
+    result = invoke("show", "NCT09100007", "--format", "json")
+    stale = json.loads(result.stdout)["notes"]["stale"]
+    assert stale["reason"] == "status_unknown" and stale["verified_through"] == "2023-12-31"
+    assert result.stderr.strip() == STUDY_DISCLAIMER

@@ -8,10 +8,12 @@ import json
 
 import pytest
 
-from conftest import load_json
+from conftest import flat, load_json
 from trialfinder.models import SearchResult, Study, parse_study
 from trialfinder.render import (
     DISCLAIMER,
+    STUDY_DISCLAIMER,
+    assigns_treatment,
     clean,
     count_line,
     csv_cell,
@@ -22,6 +24,8 @@ from trialfinder.render import (
     result_dict,
     skipped_line,
     status_label,
+    study_block,
+    study_type_text,
     word_label,
     wrap_text,
     write_csv,
@@ -116,7 +120,7 @@ def test_table_has_every_study_footer_and_reminder() -> None:
     text = render_table(result(limit=2, total=4), width=80)
     for study in studies()[:2]:
         assert study.nct_id in text and study.url in text
-    assert "Recruiting · Phase 1/2" in text
+    assert "Recruiting · Interventional · Phase 1/2" in text
     assert "Showing 2 of 4 studies. The list was cut at --limit 2; raise it to see more." in text
     assert "https://clinicaltrials.gov/search?cond=multiple+myeloma" in text
     assert " ".join(text.split()).endswith(DISCLAIMER)
@@ -172,7 +176,7 @@ def test_study_page_has_every_section() -> None:
         "Clinical Trials Office · CONTACT · 855-776-0015 · trials@example.org",
     ]:
         assert expected in text, expected
-    assert DISCLAIMER in " ".join(text.split())
+    assert STUDY_DISCLAIMER in " ".join(text.split())
 
 
 def test_json_result_carries_counts_links_and_raw_values() -> None:
@@ -245,3 +249,70 @@ def test_word_labels() -> None:
     """It shows known registry words plainly and unknown ones as given."""
     assert word_label("ACTIVE_COMPARATOR") == "Active comparator"
     assert word_label("GENE_THERAPY_NEW") == "GENE_THERAPY_NEW"
+
+
+STUDY_TYPE_CASES = [
+    # (NCT ID in the hand-made note cases, head of the block, lines that must be there)
+    (
+        "NCT09100001",
+        "NCT09100001  Recruiting · Interventional · Phase 2",
+        ["Interventions: Nivolumab"],
+    ),
+    (
+        "NCT09100006",
+        "NCT09100006  Recruiting · Observational",
+        [
+            "Study type: Observational: it observes people and does not assign treatment",
+            "Interventions observed, not assigned: Usual care",
+        ],
+    ),
+    (
+        "NCT09100007",
+        "NCT09100007  Unknown status · Expanded access",
+        [
+            "Study type: Expanded access: a way to receive a treatment outside a clinical "
+            "trial; not a study that assigns treatment",
+            "Treatment available through expanded access: Nivolumab",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("nct_id", "head", "lines"), STUDY_TYPE_CASES)
+def test_every_listing_says_the_study_type(nct_id: str, head: str, lines: list[str]) -> None:
+    """It shows the study type, and says when a study does not assign treatment."""
+    from trialfinder.page import PageInfo, render_html_page, render_markdown_page
+
+    page = load_json("search_hand_made_note_cases_7studies.json")
+    study = next(parse_study(r) for r in page["studies"] if nct_id in json.dumps(r))
+    block = study_block(study, width=200)
+    assert block.splitlines()[0] == head
+    assert "Phase not given" not in block
+    for line in lines:
+        assert line in block
+    one = SearchResult(studies=[study], total_count=1, limit=20, search_url="u")
+    shown = flat(render_markdown_page(one, PageInfo()))
+    assert f"**Study type:** {study_type_text(study.study_type)}" in flat(shown)
+    assert study_type_text(study.study_type) in flat(render_html_page(one, PageInfo()))
+    assert f"Study type: {study_type_text(study.study_type)}" in flat(render_study(study))
+    if not assigns_treatment(study):
+        assert "Treatments" not in shown and "Phase" not in shown
+
+
+def test_real_observational_and_expanded_access_records_say_so() -> None:
+    """It says on real records that observational and expanded access studies assign nothing."""
+    from conftest import SHARED_CTGOV
+
+    names = {
+        "aact_study_NCT03475563_bioss_stent_registry.json": "OBSERVATIONAL",
+        "aact_study_NCT00763412_cf_diabetes_v20231128.json": "EXPANDED_ACCESS",
+    }
+    for name, kind in names.items():
+        path = SHARED_CTGOV / "studies" / name
+        if not path.exists():
+            pytest.skip("the shared recorded responses are not here")
+        study = parse_study(json.loads(path.read_text(encoding="utf-8")))
+        assert study.study_type == kind
+        text = flat(study_block(study))
+        assert "does not assign treatment" in text or "not a study that assigns" in text
+        assert "Phase not given" not in text

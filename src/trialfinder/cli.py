@@ -328,14 +328,19 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
 
     from trialfinder import render
     from trialfinder.api import get_study
+    from trialfinder.models import StudyNotes
+    from trialfinder.notes import staleness
 
     with make_client(api_url, timeout, retries) as client:
         study = get_study(nct_id, client=client)
+    stale = staleness(study)
     if fmt.lower() == "json":
-        click.echo(json.dumps(render.study_dict(study), ensure_ascii=False, indent=2))
-        click.echo(render.DISCLAIMER, err=True)
+        notes = StudyNotes(stale=stale).model_dump(mode="json")
+        doc = {**render.study_dict(study), "notes": notes}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        click.echo(render.STUDY_DISCLAIMER, err=True)
     else:
-        click.echo(render.render_study(study, _width()), nl=False)
+        click.echo(render.render_study(study, _width(), stale), nl=False)
 
 
 @cli.group("config")

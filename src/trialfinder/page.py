@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from trialfinder.models import Location, SearchResult, Study
 from trialfinder.render import (
     DISCLAIMER,
+    assigns_treatment,
     clean,
     count_line,
     intervention_names,
+    interventions_label,
     loosen_lines,
     note_lines,
     phase_label,
     status_label,
+    study_type_text,
 )
 from trialfinder.status import is_open
 
@@ -76,9 +79,10 @@ def _contact_texts(study: Study) -> list[str]:
 def _facts(study: Study, result: SearchResult) -> list[tuple[str, str]]:
     facts = [
         ("Status", status_label(clean(study.status))),
-        ("Phase", phase_label(study.phases)),
+        ("Study type", study_type_text(study.study_type)),
+        ("Phase", phase_label(study.phases) if study.phases or assigns_treatment(study) else ""),
         ("Conditions", clean("; ".join(study.conditions))),
-        ("Treatments", clean("; ".join(intervention_names(study)))),
+        (treatments_label(study), clean("; ".join(intervention_names(study)))),
         ("Sponsor", clean(study.lead_sponsor)),
         ("Ages", _ages(study)),
         ("Last updated", clean(study.last_updated)),
@@ -87,6 +91,11 @@ def _facts(study: Study, result: SearchResult) -> list[tuple[str, str]]:
     notes = note_lines(result.notes.get(study.nct_id))
     facts += [(label.rstrip(": "), clean(text)) for label, text in notes]
     return [(k, v) for k, v in facts if v]
+
+
+def treatments_label(study: Study) -> str:
+    """``Treatments``, or what a study that assigns no treatment lists instead."""
+    return "Treatments" if assigns_treatment(study) else interventions_label(study)
 
 
 def _ages(study: Study) -> str:

@@ -29,6 +29,10 @@ from trialfinder.models import (
 )
 from trialfinder.term import PLAIN, Style
 
+STUDY_DISCLAIMER = (
+    "This study record comes from ClinicalTrials.gov. It is not medical advice and may be out "
+    "of date: take it to your doctor, who can confirm whether this trial fits you."
+)
 DISCLAIMER = (
     "This list comes from ClinicalTrials.gov. It is not medical advice and may be out of date: "
     "take it to your doctor, who can confirm whether any trial fits you."
@@ -95,6 +99,47 @@ def phase_label(phases: list[str]) -> str:
     if len(numbered) == len(phases) and len(numbered) > 1:
         return "Phase " + "/".join(numbered)
     return ", ".join(PHASE_LABELS.get(p, p) for p in phases)
+
+
+#: What a study of a type other than interventional does with the treatments it lists.
+STUDY_TYPE_MEANINGS = {
+    "OBSERVATIONAL": "it observes people and does not assign treatment",
+    "EXPANDED_ACCESS": (
+        "a way to receive a treatment outside a clinical trial; not a study that assigns treatment"
+    ),
+}
+
+
+def study_type_text(study_type: str | None) -> str:
+    """The study type in words, saying when the study does not assign treatment."""
+    if not study_type:
+        return "Study type not given"
+    label = word_label(clean(study_type))
+    meaning = STUDY_TYPE_MEANINGS.get(study_type)
+    return f"{label}: {meaning}" if meaning else label
+
+
+def assigns_treatment(study: Study) -> bool:
+    """False for observational and expanded access studies, which do not assign treatment."""
+    return study.study_type not in STUDY_TYPE_MEANINGS
+
+
+def interventions_label(study: Study) -> str:
+    """What to call the listed interventions: observed ones are not given by the study."""
+    if study.study_type == "OBSERVATIONAL":
+        return "Interventions observed, not assigned"
+    if study.study_type == "EXPANDED_ACCESS":
+        return "Treatment available through expanded access"
+    return "Interventions"
+
+
+def kind_and_phase(study: Study) -> str:
+    """``Interventional · Phase 2``; a study that assigns no treatment shows no phase unless
+    the record gives one."""
+    kind = word_label(clean(study.study_type)) if study.study_type else "Study type not given"
+    if study.phases or assigns_treatment(study):
+        return f"{kind} · {phase_label(study.phases)}"
+    return kind
 
 
 #: Registry words for sex, study, arm and intervention types, in plain words.
@@ -401,14 +446,16 @@ def study_block(
     """A few lines describing one study in a result list."""
     nct = style.link(style.bold(study.nct_id), study.url)
     status = style.status(status_label(clean(study.status)), study.status)
-    head = f"{nct}  {status} · {phase_label(study.phases)}"
+    head = f"{nct}  {status} · {kind_and_phase(study)}"
     lines = [head]
     lines += _wrap("", clean(study.title) or "(no title)", width)
+    if not assigns_treatment(study):
+        lines += _wrap("Study type: ", study_type_text(study.study_type), width)
     if study.conditions:
         lines += _wrap("Conditions: ", clean("; ".join(study.conditions)), width)
     names = intervention_names(study)
     if names:
-        lines += _wrap("Interventions: ", clean("; ".join(names)), width)
+        lines += _wrap(f"{interventions_label(study)}: ", clean("; ".join(names)), width)
     if study.lead_sponsor:
         lines += _wrap("Sponsor: ", clean(study.lead_sponsor), width)
     lines += _wrap("Where: ", clean(location_summary(study)), width)
@@ -429,8 +476,11 @@ def render_table(result: SearchResult, width: int = 100, style: Style = PLAIN) -
     return "\n\n".join([*blocks, footer]) + "\n"
 
 
-def render_study(study: Study, width: int = 100) -> str:
-    """Everything a person needs about one study, for ``trialfinder show``."""
+def render_study(study: Study, width: int = 100, stale: Staleness | None = None) -> str:
+    """Everything a person needs about one study, for ``trialfinder show``.
+
+    ``stale`` (from :func:`trialfinder.notes.staleness`) adds the "may be out of date" note.
+    """
     out: list[str] = []
 
     def section(title: str) -> None:
@@ -447,8 +497,9 @@ def render_study(study: Study, width: int = 100) -> str:
     facts = [
         ("Status", status_label(clean(study.status))),
         ("Why stopped", clean(study.why_stopped)),
-        ("Phase", phase_label(study.phases)),
-        ("Study type", word_label(clean(study.study_type))),
+        ("Phase", phase_label(study.phases) if study.phases or assigns_treatment(study) else ""),
+        ("Study type", study_type_text(study.study_type)),
+        ("May be out of date", staleness_text(stale) if stale else ""),
         ("Conditions", clean("; ".join(study.conditions))),
         ("Sponsor", clean(study.lead_sponsor)),
         ("Collaborators", clean("; ".join(study.collaborators))),
@@ -460,7 +511,14 @@ def render_study(study: Study, width: int = 100) -> str:
         ("Last updated", clean(study.last_updated)),
         ("Status verified", clean(study.status_verified)),
     ]
-    out += [f"{name + ':':<20}{value}" for name, value in facts if value]
+    for name, value in facts:
+        if value:
+            out += textwrap.wrap(
+                f"{name + ':':<20}{value}",
+                width=max(40, width),
+                subsequent_indent=" " * 20,
+                break_on_hyphens=False,
+            )
     if study.brief_summary:
         section("Summary")
         para(study.brief_summary)
@@ -499,7 +557,7 @@ def render_study(study: Study, width: int = 100) -> str:
         section("Contacts")
         for c in study.central_contacts:
             out.append(_contact_text(c.name, c.role, c.phone, c.email))
-    out += ["", *wrap_text(DISCLAIMER, width)]
+    out += ["", *wrap_text(STUDY_DISCLAIMER, width)]
     return "\n".join(out) + "\n"
 
 
