@@ -123,3 +123,72 @@ def test_broken_file_is_one_line_exit_2(tmp_path: Path) -> None:
     result = invoke("search", "-c", "x", env={"TRIALFINDER_CONFIG": str(path)})
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1 and "Unknown setting 'nonsense'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "fragment"),
+    [
+        ('limit = "lots"\n', ["search", "-c", "x"], "'limit' in {path}: 'lots' is not a number"),
+        ("limit = 0\n", ["search", "-c", "x"], "'limit' in {path}: 0 is too small"),
+        ('format = "xml"\n', ["search", "-c", "x"], "'format' in {path}: 'xml' is not one of"),
+        ("timeout = 0.01\n", ["show", "NCT02013167"], "'timeout' in {path}: 0.01 is not in"),
+        ('status = "recruitng"\n', ["search", "-c", "x"], "'status' in {path}: Unknown status"),
+        ('near = "Atlantisville"\n', ["search", "-c", "x"], "'near' in {path}: Unknown place"),
+        ('api_url = "ftp://x"\n', ["show", "NCT02013167"], "'api_url' in {path}: The API URL"),
+    ],
+)
+def test_a_bad_value_in_the_file_names_the_file_and_key(
+    tmp_path: Path, text: str, args: list[str], fragment: str
+) -> None:
+    """It blames the setting in the file, never an option that was not typed."""
+    path = write(tmp_path, text)
+    result = invoke(*args, env={"TRIALFINDER_CONFIG": str(path)})
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("trialfinder: error: Setting ") and fragment.format(path=path) in line
+    assert "Invalid value" not in line and "'-n'" not in line
+
+
+def test_a_broken_file_locks_out_only_the_commands_that_use_it(tmp_path: Path) -> None:
+    """It still runs config show, config path and cache info, and config show says what is wrong."""
+    path = write(tmp_path, 'limit = "lots"\ncolour = "red"\nradius = 20\n')
+    env = {"TRIALFINDER_CONFIG": str(path), "TRIALFINDER_CACHE_DIR": str(tmp_path / "cache")}
+    assert invoke("config", "path", env=env).stdout.strip() == str(path)
+    assert invoke("cache", "info", env=env).exit_code == 0
+    assert invoke("watch", "list", "--db", str(tmp_path / "w.db"), env=env).exit_code == 0
+    shown = invoke("config", "show", env=env)
+    assert shown.exit_code == 2
+    out = shown.stdout
+    assert f"- Setting 'limit' in {path}: 'lots' is not a number" in out
+    assert f"- Unknown setting 'colour' in {path}" in out
+    limit_row = next(line for line in out.splitlines() if line.startswith("limit"))
+    assert "from default" in limit_row and "wrong" in limit_row
+    assert "from config file" in next(
+        line for line in out.splitlines() if line.startswith("radius")
+    )
+    assert (
+        shown.stderr.strip()
+        == f"trialfinder: error: The configuration file {path} has problems: see above."
+    )
+    unreadable = write(tmp_path, "limit = \n")
+    again = invoke("config", "show", env={"TRIALFINDER_CONFIG": str(unreadable)})
+    assert again.exit_code == 2 and "is not valid TOML" in again.stdout
+
+
+@responses.activate
+def test_a_limit_from_the_file_is_described_as_such(tmp_path: Path, no_pacing: None) -> None:
+    """It says the list was cut at the file's limit, and at --limit when that was typed."""
+    path = write(tmp_path, "limit = 1\n")
+    responses.get(
+        "https://clinicaltrials.gov/api/v2/studies",
+        json=load_json("search_all_blinatumomab_single_page.json"),
+    )
+    env = {"TRIALFINDER_CONFIG": str(path)}
+    from_file = invoke("search", "-c", "ALL", "--no-cache", env=env)
+    assert (
+        f"The list was cut at limit 1 from the configuration file ({path}); --limit raises it."
+    ) in " ".join(from_file.stdout.split())
+    as_json = invoke("search", "-c", "ALL", "--no-cache", "-f", "json", env=env)
+    assert "cut at limit 1 from the configuration file" in as_json.stderr
+    typed = invoke("search", "-c", "ALL", "--no-cache", "-n", "1", env=env)
+    assert "The list was cut at --limit 1; raise it to see more." in typed.stdout

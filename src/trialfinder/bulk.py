@@ -156,16 +156,21 @@ def write_stream(
             bar.done()
 
 
-def footer_lines(stream: StudyStream, search_url: str, *, to: str | None = None) -> list[str]:
+def footer_lines(
+    stream: StudyStream, search_url: str, *, to: str | None = None, limit_from: str | None = None
+) -> list[str]:
     """What follows a streamed list on stderr: counts, the website link, the reminder.
 
-    ``to`` names the file written, if any.
+    ``to`` names the file written, if any; ``limit_from`` where an untyped limit came from.
     """
     shown, total, limit = stream.returned, stream.total_count, stream.query.limit
     lines = []
     if not shown:
         lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
-    lines.append(render.count_text(shown, total, limit, len(stream.skipped), "Wrote", to=to))
+    skipped = len(stream.skipped)
+    lines.append(
+        render.count_text(shown, total, limit, skipped, "Wrote", to=to, limit_from=limit_from)
+    )
     lines.append(f"Same search on the website: {search_url}")
     lines.append(render.DISCLAIMER)
     return lines

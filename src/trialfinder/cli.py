@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
+from click.core import ParameterSource
 
 from trialfinder._version import __version__
 from trialfinder.cli_options import (
@@ -90,9 +91,10 @@ class TrialFinderGroup(OnceGroup):
             )
         except TrialFinderError as exc:
             _fail(in_cli_words(exc), exit_code_for(exc))
+        except click.BadParameter as exc:
+            _fail(_from_config_file(exc) or _usage_message(exc), EXIT_USAGE)
         except click.UsageError as exc:
-            command = exc.ctx.command_path if exc.ctx else "trialfinder"
-            _fail(f"{exc.format_message()} (see '{command} --help')", EXIT_USAGE)
+            _fail(_usage_message(exc), EXIT_USAGE)
         except click.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
@@ -103,6 +105,23 @@ class TrialFinderGroup(OnceGroup):
             sys.stderr.close()
             sys.exit(EXIT_OK)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    command = exc.ctx.command_path if exc.ctx else "trialfinder"
+    return f"{exc.format_message()} (see '{command} --help')"
+
+
+def _from_config_file(exc: click.BadParameter) -> str | None:
+    """The message of a bad value that came from the configuration file, naming file and key."""
+    if exc.ctx is None or exc.param is None or exc.param.name is None:
+        return None
+    if exc.ctx.get_parameter_source(exc.param.name) is not ParameterSource.DEFAULT_MAP:
+        return None
+    from trialfinder import config
+
+    key = config.setting_for(exc.param.name)
+    return config.blame(config.config_path(), key, exc.message)
 
 
 def _width() -> int:
@@ -130,15 +149,41 @@ def cli(ctx: click.Context) -> None:
     """
     from trialfinder import config
 
-    # Options typed on the command line, then environment variables, win over the file.
-    ctx.default_map = config.default_map(config.load())
+    # Options typed on the command line, then environment variables, win over the file,
+    # which is read only when a command that uses it starts.
+    ctx.default_map = config.LazyDefaultMap()
 
 
 def query_from_options(options: dict[str, Any]) -> SearchQuery:
-    """Validate the search options and make the query, resolving --near offline."""
+    """Validate the search options and make the query, resolving --near offline.
+
+    Raises:
+        InvalidQuery: a value typed is unusable.
+        ConfigError: a place taken from the configuration file cannot be found.
+    """
     from trialfinder.query import build_query
 
+    if options.get("near") and _from_file("near"):
+        from trialfinder import config
+        from trialfinder.geo import resolve_place
+
+        try:
+            resolve_place(options["near"])
+        except InvalidQuery as exc:
+            raise ConfigError(
+                config.blame(config.config_path(), "near", in_cli_words(exc))
+            ) from None
     return build_query(**search_kwargs(options))
+
+
+def _from_file(param: str) -> str | None:
+    """``the configuration file (PATH)`` when the option's value came from it, else None."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.get_parameter_source(param) is not ParameterSource.DEFAULT_MAP:
+        return None
+    from trialfinder import config
+
+    return f"the configuration file ({config.config_path()})"
 
 
 @cli.command()
@@ -210,28 +255,35 @@ def search(
 
     fmt = fmt.lower()
     fields = None if full else LIST_FIELDS
+    limit_from = _from_file("limit")
     if fmt in STREAM_FORMATS:
-        _stream_search(query, fmt, fields, output, make_client(api_url, timeout, retries))
+        client = make_client(api_url, timeout, retries)
+        _stream_search(query, fmt, fields, output, client, limit_from)
         return
     with make_client(api_url, timeout, retries) as client:
         result = run_query(query, client=client, fields=fields)
         # Only the printed page shows the data's age: one small extra request.
-        info = _page_info(result, client) if fmt in ("markdown", "html") else None
+        info = _page_info(result, client, limit_from) if fmt in ("markdown", "html") else None
     with _open_output(output) as out:
-        _write_result(result, fmt, out, info)
+        _write_result(result, fmt, out, info, limit_from)
     # One count line on stderr: "Wrote N of M studies to FILE" whenever a file was written.
     if fmt in MACHINE_FORMATS:
-        for line in render.footer_lines(result, wrote_to=output):
+        for line in render.footer_lines(result, wrote_to=output, limit_from=limit_from):
             click.echo(line, err=True)
     elif output:
-        click.echo(render.count_line(result, to=output), err=True)
+        click.echo(render.count_line(result, to=output, limit_from=limit_from), err=True)
     notice = render.skipped_line(result.skipped)
     if notice:
         click.echo(notice, err=True)
 
 
 def _stream_search(
-    query: SearchQuery, fmt: str, fields: Sequence[str] | None, output: str | None, client: Any
+    query: SearchQuery,
+    fmt: str,
+    fields: Sequence[str] | None,
+    output: str | None,
+    client: Any,
+    limit_from: str | None,
 ) -> None:
     """Write a search as JSON Lines or CSV page by page, with the notices on stderr."""
     from trialfinder import bulk, render
@@ -243,7 +295,7 @@ def _stream_search(
         bulk.write_stream(stream, out, fmt, err=err, progress=live_lines(err))
     for line in [f"Searched for: {e.describe()}" for e in query.expansions()]:
         click.echo(line, err=True)
-    for line in bulk.footer_lines(stream, query.website_url(), to=output):
+    for line in bulk.footer_lines(stream, query.website_url(), to=output, limit_from=limit_from):
         click.echo(line, err=True)
     notice = render.skipped_line(stream.skipped)
     if notice:
@@ -278,7 +330,7 @@ def _open_output(
         raise
 
 
-def _page_info(result: Any, client: Any) -> Any:
+def _page_info(result: Any, client: Any, limit_from: str | None) -> Any:
     from datetime import datetime
 
     from trialfinder.api import data_timestamp
@@ -289,15 +341,18 @@ def _page_info(result: Any, client: Any) -> Any:
         searched=searched_lines(result),
         generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
         data_timestamp=data_timestamp(client=client),
+        limit_from=limit_from,
     )
 
 
-def _write_result(result: Any, fmt: str, out: TextIO, info: Any) -> None:
+def _write_result(
+    result: Any, fmt: str, out: TextIO, info: Any, limit_from: str | None = None
+) -> None:
     from trialfinder import page, render
     from trialfinder.term import detect
 
     if fmt == "table":
-        out.write(render.render_table(result, _width(), style=detect(out)))
+        out.write(render.render_table(result, _width(), detect(out), limit_from))
     elif fmt == "markdown":
         out.write(page.render_markdown_page(result, info))
     elif fmt == "html":
@@ -376,12 +431,42 @@ def config_show() -> None:
     from trialfinder import config
 
     path = config.config_path()
-    values = config.load(path)
+    values, problems = config.read(path)
+    problems += _option_problems(values, path)
     state = "found" if path.exists() else "not found, using defaults"
     click.echo(f"Configuration file: {path} ({state})")
+    wrong = {key for key, _ in problems}
     for name, value, source in config.effective(values, path):
         shown = "(none)" if value is None else value
-        click.echo(f"{name:<9} = {shown!s:<36} from {source}")
+        note = "  (the file's value is wrong: see below)" if name in wrong else ""
+        click.echo(f"{name:<9} = {shown!s:<36} from {source}{note}")
+    if problems:
+        click.echo(f"\nProblems in {path} (commands that use it stop until they are fixed):")
+        for _, message in problems:
+            click.echo(f"- {message}")
+        raise ConfigError(f"The configuration file {path} has problems: see above.")
+
+
+def _option_problems(values: dict[str, object], path: Any) -> list[tuple[str | None, str]]:
+    """Values the command line itself would refuse (format, limit, ranges), once each."""
+    from trialfinder import config
+
+    problems: list[tuple[str | None, str]] = []
+    for name in list(values):
+        for command_name, param_name in config.commands_using(name):
+            command = cli.commands.get(command_name)
+            if command is None:
+                continue
+            param = next((p for p in command.params if p.name == param_name), None)
+            if param is None or getattr(param, "multiple", False):
+                continue
+            try:
+                param.type_cast_value(click.Context(command), values[name])
+            except click.BadParameter as exc:
+                problems.append((name, config.blame(path, name, exc.message)))
+                del values[name]
+                break
+    return problems
 
 
 @config_group.command("path")

@@ -29,13 +29,14 @@ class LimitType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> int | None:
-        if value is None or isinstance(value, int):
-            return value
+        if value is None:
+            return None
         text = str(value).strip().lower()
         if text == "all":
             return None
         try:
-            number = int(text)
+            # An int may come from the configuration file; it is checked like typed text.
+            number = value if isinstance(value, int) else int(text)
         except ValueError:
             self.fail(
                 f"{value!r} is not a number: use a whole number like 20, or 'all'.", param, ctx

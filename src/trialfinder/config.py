@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from trialfinder.defaults import API_URL_ENV, DEFAULT_API_URL, DEFAULT_LIMIT
-from trialfinder.errors import ConfigError
+from trialfinder.errors import ConfigError, InvalidQuery
 
 CONFIG_ENV = "TRIALFINDER_CONFIG"
 
@@ -88,35 +88,119 @@ def _toml_loads(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def load(path: Path | None = None) -> dict[str, object]:
-    """Read and check the configuration file; an absent file is an empty configuration.
+def blame(path: Path, key: str, problem: str) -> str:
+    """A problem with one setting, naming the file and the key."""
+    return f"Setting '{key}' in {path}: {problem}"
 
-    Raises:
-        ConfigError: the file cannot be read, is not TOML, or holds unknown keys or
-            values of the wrong type.
+
+def _value_problem(key: str, value: object) -> str | None:
+    """What is wrong with a value the library would refuse (the CLI's own checks aside)."""
+    # Loaded here: checking a file must not load the search code for `config path`.
+    from trialfinder import filters
+    from trialfinder.query import check_api_url
+
+    checks: dict[str, Any] = {
+        "status": filters.parse_status,
+        "radius": filters.parse_radius,
+        "api_url": check_api_url,
+    }
+    check = checks.get(key)
+    if check is None:
+        return None
+    try:
+        check(value)
+    except InvalidQuery as exc:
+        return str(exc)
+    return None
+
+
+#: A problem found in the file: the setting it concerns (None: the whole file), and a sentence.
+Problem = tuple[str | None, str]
+
+
+def read(path: Path | None = None) -> tuple[dict[str, object], list[Problem]]:
+    """The file's usable settings, and each problem found (for ``config show``).
+
+    An absent file is an empty configuration. A setting with a problem is left out of the
+    values; a file that cannot be read or parsed gives no values and one problem.
     """
     path = config_path() if path is None else path
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
+        return {}, []
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Cannot read the configuration file {path}: {exc}") from None
+        return {}, [(None, f"Cannot read the configuration file {path}: {exc}")]
     try:
         data = _toml_loads(text)
     except ValueError as exc:
-        raise ConfigError(
-            f"The configuration file {path} is not valid TOML ({exc}); fix or remove it."
-        ) from None
+        return {}, [(None, f"The configuration file {path} is not valid TOML ({exc}); fix it.")]
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
     for key, value in data.items():
         setting = SETTINGS.get(key)
         if setting is None:
             known = ", ".join(SETTINGS)
-            raise ConfigError(f"Unknown setting '{key}' in {path}; known settings: {known}.")
+            problems.append((key, f"Unknown setting '{key}' in {path}; known settings: {known}."))
+            continue
         if isinstance(value, bool) or not isinstance(value, setting.types):
             kinds = " or ".join(t.__name__ for t in setting.types)
-            raise ConfigError(f"Setting '{key}' in {path} must be {kinds}, not {value!r}.")
-    return data
+            problems.append((key, blame(path, key, f"must be {kinds}, not {value!r}.")))
+            continue
+        problem = _value_problem(key, value)
+        if problem is not None:
+            problems.append((key, blame(path, key, problem)))
+            continue
+        values[key] = value
+    return values, problems
+
+
+def load(path: Path | None = None) -> dict[str, object]:
+    """Read and check the configuration file; an absent file is an empty configuration.
+
+    Raises:
+        ConfigError: the file cannot be read, is not TOML, or holds unknown keys or
+            values of the wrong type or meaning; the message names the file and the key.
+    """
+    path = config_path() if path is None else path
+    values, problems = read(path)
+    if problems:
+        more = len(problems) - 1
+        also = f" ({more} more: see 'trialfinder config show')" if more else ""
+        raise ConfigError(problems[0][1] + also)
+    return values
+
+
+class LazyDefaultMap(dict[str, dict[str, object]]):
+    """Click's ``default_map`` that reads the file only when a command using it runs.
+
+    ``config show``, ``config path`` and ``cache info`` never read it, so a broken file
+    cannot lock out the commands that help to fix it.
+
+    Raises (from ``get``):
+        ConfigError: the file is wrong, when a command that uses it starts.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__()
+        self.path = config_path() if path is None else path
+        self._loaded = False
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in _COMMANDS and not self._loaded:
+            self._loaded = True
+            self.update(default_map(load(self.path)))
+        return super().get(key, default)
+
+
+def setting_for(param: str) -> str:
+    """The setting that feeds a click parameter (``fmt`` → ``format``)."""
+    return next((name for name, p in _PARAMS.items() if p == param), param)
+
+
+def commands_using(name: str) -> list[tuple[str, str]]:
+    """The (command, click parameter) pairs a setting is the default for."""
+    return [(cmd, _PARAMS.get(name, name)) for cmd, names in _COMMANDS.items() if name in names]
 
 
 def default_map(values: Mapping[str, object]) -> dict[str, dict[str, object]]:

@@ -49,11 +49,14 @@ class PageInfo:
         generated: when the page was made (ISO date and time).
         data_timestamp: when ClinicalTrials.gov last refreshed its data (from ``/version``),
             or None when it could not be asked.
+        limit_from: where the limit came from when it was not typed (the configuration
+            file), for the count line; None when typed or built in.
     """
 
     searched: list[str] = field(default_factory=list)
     generated: str = ""
     data_timestamp: str | None = None
+    limit_from: str | None = None
 
 
 def sites_to_show(study: Study, limit: int = SITES_SHOWN) -> list[Location]:
@@ -110,7 +113,7 @@ def _header_lines(result: SearchResult, info: PageInfo) -> list[str]:
     lines.append(f"Made on {info.generated}" if info.generated else "")
     fresh = info.data_timestamp or "not known (the API could not be asked)"
     lines.append(f"ClinicalTrials.gov data as of: {fresh}")
-    lines.append(count_line(result))
+    lines.append(count_line(result, limit_from=info.limit_from))
     return [line for line in lines if line]
 
 

@@ -234,15 +234,17 @@ COLUMNS: list[tuple[str, Callable[[Study], str]]] = [
 ]
 
 
-def count_line(result: SearchResult, *, to: str | None = None) -> str:
+def count_line(
+    result: SearchResult, *, to: str | None = None, limit_from: str | None = None
+) -> str:
     """``Showing N of M studies``, saying when the limit cut the list.
 
-    With ``to`` (a file name): ``Wrote N of M studies to FILE``.
+    With ``to`` (a file name): ``Wrote N of M studies to FILE``. ``limit_from`` says where
+    a limit not typed came from (``the configuration file (PATH)``).
     """
     verb = "Showing" if to is None else "Wrote"
-    return count_text(
-        len(result.studies), result.total_count, result.limit, len(result.skipped), verb, to=to
-    )
+    shown, total, skipped = len(result.studies), result.total_count, len(result.skipped)
+    return count_text(shown, total, result.limit, skipped, verb, to=to, limit_from=limit_from)
 
 
 def count_text(
@@ -253,10 +255,12 @@ def count_text(
     verb: str = "Showing",
     *,
     to: str | None = None,
+    limit_from: str | None = None,
 ) -> str:
     """``Showing N of M studies``: a cut by the limit and an API that ended early are said.
 
-    ``to`` names the file written: ``Wrote N of M studies to FILE``.
+    ``to`` names the file written: ``Wrote N of M studies to FILE``; ``limit_from`` where
+    the limit came from, when it was not typed (``the configuration file (PATH)``).
     """
     noun = "study" if shown == 1 else "studies"
     where = "" if to is None else f" to {to}"
@@ -265,7 +269,10 @@ def count_text(
     else:
         line = f"{verb} {shown:,} of {total:,} {'study' if total == 1 else 'studies'}{where}."
     if limit is not None and shown >= limit and (total is None or total > shown):
-        line += f" The list was cut at --limit {limit}; raise it to see more."
+        if limit_from:
+            line += f" The list was cut at limit {limit} from {limit_from}; --limit raises it."
+        else:
+            line += f" The list was cut at --limit {limit}; raise it to see more."
     elif total is not None and total > shown + skipped:
         line += " The API sent fewer studies than it counted; try again later for the rest."
     return line
@@ -304,16 +311,19 @@ def _try(arguments: tuple[str, ...]) -> str:
     return f"; try without {', '.join(flags)}" if flags else ""
 
 
-def footer_lines(result: SearchResult, *, wrote_to: str | None = None) -> list[str]:
+def footer_lines(
+    result: SearchResult, *, wrote_to: str | None = None, limit_from: str | None = None
+) -> list[str]:
     """What follows every result list for people: counts, the website link, the reminder.
 
-    ``wrote_to`` names the file the list went to, for the count line.
+    ``wrote_to`` names the file the list went to, and ``limit_from`` where the limit came
+    from, for the count line.
     """
     lines = searched_lines(result)
     if not result.studies:
         lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
         lines += loosen_lines(result)
-    lines.append(count_line(result, to=wrote_to))
+    lines.append(count_line(result, to=wrote_to, limit_from=limit_from))
     lines.append(f"Same search on the website: {result.search_url}")
     lines.append(DISCLAIMER)
     return lines
@@ -465,13 +475,15 @@ def study_block(
     return "\n".join(lines)
 
 
-def render_table(result: SearchResult, width: int = 100, style: Style = PLAIN) -> str:
+def render_table(
+    result: SearchResult, width: int = 100, style: Style = PLAIN, limit_from: str | None = None
+) -> str:
     """The human listing: a block per study, then the footer."""
     blocks = [study_block(s, width, style, result.notes.get(s.nct_id)) for s in result.studies]
     # Lines holding a link stay whole so that terminals can still open them.
     footer = "\n".join(
         line if "://" in line else "\n".join(wrap_text(line, width))
-        for line in footer_lines(result)
+        for line in footer_lines(result, limit_from=limit_from)
     )
     return "\n\n".join([*blocks, footer]) + "\n"
 
