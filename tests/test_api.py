@@ -42,8 +42,9 @@ def test_explain_search_is_what_search_sends(server: ReplayServer) -> None:
     assert plan == SearchPlan(**{name: getattr(result, name) for name in SearchPlan.model_fields})
     assert server.requests[0][1] == plan.params
     assert [e.describe() for e in plan.expansions] == [
-        "ALL → acute lymphoblastic leukemia (NCI Thesaurus)",
-        "Blincyto → blinatumomab (FDA label)",
+        "ALL → acute lymphoblastic leukemia, acute lymphocytic leukemia, B-ALL, T-ALL, "
+        "Ph+ ALL, pre-B ALL (NCI Thesaurus C3167; ALL alone is not searched: it is also a word)",
+        "Blincyto → Blincyto, blinatumomab (FDA label: Blincyto)",
     ]
     assert plan.filters == [
         "status: recruiting, not yet recruiting, enrolling by invitation",

@@ -252,3 +252,16 @@ def test_library_refuses_two_values_for_one(name: str) -> None:
     kwargs: dict[str, Any] = {"condition": "asthma", name: values}
     with pytest.raises(InvalidQuery, match=named):
         build_query(**kwargs)
+
+
+def test_lower_case_acronym_hint_is_one_stderr_line() -> None:
+    """`-c all` searches the word and says, in one line on stderr, how to ask for ALL."""
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, STUDIES, json=load_json("search_no_results.json"))
+        result = CliRunner().invoke(cli, ["search", "-c", "all", "-f", "json", "--status", "all"])
+        sent = parse_qs(urlsplit(mock.calls[0].request.url or "").query)
+    assert result.exit_code == 0, result.output
+    assert sent["query.cond"] == ["all"]
+    notes = [line for line in result.stderr.splitlines() if line.startswith("trialfinder: note:")]
+    assert len(notes) == 1
+    assert "write ALL in capitals" in notes[0] and "acute lymphoblastic leukemia" in notes[0]

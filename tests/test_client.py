@@ -72,7 +72,10 @@ def test_seed_query_sends_exact_params_and_headers() -> None:
         match=[
             matchers.query_param_matcher(
                 {
-                    "query.cond": 'ALL OR "acute lymphoblastic leukemia"',
+                    "query.cond": (
+                        '"acute lymphoblastic leukemia" OR "acute lymphocytic leukemia" OR "B-ALL" '
+                        'OR "T-ALL" OR "Ph+ ALL" OR "pre-B ALL"'
+                    ),
                     "query.intr": "blinatumomab",
                     "filter.overallStatus": OPEN,
                     "sort": "@relevance",

@@ -1,48 +1,64 @@
-"""Plain-language expansions: acronyms, brand names and drug classes, always disclosed."""
+"""Plain-language expansions: by field, whole phrases, condition-aware classes, all sourced."""
 
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import pytest
 
-from trialfinder.expand import expand_value, load_table, synonyms
+from trialfinder.expand import expand_value, load_data, load_table, synonyms
 from trialfinder.query import SearchQuery
+
+ALL_PHRASES = (
+    '"acute lymphoblastic leukemia" OR "acute lymphocytic leukemia" OR "B-ALL" OR "T-ALL" '
+    'OR "Ph+ ALL" OR "pre-B ALL"'
+)
+PD1 = "pembrolizumab OR nivolumab OR cemiplimab OR dostarlimab OR toripalimab OR tislelizumab"
+
+
+def sent(value: str, field: str, conditions: tuple[str, ...] = ()) -> str:
+    return expand_value(value, field, conditions).text
 
 
 @pytest.mark.parametrize(
-    ("value", "field", "sent"),
+    ("value", "field", "expected"),
     [
-        ("ALL", "condition", 'ALL OR "acute lymphoblastic leukemia"'),
-        ("AML", "condition", 'AML OR "acute myeloid leukemia"'),
-        ("NSCLC", "condition", 'NSCLC OR "non-small cell lung cancer"'),
-        ("nsclc", "condition", 'nsclc OR "non-small cell lung cancer"'),
-        ("relapsed ALL", "condition", 'relapsed (ALL OR "acute lymphoblastic leukemia")'),
+        ("ALL", "condition", ALL_PHRASES),
+        ("relapsed ALL", "condition", f"relapsed ({ALL_PHRASES})"),
+        ("AML", "condition", '"acute myeloid leukemia" OR "acute myelogenous leukemia"'),
+        (
+            "NSCLC",
+            "condition",
+            'NSCLC OR "non-small cell lung cancer" OR "non-small cell lung carcinoma"',
+        ),
+        ("MDS", "condition", '"myelodysplastic syndrome" OR "myelodysplastic syndromes"'),
         ("Keytruda", "intervention", "Keytruda OR pembrolizumab"),
         ("keytruda", "intervention", "keytruda OR pembrolizumab"),
         ("Besponsa", "intervention", 'Besponsa OR "inotuzumab ozogamicin"'),
-        (
-            "PD-1 inhibitor",
-            "intervention",
-            '"PD-1 inhibitor" OR pembrolizumab OR nivolumab OR cemiplimab OR dostarlimab',
-        ),
+        ("PD-1 inhibitor", "intervention", f'"PD-1" OR {PD1} OR retifanlimab'),
+        ("PD-1 inhibitors", "intervention", f'"PD-1" OR {PD1} OR retifanlimab'),
         ("CTLA-4", "intervention", '"CTLA-4" OR ipilimumab OR tremelimumab'),
-        ("Keytruda", "term", "Keytruda OR pembrolizumab"),
-        ("ALL", "term", 'ALL OR "acute lymphoblastic leukemia"'),
     ],
 )
-def test_expansions_sent_as_or_group(value: str, field: str, sent: str) -> None:
-    """It sends what was typed OR its registry terms, phrases quoted."""
-    assert expand_value(value, field)[0] == sent
+def test_expansions_sent_as_or_group(value: str, field: str, expected: str) -> None:
+    """It sends the registry's terms as one OR group, phrases quoted."""
+    assert sent(value, field) == expected
+
+
+def test_all_never_reaches_the_api_bare() -> None:
+    """ALL is sent as its phrases only: the bare word also matches 'all comers'."""
+    for value in ("ALL", "relapsed ALL", "B-cell ALL in adults"):
+        text = sent(value, "condition")
+        assert not re.search(r'(?<!["\w+-])ALL(?![\w"])', text), text
+        assert '"acute lymphoblastic leukemia"' in text
 
 
 @pytest.mark.parametrize(
     ("value", "field"),
     [
-        ("all", "condition"),  # lower case: the word, not the leukemia
-        ("All", "condition"),
-        ("all comers", "condition"),
+        ("all comers", "condition"),  # lower case: the word, not the leukemia
         ("Keytruda", "condition"),  # a drug name is not expanded as a condition
         ("ALL", "intervention"),  # nor a disease as a treatment
         ("Keytruda OR nivolumab", "intervention"),  # the user's own syntax stays untouched
@@ -50,34 +66,106 @@ def test_expansions_sent_as_or_group(value: str, field: str, sent: str) -> None:
         ("pembrolizumab", "intervention"),
         ("ALLERGY", "condition"),  # whole words only
         ("ALL-1 fusion", "condition"),
+        ("PD-L1 positive", "term"),  # other terms: a biomarker, not a list of drugs
+        ("Keytruda", "term"),
+        ("ALL", "term"),
     ],
 )
 def test_not_expanded(value: str, field: str) -> None:
-    """It leaves alone lower-case words, wrong fields, partial words and Essie syntax."""
-    assert expand_value(value, field) == (value, [])
+    """It leaves alone words, wrong fields, partial words, Essie syntax and other terms."""
+    result = expand_value(value, field)
+    assert (result.text, result.expansions) == (value, [])
 
 
-def test_ambiguous_acronym_not_expanded_but_disclosed() -> None:
+@pytest.mark.parametrize(
+    ("typed", "capitals"), [("all", "ALL"), ("All", "ALL"), ("aml", "AML"), ("nsclc", "NSCLC")]
+)
+def test_lower_case_acronym_searched_as_typed_with_a_hint(typed: str, capitals: str) -> None:
+    """A known acronym not in capitals is searched as typed; the hint says how to ask."""
+    result = expand_value(typed, "condition")
+    assert result.text == typed and result.expansions == []
+    assert len(result.hints) == 1
+    assert f"write {capitals} in capitals" in result.hints[0]
+    assert next(e for e in load_table() if e.term == capitals).expansions[0] in result.hints[0]
+
+
+@pytest.mark.parametrize(
+    ("acronym", "meanings"),
+    [
+        ("MS", "multiple sclerosis / mitral stenosis"),
+        ("MM", "multiple myeloma / malignant melanoma / malignant mesothelioma"),
+    ],
+)
+def test_ambiguous_acronym_not_expanded_but_disclosed(acronym: str, meanings: str) -> None:
     """It sends an ambiguous acronym as typed and says which meanings it could have."""
-    sent, made = expand_value("MS", "condition")
-    assert sent == "MS"
-    assert made[0].terms == ()
-    assert made[0].describe() == (
-        "MS is ambiguous (multiple sclerosis / mitral stenosis): searched as typed; "
-        "write the full name to be sure"
+    result = expand_value(acronym, "condition")
+    assert result.text == acronym
+    assert result.expansions[0].terms == ()
+    assert result.expansions[0].describe() == (
+        f"{acronym} is ambiguous ({meanings}): searched as typed; write the full name to be sure"
     )
 
 
-def test_longest_phrase_wins() -> None:
-    """It expands 'PD-1 inhibitor' as one phrase, not 'PD-1' plus a stray word."""
-    _, made = expand_value("PD-1 inhibitor", "intervention")
-    assert [m.original for m in made] == ["PD-1 inhibitor"]
+@pytest.mark.parametrize(
+    "value",
+    ["CAR-T cell therapy", "CAR T-cell therapy", "CAR-T cells", "CAR-T therapy", "CAR T"],
+)
+def test_words_of_the_concept_are_absorbed(value: str) -> None:
+    """'cell therapy', 'therapy', 'cells' belong to CAR-T: not required as extra words."""
+    result = expand_value(value, "intervention")
+    assert result.text.startswith('"CAR')
+    assert "tisagenlecleucel" in result.text and "obecabtagene autoleucel" in result.text
+    assert "therapy" not in result.text and result.notices == []
+    assert [e.original for e in result.expansions] == [value]
+
+
+@pytest.mark.parametrize(
+    ("value", "rest"),
+    [("Keytruda plus chemotherapy", "plus chemotherapy"), ("oral EGFR inhibitors", "oral")],
+)
+def test_other_leftover_words_stay_and_are_disclosed(value: str, rest: str) -> None:
+    """Words outside the concept stay required, and the user is told."""
+    result = expand_value(value, "intervention")
+    assert rest in result.text
+    assert result.notices == [
+        f"In the intervention '{value}', the other words ('{rest}') must also appear."
+    ]
+
+
+def test_class_word_follows_the_condition() -> None:
+    """'immunotherapy' means different drugs for ALL, for myeloma and for solid tumours."""
+    for_all = SearchQuery.build(condition="ALL", intervention="immunotherapy")
+    intr = for_all.to_params()["query.intr"]
+    assert "blinatumomab" in intr and '"inotuzumab ozogamicin"' in intr
+    assert "tisagenlecleucel" in intr and "pembrolizumab" not in intr
+    (made,) = [e for e in for_all.expansions() if e.field == "intervention"]
+    assert made.context == "acute lymphoblastic leukemia"
+    assert "for acute lymphoblastic leukemia" in made.describe()
+
+    myeloma = SearchQuery.build(condition="multiple myeloma", intervention="immunotherapy")
+    assert "daratumumab" in myeloma.to_params()["query.intr"]
+
+    lung = SearchQuery.build(condition="lung cancer", intervention="immunotherapy")
+    assert "pembrolizumab" in lung.to_params()["query.intr"]
+    assert "blinatumomab" not in lung.to_params()["query.intr"]
+
+
+def test_class_word_without_a_known_condition_is_searched_as_typed() -> None:
+    """With no condition to choose by, the word is searched as itself, and that is said."""
+    for condition in (None, "asthma"):
+        query = SearchQuery.build(condition=condition, intervention="immunotherapy")
+        assert query.to_params()["query.intr"] == "immunotherapy"
+        assert query.expansions() == [] or all(e.field == "condition" for e in query.expansions())
+        assert "depends on the disease" in query.notices()[0]
 
 
 def test_disclosure_line() -> None:
-    """It describes each rewrite with its source."""
-    _, made = expand_value("ALL", "condition")
-    assert made[0].describe() == "ALL → acute lymphoblastic leukemia (NCI Thesaurus)"
+    """It describes each rewrite with its source, and says when the bare word is left out."""
+    (made,) = expand_value("ALL", "condition").expansions
+    assert made.describe() == (
+        "ALL → acute lymphoblastic leukemia, acute lymphocytic leukemia, B-ALL, T-ALL, "
+        "Ph+ ALL, pre-B ALL (NCI Thesaurus C3167; ALL alone is not searched: it is also a word)"
+    )
 
 
 def test_query_expands_and_discloses() -> None:
@@ -94,7 +182,7 @@ def test_no_expand_sends_as_typed() -> None:
     query = SearchQuery.build(condition="ALL", intervention="Keytruda", expand=False)
     assert query.to_params()["query.cond"] == "ALL"
     assert query.to_params()["query.intr"] == "Keytruda"
-    assert query.expansions() == []
+    assert query.expansions() == [] and query.hints() == []
 
 
 def test_synonyms_for_matching_records() -> None:
@@ -104,35 +192,76 @@ def test_synonyms_for_matching_records() -> None:
 
 
 @pytest.mark.parametrize(
-    "brand",
+    ("term", "members"),
     [
-        "Keytruda",
-        "Opdivo",
-        "Alecensa",
-        "Blincyto",
-        "Besponsa",
-        "Kymriah",
-        "Tecentriq",
-        "Imfinzi",
-        "Yervoy",
-        "Darzalex",
+        (
+            "checkpoint inhibitor",
+            "avelumab dostarlimab tremelimumab toripalimab tislelizumab retifanlimab cosibelimab",
+        ),
+        ("CAR-T", "obecabtagene autoleucel"),
+        ("EGFR inhibitor", "cetuximab panitumumab lazertinib amivantamab"),
+        ("ALK inhibitor", "ensartinib"),
     ],
+)
+def test_class_tables_are_complete(term: str, members: str) -> None:
+    """The class tables hold the agents the issue names."""
+    entry = next(e for e in load_table() if e.term == term)
+    for name in members.split() if term != "CAR-T" else [members]:
+        assert name in entry.expansions, (term, name)
+
+
+@pytest.mark.parametrize(
+    "brand",
+    ["Keytruda", "Opdivo", "Alecensa", "Blincyto", "Besponsa", "Kymriah", "Tecentriq", "Imfinzi"],
 )
 def test_issue_brands_present(brand: str) -> None:
     """It ships every brand name the issue lists."""
-    assert expand_value(brand, "intervention")[1], brand
+    assert expand_value(brand, "intervention").expansions, brand
+
+
+SOURCE = re.compile(r"^(NCI Thesaurus C\d+|FDA label: [A-Z]\w+.*)$")
+
+
+def test_every_entry_cites_its_source() -> None:
+    """An acronym cites an NCI Thesaurus code, a brand its FDA label, each class member too."""
+    data = load_data()
+    for entry in data.entries:
+        if entry.kind == "class":
+            assert not entry.source, entry.term  # the members carry the sources
+            lists = [entry.expansions, *(c.expansions for c in entry.by_condition)]
+            assert any(lists), entry.term
+            for name in (n for names in lists for n in names):
+                assert SOURCE.match(data.source_of(name)), (entry.term, name)
+        else:
+            assert SOURCE.match(entry.source), (entry.term, entry.source)
+            if entry.kind == "acronym":
+                assert entry.source.startswith("NCI Thesaurus C"), entry.term
+            else:
+                assert entry.source == f"FDA label: {entry.term}", entry.term
+    for name, source in data.members.items():
+        assert SOURCE.match(source), (name, source)
 
 
 def test_table_is_well_formed_and_packaged() -> None:
-    """It ships a table whose every entry has a kind, a source and expansions or meanings."""
+    """Every entry has a known kind and either terms or meanings; acronyms are reviewed."""
     raw = json.loads(
         resources.files("trialfinder").joinpath("data/expansions.json").read_text("utf-8")
     )
-    terms = [(e["term"], e["kind"]) for e in raw["entries"]]
+    terms = [e["term"] for e in raw["entries"]]
     assert len(terms) == len(set(terms))
-    for entry in load_table():
-        assert entry.kind in ("condition", "intervention")
-        assert entry.source
-        assert bool(entry.expansions) != bool(entry.ambiguous), entry.term
+    data = load_data()
+    assert data.field_kinds == {
+        "condition": ("acronym",),
+        "intervention": ("brand", "class"),
+        "term": (),
+    }
+    for entry in data.entries:
+        assert entry.kind in ("acronym", "brand", "class")
+        has_terms = bool(entry.expansions or entry.by_condition)
+        assert has_terms != bool(entry.ambiguous), entry.term
+        if entry.kind == "acronym":
+            assert entry.term.isupper()
+            # An acronym left out when sent, or ambiguous, says what else it means.
+            assert (entry.send_term and not entry.ambiguous) or entry.why, entry.term
     for acronym in ("ALL", "AML", "CLL", "CML", "MM", "NSCLC", "SCLC", "DLBCL", "MDS", "HCC"):
         assert any(e.term == acronym for e in load_table())

@@ -15,7 +15,7 @@ def test_search_exposes_expansions_and_notes(server: ReplayServer) -> None:
     """It returns what was searched and per-study notes along with the studies."""
     server.add("/studies", Reply.fixture("search_myeloma_radiation_pembrolizumab_page1_of_3.json"))
     result = search(
-        condition="MM",
+        condition="multiple myeloma",
         intervention=["radiation", "Keytruda"],
         age=67,
         near="Rochester, MN",
@@ -23,8 +23,7 @@ def test_search_exposes_expansions_and_notes(server: ReplayServer) -> None:
         api_url=server.url,
     )
     assert [e.describe() for e in result.expansions] == [
-        "MM → multiple myeloma (NCI Thesaurus)",
-        "Keytruda → pembrolizumab (FDA label)",
+        "Keytruda → Keytruda, pembrolizumab (FDA label: Keytruda)",
     ]
     assert server.requests[0][1]["filter.geo"] == "distance(44.02163,-92.4699,50mi)"
     assert result.near == "Rochester, MN, US, within 50 miles"

@@ -30,7 +30,7 @@ def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
     """It sends every filter as the exact parameters, and no phase trap."""
     _serve_pages(server)
     proc = run_cli(
-        "search", "-c", "MM", "-i", "radiation", "-i", "Keytruda",
+        "search", "-c", "multiple myeloma", "-i", "radiation", "-i", "Keytruda",
         "--phase", "1/2,2", "--age", "67", "--sex", "female", "--country", "United States",
         "--near", "44.02,-92.47", "--radius", "100", "--sort", "updated",
         "--format", "json", "--api-url", server.url,
@@ -38,7 +38,7 @@ def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
     assert proc.returncode == 0, proc.stderr
     first = server.requests[0][1]
     assert first == {
-        "query.cond": 'MM OR "multiple myeloma"',
+        "query.cond": "multiple myeloma",
         "query.intr": "radiation AND (Keytruda OR pembrolizumab)",
         "query.locn": '"United States"',
         "filter.overallStatus": OPEN,
@@ -62,8 +62,7 @@ def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
     )
     doc = json.loads(proc.stdout)
     assert [e["text"] for e in doc["expansions"]] == [
-        "MM → multiple myeloma (NCI Thesaurus)",
-        "Keytruda → pembrolizumab (FDA label)",
+        "Keytruda → Keytruda, pembrolizumab (FDA label: Keytruda)",
     ]
     notes = {s["nct_id"]: s["notes"] for s in doc["studies"]}
     assert notes["NCT02013167"]["combination"]["together_arms"] == ["Pembrolizumab + RT"]
@@ -82,7 +81,7 @@ def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
         "verdict": "within",
         "registered": "ALL",
     }
-    assert "Searched for: MM → multiple myeloma (NCI Thesaurus)" in proc.stderr
+    assert "Searched for: Keytruda → Keytruda, pembrolizumab (FDA label: Keytruda)" in proc.stderr
     assert "Near: 44.02,-92.47, within 100 miles." in proc.stderr
 
 
@@ -94,7 +93,7 @@ def test_table_discloses_expansions_and_combinations(server: ReplayServer) -> No
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     text = " ".join(proc.stdout.split())  # lines are wrapped to the terminal
-    assert "Searched for: ALL → acute lymphoblastic leukemia (NCI Thesaurus)" in text
+    assert "Searched for: ALL → acute lymphoblastic leukemia, acute lymphocytic" in text
     assert "Arms: radiation + Keytruda together in arm 'Pembrolizumab + RT'" in text
     assert (
         "Arms: radiation + Keytruda only in different arms (radiation in 'Radiation'; "

@@ -24,7 +24,10 @@ OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
         (
             {"condition": "ALL", "intervention": "blinatumomab"},
             {
-                "query.cond": 'ALL OR "acute lymphoblastic leukemia"',
+                "query.cond": (
+                    '"acute lymphoblastic leukemia" OR "acute lymphocytic leukemia" OR "B-ALL" '
+                    'OR "T-ALL" OR "Ph+ ALL" OR "pre-B ALL"'
+                ),
                 "query.intr": "blinatumomab",
                 "filter.overallStatus": OPEN,
                 "sort": "@relevance",

@@ -29,6 +29,7 @@ from trialfinder._version import __version__
 from trialfinder.cli_options import (
     OnceGroup,
     connection_options,
+    echo_hints,
     live_lines,
     make_client,
     search_kwargs,
@@ -229,9 +230,11 @@ def search(
     - Only studies open to patients are shown unless you say otherwise: the
       default '--status open' keeps recruiting, not yet recruiting and enrolling
       by invitation; use '--status all' for every status.
-    - Acronyms, brand names and drug classes are expanded to what the registry
-      uses ('ALL' -> acute lymphoblastic leukemia, 'Keytruda' -> pembrolizumab);
-      every expansion is shown with the results. '--no-expand' turns it off.
+    - Disease acronyms in -c (in capitals: 'ALL' -> acute lymphoblastic
+      leukemia), brand names and drug classes in -i ('Keytruda' -> pembrolizumab;
+      'immunotherapy' -> the drugs it means for the condition given) are expanded
+      to what the registry uses; --term is searched as typed. Every expansion is
+      shown with the results. '--no-expand' turns it off.
 
     \b
     Examples:
@@ -244,6 +247,7 @@ def search(
     """
     # Everything the user typed is checked before the HTTP stack is even loaded.
     query = query_from_options(options)
+    echo_hints(query)
     if api_url is not None:
         from trialfinder.query import check_api_url
 

@@ -218,6 +218,12 @@ def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
+def echo_hints(query: Any) -> None:
+    """One stderr line per known acronym typed in lower case: what it would search, and how."""
+    for hint in query.hints():
+        click.echo(f"trialfinder: note: {hint}", err=True)
+
+
 def text_or_json_option(func: F) -> F:
     """``-f/--format text|json``, for commands that show one thing."""
     return click.option(

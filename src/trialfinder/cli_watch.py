@@ -15,6 +15,7 @@ import click
 
 from trialfinder.cli_options import (
     OnceGroup,
+    echo_hints,
     fresh_connection_options,
     make_client,
     search_kwargs,
@@ -87,8 +88,11 @@ def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
       trialfinder watch add all-cf -c "cystic fibrosis" --limit all
       trialfinder watch add near-home -c ALL -i blinatumomab --near 55905 --radius 100
     """
+    from trialfinder.query import build_query
+
     with _watchlist(db) as watchlist:
         saved = watchlist.add(name, replace=replace, **search_kwargs(options))
+    echo_hints(build_query(**saved.search))
     click.echo(f"Saved '{saved.name}': {saved.describe()}.")
     click.echo(f"Run 'trialfinder watch run {saved.name}' to record its baseline.", err=True)
 

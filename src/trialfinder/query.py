@@ -346,20 +346,39 @@ class SearchQuery:
             ("query.term", "term", self.terms),
         )
 
+    def _expanded(
+        self,
+    ) -> list[tuple[str, str, tuple[str, ...], list[Expansion], list[str], list[str]]]:
+        """Per field: (parameter, field, values to send, expansions, notices, hints)."""
+        out: list[tuple[str, str, tuple[str, ...], list[Expansion], list[str], list[str]]] = []
+        condition_texts: tuple[str, ...] = ()
+        for key, field_name, values in self._fields():
+            if not self.expand:
+                out.append((key, field_name, values, [], [], []))
+                continue
+            sent, made, notices, hints = expand_values(values, field_name, condition_texts)
+            if field_name == "condition":
+                # Class words (immunotherapy) are chosen by the conditions and their meanings.
+                condition_texts = (*values, *(t for e in made for t in e.terms))
+            out.append((key, field_name, sent, made, notices, hints))
+        return out
+
     def expansions(self) -> list[Expansion]:
         """Every rewrite of what was typed, to show the user (empty with ``expand=False``)."""
-        if not self.expand:
-            return []
-        made: list[Expansion] = []
-        for _, field_name, values in self._fields():
-            made += expand_values(values, field_name)[1]
-        return made
+        return [e for *_, made, _, _ in self._expanded() for e in made]
+
+    def notices(self) -> list[str]:
+        """What else to know about how the words were searched (leftover words, class words)."""
+        return [n for *_, notices, _ in self._expanded() for n in notices]
+
+    def hints(self) -> list[str]:
+        """Known acronyms typed in lower case, searched as typed: how to ask for them."""
+        return [h for *_, hints in self._expanded() for h in hints]
 
     def query_params(self) -> dict[str, str]:
         """The ``query.*`` parameters alone (expanded unless ``expand`` is off)."""
         params: dict[str, str] = {}
-        for key, field_name, values in self._fields():
-            sent = expand_values(values, field_name)[0] if self.expand else values
+        for key, _, sent, *_ in self._expanded():
             combined = combine_all(sent)
             if combined is not None:
                 params[key] = combined
