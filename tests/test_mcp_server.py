@@ -136,8 +136,10 @@ def test_search_trials(server: ReplayServer, client: Client) -> None:
     assert found["reminder"] == DISCLAIMER
     assert (found["total_count"], found["returned"], found["truncated"]) == (2, 2, False)
     assert found["searched"] == [
-        "Searched for: ALL → acute lymphoblastic leukemia (NCI Thesaurus)",
-        "Searched for: Blincyto → blinatumomab (FDA label)",
+        "Searched for: ALL → acute lymphoblastic leukemia, acute lymphocytic leukemia, B-ALL, "
+        "T-ALL, Ph+ ALL, pre-B ALL (NCI Thesaurus C3167; ALL alone is not searched: it is also "
+        "a word)",
+        "Searched for: Blincyto → Blincyto, blinatumomab (FDA label: Blincyto)",
         "Filters: status: recruiting, not yet recruiting, enrolling by invitation; phase: 2, 3",
     ]
     assert found["search_url"] == "https://clinicaltrials.gov/search?cond=ALL&intr=Blincyto"
@@ -179,7 +181,9 @@ def test_count_trials_sends_one_small_request(server: ReplayServer, client: Clie
     talk(client, session)
     assert counted["total_count"] == 2
     assert counted["searched"] == [
-        "Searched for: ALL → acute lymphoblastic leukemia (NCI Thesaurus)",
+        "Searched for: ALL → acute lymphoblastic leukemia, acute lymphocytic leukemia, B-ALL, "
+        "T-ALL, Ph+ ALL, pre-B ALL (NCI Thesaurus C3167; ALL alone is not searched: it is also "
+        "a word)",
         "Filters: status: recruiting",
     ]
     (request,) = server.requests
