@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from pages import PagedApi
 from replay_server import ReplayServer, Reply
 from trialfinder.api import search
 from trialfinder.cache import (
-    ReadPages,
     cache_dir,
     cache_info,
     cache_path,
@@ -153,7 +151,6 @@ def test_cache_info_and_clear(server: ReplayServer) -> None:
     info = run_cli("cache", "info")
     assert f"Cache file: {cache_path()}" in info.stdout
     assert "Stored answers: 1" in info.stdout
-    assert "Pages kept already read: 1" in info.stdout
     cleared = run_cli("cache", "clear")
     assert cleared.returncode == 0
     assert cleared.stdout.startswith("Cleared the cache at")
@@ -186,29 +183,12 @@ def test_a_body_is_checked_when_stored_not_on_every_hit() -> None:
     assert is_cacheable(_Answer(b"not parsed again", from_cache=True))
 
 
-def test_a_fresh_page_is_decoded_once_though_checked_before_storing(
-    server: ReplayServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """It shares one decode between the cache's whole-JSON check and the client."""
-    import trialfinder.client as client_module
+def test_only_a_whole_json_object_is_stored() -> None:
+    """It stores a JSON object, never a list, a scalar or a body cut short."""
+    assert is_cacheable(_Answer(b' {"a": [1, {"b": null}]} ', from_cache=False))
+    for body in (b"[1, 2]", b"42", b'"x"', b"", b'{"a": 1', b'{"a": 1} x'):
+        assert not is_cacheable(_Answer(body, from_cache=False)), body
 
-    decoded: list[int] = []
-    real_loads = client_module.json.loads
-
-    def counting_loads(text: bytes) -> object:
-        decoded.append(len(text))
-        return real_loads(text)
-
-    monkeypatch.setattr(client_module.json, "loads", counting_loads)
-    server.add("/studies", Reply(body=PAGE))
-    with _client(server) as client:
-        result = search(condition="melanoma", client=client)
-    assert len(result.studies) == 3
-    assert decoded == [len(PAGE)]
-    assert cache_info()["responses"] == 1
-
-
-# -- the memo of pages already read -------------------------------------------------------
 
 #: A page whose second record has no usable NCT ID, and whose fourth repeats the first.
 ODD_PAGE = json.loads(PAGE)
@@ -216,115 +196,39 @@ ODD_PAGE["studies"].insert(1, {"protocolSection": {"identificationModule": {"nct
 ODD_PAGE["studies"].append(ODD_PAGE["studies"][0])
 
 
-def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    import trialfinder.models as models_module
-
-    reads: list[object] = []
-    real_parse = models_module.parse_study
-
-    def counting_parse(raw: object) -> object:
-        reads.append(raw)
-        return real_parse(raw)
-
-    monkeypatch.setattr(models_module, "parse_study", counting_parse)
-    return reads
-
-
-def test_a_repeated_page_is_neither_decoded_nor_read_again(
-    server: ReplayServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """It serves the read page from the memo: same studies, same skipped records."""
+def test_a_repeated_page_reads_the_same_from_the_cache(server: ReplayServer) -> None:
+    """It gives the same studies, skipped records and total from the cache as from the API."""
     server.add("/studies", Reply(body=json.dumps(ODD_PAGE).encode()))
-    reads = _count_reads(monkeypatch)
     with _client(server) as client:
         first = search(condition="melanoma", client=client)
-    assert len(reads) == 5
     assert len(first.studies) == 3 and len(first.skipped) == 1
-    import trialfinder.client as client_module
-
-    monkeypatch.setattr(client_module.json, "loads", None)  # any decode would now fail
     with _client(server) as client:
         again = search(condition="melanoma", client=client)
         assert (client.requests_sent, client.cache_hits) == (0, 1)
-    assert len(reads) == 5
     assert again.studies == first.studies
     assert again.skipped == first.skipped
     assert again.total_count == first.total_count
 
 
-def _memo_rows() -> list[tuple[str, float, bytes]]:
-    with sqlite3.connect(cache_path()) as db:
-        return db.execute("SELECT key, stored, page FROM read_pages").fetchall()
+def test_a_page_with_a_lone_surrogate_keeps_every_study(server: ReplayServer) -> None:
+    """It reads a page that pydantic's parser refuses (a lone surrogate) study by study.
 
-
-def test_a_damaged_memo_entry_is_read_afresh_and_mended(
-    server: ReplayServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """It reads the page again when the stored one does not validate, and stores it again."""
-    server.add("/studies", Reply(body=PAGE))
-    with _client(server) as client:
-        first = search(condition="melanoma", client=client)
-    [(key, _, good)] = _memo_rows()
-    with sqlite3.connect(cache_path()) as db:
-        db.execute("UPDATE read_pages SET page = ? WHERE key = ?", (b'{"records": [{"nct', key))
-    reads = _count_reads(monkeypatch)
-    with _client(server) as client:
-        again = search(condition="melanoma", client=client)
-    assert again.studies == first.studies
-    assert len(reads) == 3
-    assert _memo_rows()[0][2] == good
-
-
-def test_the_memo_follows_the_body_not_the_request(server: ReplayServer) -> None:
-    """It never serves an old read of a page whose answer has changed."""
-    changed = json.loads(PAGE)
-    changed["studies"][0]["protocolSection"]["identificationModule"]["briefTitle"] = "Renamed"
-    server.add("/studies", Reply(body=PAGE), Reply(body=json.dumps(changed).encode()))
-    with _client(server, ttl=1) as client:
-        before = search(condition="melanoma", client=client)
-        time.sleep(1.3)
-        after = search(condition="melanoma", client=client)
-    assert len(server.requests) == 2
-    assert before.studies[0].title != "Renamed"
-    assert after.studies[0].title == "Renamed"
-    assert after.studies[1:] == before.studies[1:]
-
-
-def test_memo_entries_older_than_the_ttl_are_deleted_as_new_ones_arrive(
-    tmp_path: Path,
-) -> None:
-    """It uses no entry past the TTL, and keeps the memo from growing without end."""
-    memo = ReadPages(tmp_path / "memo.sqlite", ttl=60)
-    memo.put("old", b"{}")
-    with sqlite3.connect(tmp_path / "memo.sqlite") as db:
-        db.execute("UPDATE read_pages SET stored = stored - 61 WHERE key = 'old'")
-    assert memo.get("old") is None
-    memo.put("new", b"{}")
-    with sqlite3.connect(tmp_path / "memo.sqlite") as db:
-        assert db.execute("SELECT key FROM read_pages").fetchall() == [("new",)]
-    assert memo.get("new") == b"{}"
-    memo.close()
-
-
-def test_a_memo_in_a_garbage_file_is_simply_not_used(tmp_path: Path) -> None:
-    """It answers nothing and stores nothing, without raising, when the file is not SQLite."""
-    path = tmp_path / "garbage.sqlite"
-    path.write_bytes(b"this is not a database" * 100)
-    memo = ReadPages(path, ttl=60)
-    memo.put("key", b"{}")
-    assert memo.get("key") is None
-    assert path.read_bytes() == b"this is not a database" * 100
-
-
-def test_a_page_json_cannot_store_is_still_searched_just_not_kept(server: ReplayServer) -> None:
-    """It returns a page with a lone surrogate in a title, and leaves it out of the memo."""
+    Only the field holding the broken text is empty; such a page is not kept in the cache.
+    """
     odd = json.loads(PAGE)
-    odd["studies"][0]["protocolSection"]["identificationModule"]["briefTitle"] = "a\ud800b"
+    odd["studies"][0]["protocolSection"]["identificationModule"]["acronym"] = "a\ud800b"
     server.add("/studies", Reply(body=json.dumps(odd).encode()))
     with _client(server) as client:
         first = search(condition="melanoma", client=client)
+    expected = json.loads(PAGE)["studies"]
+    ids = [raw["protocolSection"]["identificationModule"]["nctId"] for raw in expected]
+    assert [study.nct_id for study in first.studies] == ids
+    assert first.studies[0].acronym is None
+    assert (
+        first.studies[0].title
+        == expected[0]["protocolSection"]["identificationModule"]["briefTitle"]
+    )
     with _client(server) as client:
         again = search(condition="melanoma", client=client)
-    assert first.studies[0].title == again.studies[0].title == "a\ud800b"
-    assert len(again.studies) == 3
-    assert _memo_rows() == []
+        assert client.requests_sent == 1
+    assert again.studies == first.studies

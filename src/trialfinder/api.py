@@ -7,9 +7,8 @@ Each takes plain arguments, validates them before anything is sent, and uses a
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Any
 
@@ -98,21 +97,10 @@ class StudyStream:
         # NCT numbers as ints: the only thing kept per study, small even for 500,000 studies.
         seen: set[int] = set()
         limit = self.query.limit
-        pages = client.iter_pages(self.params)
-        while True:
-            with _collector_paused():
-                page = next(pages, None)
-            if page is None:
-                return
+        for page in client.iter_pages(self.params):
             if self.total_count is None:
                 self.total_count = page.total_count
-            # Emptied in place, the page's own list lets each study go once the consumer
-            # has; one page in memory at a time, even while the next one arrives.
-            records = page.records
-            del page
-            records.reverse()
-            while records:
-                record = records.pop()
+            for record in page.records:
                 if not isinstance(record, Study):
                     self.skipped.append(
                         record or f"record #{self.returned + len(self.skipped) + 1}"
@@ -129,26 +117,6 @@ class StudyStream:
             # The API may offer a token for an empty page after the last: do not ask for it.
             if self.total_count is not None and len(seen) + len(self.skipped) >= self.total_count:
                 return
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Decoding and reading a page makes some 100,000 objects that all stay alive, and while
-    # it runs the cyclic collector would scan them, and every earlier page's, again and again
-    # (half the time of a 10,000-study search). Reference counting frees them either way.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
-                # Move what was made straight to the oldest generation: scanning it as young
-                # objects on the next allocation would cost a fifth of a large cached search.
-                # Skipped when the program has frozen objects, since unfreeze would free them.
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def iter_studies(
@@ -306,8 +274,7 @@ def run_query(
 
     loosen: list[Loosening] = []
     today = date.today()
-    # Everything made here stays alive in the result: the collector would only rescan it.
-    with _collector_paused(), _client_for(client, api_url) as active:
+    with _client_for(client, api_url) as active:
         stream = StudyStream(query, active, fields=fields)
         studies = list(stream)
         if explain_empty and not studies and not stream.skipped:

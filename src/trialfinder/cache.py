@@ -6,9 +6,6 @@ Errors, HTML pages and bodies cut short are never stored, so never served again.
 file that cannot be read does not stop a search: the session falls back to the network
 and says so once on stderr.
 
-The same file also holds :class:`ReadPages`, a memo of pages already decoded and
-normalized, so that a repeated search skips that work as well as the request.
-
 requests-cache is imported only when a cached session is made, never at ``--help``.
 """
 
@@ -17,8 +14,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-import time
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,79 +43,34 @@ def cache_path(directory: Path | None = None) -> Path:
 
 
 def is_cacheable(response: Any) -> bool:
-    """True for a whole, successful JSON answer: status 200 and a body that parses as JSON."""
+    """True for a whole, successful JSON answer: status 200 and a JSON object as the body."""
     if getattr(response, "status_code", None) != 200:
         return False
     if getattr(response, "from_cache", False):
         return True  # checked when it was stored (requests-cache asks again on every hit)
-    from trialfinder.client import decode_json
+    return is_json_object(response.content)
+
+
+def is_json_object(body: bytes) -> bool:
+    """True when ``body`` is one whole JSON object (checked without building Python objects)."""
+    from pydantic import ValidationError
 
     try:
-        decode_json(response)  # kept on the response: the client does not decode it again
-    except ValueError:
+        _json_object_check().validate_json(body)
+    except ValidationError:
         return False
     return True
 
 
-class ReadPages:
-    """A memo of pages already read, kept in the cache file beside the HTTP answers.
+@lru_cache(maxsize=1)
+def _json_object_check() -> Any:
+    from pydantic import TypeAdapter
+    from typing_extensions import TypedDict
 
-    The HTTP cache saves the request; this saves the work after it. Decoding and
-    normalizing a page of 1,000 studies costs several times more than reading it back, so a
-    repeated large search would otherwise be held up by work already done. Entries are keyed
-    by a digest of the page's body (:func:`trialfinder.client.page_key`), so an entry is
-    right whether the body came from the network or the cache; like the answers, entries
-    older than the time-to-live are not used, and they are deleted as new ones are stored.
-    The memo is only a shortcut: when its table cannot be read or written it stops being
-    used and the pages are read as usual.
-    """
+    class AnyObject(TypedDict, total=False):
+        pass  # no keys kept: pydantic checks the whole text and makes no Python objects
 
-    def __init__(self, path: Path, ttl: float) -> None:
-        self.ttl = ttl
-        self._db: sqlite3.Connection | None = None
-        try:
-            self._db = sqlite3.connect(path, timeout=5, check_same_thread=False)
-            with self._db:
-                self._db.execute(
-                    "CREATE TABLE IF NOT EXISTS read_pages "
-                    "(key TEXT PRIMARY KEY, stored REAL NOT NULL, page BLOB NOT NULL)"
-                )
-        except sqlite3.Error:
-            self.close()
-
-    def get(self, key: str) -> bytes | None:
-        """The stored page for ``key``, or None."""
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute(
-                "SELECT page FROM read_pages WHERE key = ? AND stored >= ?",
-                (key, time.time() - self.ttl),
-            ).fetchone()
-        except sqlite3.Error:
-            self.close()
-            return None
-        return bytes(row[0]) if row else None
-
-    def put(self, key: str, page: bytes) -> None:
-        """Store a page read from a body, and delete entries older than the time-to-live."""
-        if self._db is None:
-            return
-        now = time.time()
-        try:
-            with self._db:
-                self._db.execute("DELETE FROM read_pages WHERE stored < ?", (now - self.ttl,))
-                self._db.execute(
-                    "INSERT OR REPLACE INTO read_pages VALUES (?, ?, ?)", (key, now, page)
-                )
-        except sqlite3.Error:
-            self.close()
-
-    def close(self) -> None:
-        """Stop using the memo."""
-        if self._db is not None:
-            self._db.close()
-        self._db = None
+    return TypeAdapter(AnyObject)
 
 
 def _stderr_notice(message: str) -> None:
@@ -133,11 +85,9 @@ def cached_session(
 ) -> Any:
     """A ``requests.Session`` that answers repeated GETs from the disk for ``ttl`` seconds.
 
-    Pass it to :class:`~trialfinder.client.Client` as ``session=``. The session also keeps,
-    as ``read_pages``, a :class:`ReadPages` memo that the client uses so that a repeated page
-    is not decoded and normalized again. When the cache cannot be opened, or later fails to
-    read or write, the session goes to the network instead and ``notice`` is called once
-    with a one-line explanation.
+    Pass it to :class:`~trialfinder.client.Client` as ``session=``. When the cache cannot be
+    opened, or later fails to read or write, the session goes to the network instead and
+    ``notice`` is called once with a one-line explanation.
 
     Args:
         ttl: seconds an answer stays fresh (default one hour).
@@ -151,12 +101,6 @@ def cached_session(
 
     class _SafeCachedSession(CachedSession):  # type: ignore[misc,unused-ignore]
         broken = False
-        read_pages: ReadPages | None = None
-
-        def close(self) -> None:
-            super().close()  # type: ignore[no-untyped-call,unused-ignore]
-            if self.read_pages is not None:
-                self.read_pages.close()
 
         def _fall_back(self, exc: BaseException) -> None:
             self.broken = True
@@ -192,12 +136,11 @@ def cached_session(
             "searching without it"
         )
         return requests.Session()
-    session.read_pages = ReadPages(path, ttl)
     return session
 
 
 def cache_info(directory: Path | None = None) -> dict[str, Any]:
-    """What the cache holds: its file, size in bytes, stored answers and pages kept read.
+    """What the cache holds: its file, size in bytes and stored answers.
 
     Raises:
         CacheError: the file exists but cannot be read.
@@ -208,7 +151,6 @@ def cache_info(directory: Path | None = None) -> dict[str, Any]:
         "exists": path.exists(),
         "bytes": 0,
         "responses": 0,
-        "read_pages": 0,
     }
     if not path.exists():
         return info
@@ -216,9 +158,8 @@ def cache_info(directory: Path | None = None) -> dict[str, Any]:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-            for table in ("responses", "read_pages"):
-                if table in tables:
-                    info[table] = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            if "responses" in tables:
+                info["responses"] = int(db.execute("SELECT count(*) FROM responses").fetchone()[0])
     except sqlite3.Error as exc:
         raise CacheError(
             f"The cache file {path} cannot be read ({exc}); run 'trialfinder cache clear'."

@@ -52,7 +52,6 @@ def info() -> None:
         return
     click.echo(f"Size: {_size(details['bytes'])}")
     click.echo(f"Stored answers: {details['responses']:,}")
-    click.echo(f"Pages kept already read: {details['read_pages']:,}")
     click.echo(f"Answers are reused for {DEFAULT_TTL} seconds unless --cache-ttl says otherwise.")
 
 

@@ -8,9 +8,6 @@ show URLs without their query.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import logging
 import os
 import random
@@ -41,11 +38,10 @@ from trialfinder.errors import (
     TrialFinderError,
     UnexpectedHtml,
 )
-from trialfinder.models import StudyPage, read_page
 from trialfinder.query import check_api_url, normalize_nct_id
 
 if TYPE_CHECKING:
-    from trialfinder.cache import ReadPages
+    from trialfinder.models import StudyPage
 
 USER_AGENT = f"trialfinder/{__version__} (+https://pypi.org/project/trialfinder/)"
 DEFAULT_TIMEOUT = (10.0, 30.0)
@@ -114,43 +110,6 @@ def _looks_like_html(response: requests.Response) -> bool:
     if "html" in response.headers.get("Content-Type", "").lower():
         return True
     return response.content.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
-
-
-#: Where a response keeps its decoded body: the cache's check that a body is whole JSON
-#: (:func:`trialfinder.cache.is_cacheable`) and the client share one decode of each page.
-_DECODED_ATTR = "_trialfinder_json"
-_NOT_DECODED = object()
-
-
-def decode_json(response: Any) -> Any:
-    """The JSON of a response's body, decoded at most once per response.
-
-    Raises:
-        ValueError: the body is not valid JSON (``UnicodeDecodeError`` is one).
-    """
-    document = getattr(response, _DECODED_ATTR, _NOT_DECODED)
-    if document is _NOT_DECODED:
-        document = json.loads(response.content)
-        setattr(response, _DECODED_ATTR, document)
-    return document
-
-
-def page_key(body: bytes) -> str:
-    """The key of a page in the memo of read pages: this version and a digest of the body.
-
-    The same bytes always read as the same page, so an entry cannot go stale; a new release
-    of trialfinder, which may read pages differently, starts afresh.
-    """
-    return f"{__version__}:{hashlib.sha256(body).hexdigest()}"
-
-
-def memo_entry(page: StudyPage) -> bytes | None:
-    """A read page as the memo stores it (JSON), or None when JSON cannot carry its text."""
-    try:
-        # None is every such field's default: leaving it out reads back the same, and faster.
-        return page.model_dump_json(exclude_none=True).encode()
-    except ValueError:  # a lone surrogate: pydantic refuses it, or UTF-8 does
-        return None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -246,8 +205,6 @@ class Client:
         self._on_wait = on_wait
         self._last_request: float | None = None
         self._session = session or requests.Session()
-        #: Pages already read, kept by a cached session (None without one).
-        self._read_pages: ReadPages | None = getattr(self._session, "read_pages", None)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         for prefix, adapter in list(self._session.adapters.items()):
             if not isinstance(adapter, _CountingAdapter):
@@ -312,9 +269,8 @@ class Client:
 
         Every page repeats ``params`` exactly, adding only ``pageToken``. Stops at a page
         without a token, at an empty page (the API may give a token for an empty last page),
-        and at a token seen before. With a cached session (see
-        :func:`trialfinder.cache.cached_session`) a page already read once is taken from
-        its memo of read pages instead of being decoded and read again.
+        and at a token seen before. Each page's body is read straight into records
+        (:func:`trialfinder.models.read_page_json`).
 
         Raises:
             InvalidResponse: an answer is not a page of studies.
@@ -383,24 +339,13 @@ class Client:
         return self._decode(self._answer(path, params))
 
     def _get_page_once(self, path: str, params: dict[str, str]) -> StudyPage:
-        response = self._answer(path, params)
-        memo = self._read_pages
-        if memo is None:
-            return read_page(self._decode(response))
-        key = page_key(response.content)
-        stored = memo.get(key)
-        if stored is not None:
-            with contextlib.suppress(ValueError):  # a damaged entry is read afresh, stored again
-                return StudyPage.model_validate_json(stored)
-        page = read_page(self._decode(response))
-        entry = memo_entry(page)
-        if entry is not None:
-            memo.put(key, entry)
-        return page
+        from trialfinder.models import read_page_json
+
+        return read_page_json(self._answer(path, params).content)
 
     def _decode(self, response: requests.Response) -> Any:
         try:
-            return decode_json(response)
+            return response.json()
         except ValueError:
             raise InvalidResponse(
                 f"The API at {urlsplit(self.api_url).netloc} sent an answer that is not valid "

@@ -1,10 +1,12 @@
 """Typed, flat records of studies, read tolerantly from API v2 documents.
 
 A v2 study nests its data in modules (``protocolSection.statusModule.overallStatus`` …).
-:func:`parse_study` pulls each field out on its own: a missing module, an unknown key or a
-value of the wrong type gives an empty value for that field only. A record is rejected
-(:class:`~trialfinder.errors.InvalidStudy`) only when it has no usable NCT ID, since without
-one it cannot be linked or told apart from the others.
+Each record field says where it sits (its ``validation_alias``), and is read on its own: a
+missing module, an unknown key or a value of the wrong type gives an empty value for that
+field only. A record is rejected (:class:`~trialfinder.errors.InvalidStudy`) only when it
+has no usable NCT ID, since without one it cannot be linked or told apart from the others.
+:func:`read_page_json` reads a page's bytes in one pass; :func:`parse_study` reads one
+decoded document.
 
 Values are kept as the registry has them: statuses, phases and types outside the known
 lists are kept, and partial dates such as ``2024-05`` stay partial.
@@ -12,13 +14,30 @@ lists are kept, and partial dates such as ``2024-05`` stay partial.
 
 from __future__ import annotations
 
-import math
+from copy import copy
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AliasPath,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    OnErrorOmit,
+    Strict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import core_schema
+from typing_extensions import TypedDict
 
-from trialfinder.errors import InvalidResponse, InvalidStudy
+from trialfinder.errors import InvalidQuery, InvalidResponse, InvalidStudy
 from trialfinder.expand import Expansion
 from trialfinder.markup import unescape_markup
 from trialfinder.query import normalize_nct_id, study_url
@@ -31,89 +50,269 @@ class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class Intervention(_Record):
+# -- how the API's documents read into records ----------------------------------------------
+#
+# The registry records below describe, beside each field, where it sits in a v2 document
+# (``validation_alias``), and how a value of the wrong kind reads: as the field's empty value
+# (``_OrEmpty``), or, inside a list, left out (``OnErrorOmit``). Pydantic then turns a page's
+# bytes into records in one pass (:func:`read_page_json`), making Python objects only of the
+# fields kept. Records built by name (``Study(nct_id=..., url=...)``) still work.
+
+
+class _OrEmpty:
+    """A value of the wrong kind reads as ``empty`` (a copy of it) instead of failing."""
+
+    def __init__(self, empty: Any = None) -> None:
+        self.empty = empty
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        empty = self.empty
+        return core_schema.with_default_schema(
+            handler(source), default_factory=lambda: copy(empty), on_error="default"
+        )
+
+
+class _Reads:
+    """Read a field as ``shape`` and keep what that gives (a list of names from records…)."""
+
+    def __init__(self, shape: Any) -> None:
+        self.shape = shape
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        # Checked as the field's own type after: serialized as that type too.
+        return core_schema.chain_schema([handler.generate_schema(self.shape), handler(source)])
+
+
+_NonBlank = Annotated[str, StringConstraints(pattern=r"\S")]
+# A whole number where text belongs (a ZIP code given as a number) is the text it spells.
+_Word = _NonBlank | Annotated[int, Strict(), AfterValidator(str)]
+_OneText = Annotated[_Word, AfterValidator(lambda text: [text])]
+#: Text: a non-blank string, or a whole number as text; else None.
+Text = Annotated[str | None, _Reads(_Word | None), _OrEmpty()]
+#: The registry's list of words (phases, conditions…): a lone string is a list of one, and
+#: items that are not text are left out.
+Texts = Annotated[list[str], _Reads(list[OnErrorOmit[_Word]] | _OneText), _OrEmpty([])]
+
+
+def _unescaped(text: str | None) -> str | None:
+    return None if text is None else unescape_markup(text)
+
+
+#: Markup text (criteria, summaries, descriptions, why stopped): CommonMark in the API, read
+#: without its backslash escapes, so people and programs get the text as typed.
+Markup = Annotated[str | None, _Reads(_Word | None), AfterValidator(_unescaped), _OrEmpty()]
+
+
+def _p(*path: str | int) -> AliasPath:
+    """Where a field sits in a study document, under ``protocolSection``."""
+    return AliasPath("protocolSection", *path)
+
+
+def _date_at(*path: str) -> AliasChoices:
+    # Dates come as {"date": "2024-05", "type": "ESTIMATED"}; some documents give the bare string.
+    return AliasChoices(_p(*path, "date"), _p(*path))
+
+
+_T = TypeVar("_T")
+#: A list of records: items that are not records of this kind are left out.
+_Records = Annotated[list[OnErrorOmit[_T]], _OrEmpty([])]
+
+
+class _Named(TypedDict):
+    name: _NonBlank
+
+
+def _name(item: _Named) -> str:
+    return item["name"]
+
+
+#: Collaborators: the API's ``[{"name": ...}]`` read as the names (a list of names as is).
+_Names = Annotated[
+    list[str],
+    _Reads(list[OnErrorOmit[_Word | Annotated[_Named, AfterValidator(_name)]]]),
+    _OrEmpty([]),
+]
+
+
+class _RegistryRecord(_Record):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="ignore",
+        validate_by_name=True,
+        validate_by_alias=True,
+    )
+
+
+class Intervention(_RegistryRecord):
     """A treatment studied: drug, device, procedure, radiation…"""
 
-    type: str | None = None
-    name: str | None = None
-    description: str | None = None
-    other_names: list[str] = []
-    arm_labels: list[str] = []
+    type: Text = None
+    name: Text = None
+    description: Markup = None
+    other_names: Texts = Field(default_factory=list, validation_alias="otherNames")
+    arm_labels: Texts = Field(default_factory=list, validation_alias="armGroupLabels")
 
 
-class Arm(_Record):
+class Arm(_RegistryRecord):
     """A group of participants and the interventions it receives."""
 
-    label: str | None = None
-    type: str | None = None
-    description: str | None = None
-    intervention_names: list[str] = []
+    label: Text = None
+    type: Text = None
+    description: Markup = None
+    intervention_names: Texts = Field(default_factory=list, validation_alias="interventionNames")
 
 
-class Contact(_Record):
+class Contact(_RegistryRecord):
     """A person to contact about a study or one of its sites."""
 
-    name: str | None = None
-    role: str | None = None
-    phone: str | None = None
-    email: str | None = None
+    name: Text = None
+    role: Text = None
+    phone: Text = None
+    email: Text = None
 
 
-class Location(_Record):
-    """A site where the study runs, with its own recruitment status."""
-
-    facility: str | None = None
-    status: str | None = None
-    city: str | None = None
-    state: str | None = None
-    zip: str | None = None
-    country: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    contacts: list[Contact] = []
+_Latitude = Annotated[float | None, Strict(), Field(allow_inf_nan=False, ge=-90, le=90), _OrEmpty()]
+_Longitude = Annotated[
+    float | None, Strict(), Field(allow_inf_nan=False, ge=-180, le=180), _OrEmpty()
+]
 
 
-class Eligibility(_Record):
+class Location(_RegistryRecord):
+    """A site where the study runs, with its own recruitment status.
+
+    ``latitude`` and ``longitude`` (degrees, city-level: the registry's ``geoPoint``) are
+    both given or both None.
+    """
+
+    facility: Text = None
+    status: Text = None
+    city: Text = None
+    state: Text = None
+    zip: Text = None
+    country: Text = None
+    latitude: _Latitude = Field(None, validation_alias=AliasPath("geoPoint", "lat"))
+    longitude: _Longitude = Field(None, validation_alias=AliasPath("geoPoint", "lon"))
+    contacts: _Records[Contact] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _whole_pair(self) -> Location:
+        # A coordinate is only useful as a valid pair. The record is new and not yet shared.
+        if (self.latitude is None) != (self.longitude is None):
+            object.__setattr__(self, "latitude", None)
+            object.__setattr__(self, "longitude", None)
+        return self
+
+
+class Eligibility(_RegistryRecord):
     """Who may take part, as the registry states it. Only the study team decides eligibility."""
 
-    criteria: str | None = None
-    minimum_age: str | None = None
-    maximum_age: str | None = None
-    sex: str | None = None
-    healthy_volunteers: bool | None = None
-    std_ages: list[str] = []
+    criteria: Markup = Field(None, validation_alias="eligibilityCriteria")
+    minimum_age: Text = Field(None, validation_alias="minimumAge")
+    maximum_age: Text = Field(None, validation_alias="maximumAge")
+    sex: Text = None
+    healthy_volunteers: Annotated[bool | None, Strict(), _OrEmpty()] = Field(
+        None, validation_alias="healthyVolunteers"
+    )
+    std_ages: Texts = Field(default_factory=list, validation_alias="stdAges")
 
 
-class Study(_Record):
-    """One clinical study, flattened from the API's v2 document."""
+#: Validation context of records read from the API: their NCT ID must be usable.
+_FROM_API = {"from_api": True}
 
-    nct_id: str
-    url: str
-    title: str | None = None
-    official_title: str | None = None
-    acronym: str | None = None
-    status: str | None = None
-    why_stopped: str | None = None
-    phases: list[str] = []
-    study_type: str | None = None
-    conditions: list[str] = []
-    keywords: list[str] = []
-    interventions: list[Intervention] = []
-    arms: list[Arm] = []
-    lead_sponsor: str | None = None
-    collaborators: list[str] = []
-    start_date: str | None = None
-    primary_completion_date: str | None = None
-    completion_date: str | None = None
-    first_posted: str | None = None
-    last_updated: str | None = None
-    status_verified: str | None = None
-    enrollment: int | None = None
-    eligibility: Eligibility = Eligibility()
-    locations: list[Location] = []
-    central_contacts: list[Contact] = []
-    brief_summary: str | None = None
-    has_results: bool | None = None
+
+def _checked_nct_id(value: str, info: ValidationInfo) -> str:
+    if not info.context:  # built by name, as a program chose
+        return value
+    try:
+        return normalize_nct_id(value)
+    except InvalidQuery:
+        raise ValueError(f"a study record has an unusable NCT ID: {value[:40]!r}") from None
+
+
+def _url_of(data: dict[str, Any]) -> str:
+    nct_id = data.get("nct_id")
+    return study_url(nct_id) if nct_id else ""
+
+
+class Study(_RegistryRecord):
+    """One clinical study, flattened from the API's v2 document.
+
+    Text is as the registry has it; a field the record lacks, or gives as a value of the
+    wrong kind, is empty (None, or an empty list). ``enrollment`` is None when unknown.
+    """
+
+    nct_id: Annotated[str, AfterValidator(_checked_nct_id)] = Field(
+        validation_alias=_p("identificationModule", "nctId")
+    )
+    url: str = Field(default_factory=_url_of)
+    title: Text = Field(None, validation_alias=_p("identificationModule", "briefTitle"))
+    official_title: Text = Field(None, validation_alias=_p("identificationModule", "officialTitle"))
+    acronym: Text = Field(None, validation_alias=_p("identificationModule", "acronym"))
+    status: Text = Field(None, validation_alias=_p("statusModule", "overallStatus"))
+    why_stopped: Markup = Field(None, validation_alias=_p("statusModule", "whyStopped"))
+    phases: Texts = Field(default_factory=list, validation_alias=_p("designModule", "phases"))
+    study_type: Text = Field(None, validation_alias=_p("designModule", "studyType"))
+    conditions: Texts = Field(
+        default_factory=list, validation_alias=_p("conditionsModule", "conditions")
+    )
+    keywords: Texts = Field(
+        default_factory=list, validation_alias=_p("conditionsModule", "keywords")
+    )
+    interventions: _Records[Intervention] = Field(
+        default_factory=list, validation_alias=_p("armsInterventionsModule", "interventions")
+    )
+    arms: _Records[Arm] = Field(
+        default_factory=list, validation_alias=_p("armsInterventionsModule", "armGroups")
+    )
+    lead_sponsor: Text = Field(
+        None, validation_alias=_p("sponsorCollaboratorsModule", "leadSponsor", "name")
+    )
+    collaborators: _Names = Field(
+        default_factory=list,
+        validation_alias=_p("sponsorCollaboratorsModule", "collaborators"),
+    )
+    start_date: Text = Field(None, validation_alias=_date_at("statusModule", "startDateStruct"))
+    primary_completion_date: Text = Field(
+        None, validation_alias=_date_at("statusModule", "primaryCompletionDateStruct")
+    )
+    completion_date: Text = Field(
+        None, validation_alias=_date_at("statusModule", "completionDateStruct")
+    )
+    first_posted: Text = Field(
+        None, validation_alias=_date_at("statusModule", "studyFirstPostDateStruct")
+    )
+    last_updated: Text = Field(
+        None, validation_alias=_date_at("statusModule", "lastUpdatePostDateStruct")
+    )
+    status_verified: Text = Field(None, validation_alias=_p("statusModule", "statusVerifiedDate"))
+    #: Participants; None when unknown (the registry's placeholder 99999999 included).
+    enrollment: Annotated[int | None, Strict(), Field(ge=0, lt=ENROLLMENT_UNKNOWN), _OrEmpty()] = (
+        Field(None, validation_alias=_p("designModule", "enrollmentInfo", "count"))
+    )
+    eligibility: Annotated[Eligibility, _OrEmpty(Eligibility())] = Field(
+        default_factory=Eligibility, validation_alias=_p("eligibilityModule")
+    )
+    locations: _Records[Location] = Field(
+        default_factory=list, validation_alias=_p("contactsLocationsModule", "locations")
+    )
+    central_contacts: _Records[Contact] = Field(
+        default_factory=list, validation_alias=_p("contactsLocationsModule", "centralContacts")
+    )
+    brief_summary: Markup = Field(None, validation_alias=_p("descriptionModule", "briefSummary"))
+    has_results: Annotated[bool | None, Strict(), _OrEmpty()] = Field(
+        None, validation_alias="hasResults"
+    )
+
+    @model_validator(mode="after")
+    def _title_or_official(self) -> Study:
+        # A study without a brief title is shown by its official one. The record is new.
+        if self.title is None and self.official_title is not None:
+            object.__setattr__(self, "title", self.official_title)
+        return self
 
     @classmethod
     def from_api(cls, raw: object) -> Study:
@@ -333,198 +532,65 @@ class SearchResult(SearchPlan):
         return self.total_count is None or self.total_count > len(self.studies)
 
 
-# -- tolerant extraction ------------------------------------------------------------------
+# -- reading pages --------------------------------------------------------------------------
 
 
-def _dig(node: object, *path: str) -> object:
-    for key in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
+class _Unreadable(_RegistryRecord):
+    """What is kept of a study that cannot be read: its NCT ID as given, to name it."""
+
+    nct_id: Text = Field(None, validation_alias=_p("identificationModule", "nctId"))
 
 
-def _text(value: object) -> str | None:
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return None
+# A study, else the NCT ID of one that cannot be read, else any other JSON value.
+_Item = Annotated[Study | _Unreadable | Any, Field(union_mode="left_to_right")]
 
 
-def _markup(value: object) -> str | None:
-    # The API's markup fields are CommonMark: people and programs get the text as typed.
-    text = _text(value)
-    return None if text is None else unescape_markup(text)
+class _ApiPage(TypedDict, total=False):
+    studies: list[_Item]
+    totalCount: Annotated[int | None, Strict(), _OrEmpty()]
+    nextPageToken: Text
 
 
-def _texts(value: object) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        return []
-    return [text for text in map(_text, value) if text is not None]
-
-
-def _dicts(value: object) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _bool(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _date(struct: object) -> str | None:
-    # Dates come as {"date": "2024-05", "type": "ESTIMATED"}; some documents give the bare string.
-    return _text(struct) if not isinstance(struct, dict) else _text(struct.get("date"))
-
-
-def _enrollment(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if not math.isfinite(value) or value < 0 or value >= ENROLLMENT_UNKNOWN:
-        return None
-    return int(value)
-
-
-# The helpers below build plain dicts: pydantic validates the whole study in one call,
-# several times faster than making each site and contact a model on its own.
-
-
-def _contact(raw: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": _text(raw.get("name")),
-        "role": _text(raw.get("role")),
-        "phone": _text(raw.get("phone")),
-        "email": _text(raw.get("email")),
-    }
-
-
-def _location(raw: dict[str, Any]) -> dict[str, Any]:
-    geo = raw.get("geoPoint")
-    lat, lon = _number(_dig(geo, "lat")), _number(_dig(geo, "lon"))
-    # A coordinate is only useful as a valid pair.
-    if lat is None or lon is None or not (abs(lat) <= 90 and abs(lon) <= 180):
-        lat = lon = None
-    return {
-        "facility": _text(raw.get("facility")),
-        "status": _text(raw.get("status")),
-        "city": _text(raw.get("city")),
-        "state": _text(raw.get("state")),
-        "zip": _text(raw.get("zip")),
-        "country": _text(raw.get("country")),
-        "latitude": lat,
-        "longitude": lon,
-        "contacts": [_contact(c) for c in _dicts(raw.get("contacts"))],
-    }
-
-
-def _nct_id(raw: dict[str, Any]) -> str:
-    value = _dig(raw, "protocolSection", "identificationModule", "nctId")
-    if value is None:
-        raise InvalidStudy("a study record has no NCT ID")
-    try:
-        return normalize_nct_id(value)
-    except Exception:
-        raise InvalidStudy(f"a study record has an unusable NCT ID: {str(value)[:40]!r}") from None
+_PAGE = TypeAdapter(_ApiPage)
+_ITEMS = TypeAdapter(list[_Item])
 
 
 def nct_id_of(raw: object) -> str | None:
     """The NCT ID of a raw record when it can be found, for naming a record that failed."""
+    value = raw.get("protocolSection") if isinstance(raw, dict) else None
+    value = value.get("identificationModule") if isinstance(value, dict) else None
+    value = value.get("nctId") if isinstance(value, dict) else None
     try:
-        return _nct_id(raw) if isinstance(raw, dict) else None
-    except InvalidStudy:
+        return normalize_nct_id(value)
+    except InvalidQuery:
         return None
 
 
 def parse_study(raw: object) -> Study:
-    """Normalize one v2 study document (full, or partial as returned with ``fields=``).
+    """Normalize one decoded v2 study document (full, or partial as returned with ``fields=``).
+
+    Each field is read on its own: a missing module, an unknown key or a value of the wrong
+    type gives an empty value for that field only.
 
     Raises:
         InvalidStudy: the record is not a JSON object or has no usable NCT ID.
     """
     if not isinstance(raw, dict):
         raise InvalidStudy(f"a study record is a {type(raw).__name__}, not an object")
-    nct_id = _nct_id(raw)
-    protocol = raw.get("protocolSection")
-    ident = _dig(protocol, "identificationModule")
-    status = _dig(protocol, "statusModule")
-    sponsors = _dig(protocol, "sponsorCollaboratorsModule")
-    design = _dig(protocol, "designModule")
-    arms_module = _dig(protocol, "armsInterventionsModule")
-    elig = _dig(protocol, "eligibilityModule")
-    contacts = _dig(protocol, "contactsLocationsModule")
-    try:
-        return Study.model_validate(
-            {
-                "nct_id": nct_id,
-                "url": study_url(nct_id),
-                "title": _text(_dig(ident, "briefTitle")) or _text(_dig(ident, "officialTitle")),
-                "official_title": _text(_dig(ident, "officialTitle")),
-                "acronym": _text(_dig(ident, "acronym")),
-                "status": _text(_dig(status, "overallStatus")),
-                "why_stopped": _markup(_dig(status, "whyStopped")),
-                "phases": _texts(_dig(design, "phases")),
-                "study_type": _text(_dig(design, "studyType")),
-                "conditions": _texts(_dig(protocol, "conditionsModule", "conditions")),
-                "keywords": _texts(_dig(protocol, "conditionsModule", "keywords")),
-                "interventions": [
-                    dict(
-                        type=_text(i.get("type")),
-                        name=_text(i.get("name")),
-                        description=_markup(i.get("description")),
-                        other_names=_texts(i.get("otherNames")),
-                        arm_labels=_texts(i.get("armGroupLabels")),
-                    )
-                    for i in _dicts(_dig(arms_module, "interventions"))
-                ],
-                "arms": [
-                    dict(
-                        label=_text(a.get("label")),
-                        type=_text(a.get("type")),
-                        description=_markup(a.get("description")),
-                        intervention_names=_texts(a.get("interventionNames")),
-                    )
-                    for a in _dicts(_dig(arms_module, "armGroups"))
-                ],
-                "lead_sponsor": _text(_dig(sponsors, "leadSponsor", "name")),
-                "collaborators": [
-                    name
-                    for c in _dicts(_dig(sponsors, "collaborators"))
-                    if (name := _text(c.get("name")))
-                ],
-                "start_date": _date(_dig(status, "startDateStruct")),
-                "primary_completion_date": _date(_dig(status, "primaryCompletionDateStruct")),
-                "completion_date": _date(_dig(status, "completionDateStruct")),
-                "first_posted": _date(_dig(status, "studyFirstPostDateStruct")),
-                "last_updated": _date(_dig(status, "lastUpdatePostDateStruct")),
-                "status_verified": _text(_dig(status, "statusVerifiedDate")),
-                "enrollment": _enrollment(_dig(design, "enrollmentInfo", "count")),
-                "eligibility": dict(
-                    criteria=_markup(_dig(elig, "eligibilityCriteria")),
-                    minimum_age=_text(_dig(elig, "minimumAge")),
-                    maximum_age=_text(_dig(elig, "maximumAge")),
-                    sex=_text(_dig(elig, "sex")),
-                    healthy_volunteers=_bool(_dig(elig, "healthyVolunteers")),
-                    std_ages=_texts(_dig(elig, "stdAges")),
-                ),
-                "locations": [_location(loc) for loc in _dicts(_dig(contacts, "locations"))],
-                "central_contacts": [
-                    _contact(c) for c in _dicts(_dig(contacts, "centralContacts"))
-                ],
-                "brief_summary": _markup(_dig(protocol, "descriptionModule", "briefSummary")),
-                "has_results": _bool(raw.get("hasResults")),
-            }
-        )
-    except (ValidationError, ValueError, TypeError) as exc:  # pragma: no cover - defensive
-        raise InvalidStudy(f"study {nct_id} could not be read: {exc}") from None
+    return _study_or_raise(_ITEMS.validate_python([raw], context=_FROM_API)[0])
+
+
+def _study_or_raise(item: object) -> Study:
+    if isinstance(item, Study):
+        return item
+    if not isinstance(item, _Unreadable):
+        raise InvalidStudy(f"a study record is a {type(item).__name__}, not an object")
+    if item.nct_id is None:
+        raise InvalidStudy("a study record has no NCT ID")
+    name = _name_of(item)
+    if name:  # pragma: no cover - every field but the NCT ID reads as something
+        raise InvalidStudy(f"study {name} could not be read")
+    raise InvalidStudy(f"a study record has an unusable NCT ID: {item.nct_id[:40]!r}")
 
 
 class StudyPage(_Record):
@@ -542,25 +608,70 @@ class StudyPage(_Record):
     next_page_token: str | None = None
 
 
+def read_page_json(body: bytes | str) -> StudyPage:
+    """Read the body of a ``GET /studies`` answer, each study on its own, in one pass.
+
+    Only the fields that :class:`Study` keeps become Python objects. A study that cannot be
+    read (see :func:`parse_study`) is named in :attr:`StudyPage.records`, never dropped with
+    its neighbours: when the page is valid JSON that pydantic's parser refuses (a lone
+    surrogate escape), it is decoded by :mod:`json` and each study is read apart.
+
+    Raises:
+        InvalidResponse: the body is not JSON, or not a page of studies.
+    """
+    try:
+        page = _PAGE.validate_json(body, context=_FROM_API)
+    except ValidationError as exc:
+        if not _is_json_error(exc):
+            raise InvalidResponse("The API's answer is not a page of studies.") from None
+        return read_page(_loads(body))
+    return _study_page(page)
+
+
 def read_page(document: object) -> StudyPage:
     """Read a decoded ``GET /studies`` answer, each study on its own (see :func:`parse_study`).
 
     Raises:
         InvalidResponse: the answer is not a page of studies.
     """
-    if not isinstance(document, dict) or not isinstance(document.get("studies", []), list):
-        raise InvalidResponse("The API's answer is not a page of studies.")
-    total = document.get("totalCount")
-    token = document.get("nextPageToken")
-    return StudyPage(
-        records=[_record(raw) for raw in document.get("studies") or []],
-        total_count=total if isinstance(total, int) and not isinstance(total, bool) else None,
-        next_page_token=token if isinstance(token, str) and token else None,
+    try:
+        page = _PAGE.validate_python(document, context=_FROM_API)
+    except ValidationError:
+        raise InvalidResponse("The API's answer is not a page of studies.") from None
+    return _study_page(page)
+
+
+def _study_page(page: _ApiPage) -> StudyPage:
+    records: list[Study | str] = [
+        item if isinstance(item, Study) else _name_of(item) for item in page.get("studies", ())
+    ]
+    return StudyPage.model_construct(
+        records=records,
+        total_count=page.get("totalCount"),
+        next_page_token=page.get("nextPageToken"),
     )
 
 
-def _record(raw: object) -> Study | str:
+def _name_of(item: object) -> str:
+    if isinstance(item, _Unreadable) and item.nct_id is not None:
+        try:
+            return normalize_nct_id(item.nct_id)
+        except InvalidQuery:
+            pass
+    return ""
+
+
+def _is_json_error(exc: ValidationError) -> bool:
+    return any(error["type"] == "json_invalid" for error in exc.errors(include_url=False))
+
+
+def _loads(body: bytes | str) -> Any:
+    import json
+
     try:
-        return parse_study(raw)
-    except InvalidStudy:
-        return nct_id_of(raw) or ""
+        return json.loads(body)
+    except ValueError:
+        raise InvalidResponse(
+            f"The API's answer is not valid JSON ({len(body)} bytes, possibly cut short); "
+            "try again later."
+        ) from None
