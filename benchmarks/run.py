@@ -39,11 +39,19 @@ from pages import METADATA, SHARED_CTGOV, filter_record, piece_paths  # noqa: E4
 from trialfinder.api import search  # noqa: E402
 from trialfinder.cache import cached_session  # noqa: E402
 from trialfinder.client import Client  # noqa: E402
-from trialfinder.models import parse_study  # noqa: E402
+from trialfinder.models import read_page_json  # noqa: E402
 from trialfinder.query import LIST_FIELDS  # noqa: E402
 
+#: Whole records of three sizes for the reading rows: search word, real record, the number
+#: of sites it is given (None: as recorded), studies searched. No recorded study has 1,000
+#: sites, so the large one is a real record whose sites are repeated to 1,100, numbered.
+SIZES = [
+    ("small", "tsa_study_NCT00098150_atopic_dermatitis_sparse_arrays.json", None, 1000),
+    ("medium", "aact_study_NCT03630471_adolescent_mental_health.json", None, 1000),
+    ("sites", "aact_study_NCT02552212_certolizumab_axspa_results_v20231212.json", 1100, 50),
+]
 #: Search word → how many studies match it on the benchmark server.
-TOTALS = {"melanoma": 50_000}
+TOTALS = {"melanoma": 50_000, **{word: n for word, _, _, n in SIZES}}
 PLACEHOLDER = "NCT@@@@@@@@"
 
 
@@ -92,11 +100,35 @@ class Corpus:
         return f"{head}NCT{number:08d}{tail}" if tail else head
 
 
-class BenchServer:
-    """The API's ``/studies`` and ``/version`` on 127.0.0.1, counting requests and bytes."""
+def sized_records() -> dict[str, dict[str, Any]]:
+    """The record of each size in :data:`SIZES` (its sites repeated when asked), by word."""
+    folder = SHARED_CTGOV / "studies"
+    fallback = sorted((ROOT / "tests" / "fixtures").glob("study_*.json"))
+    out = {}
+    for word, name, sites, _ in SIZES:
+        path = folder / name if (folder / name).exists() else fallback[-1]
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if sites:
+            module = record["protocolSection"].setdefault("contactsLocationsModule", {})
+            real = module.get("locations") or [{"facility": "Site", "country": "United States"}]
+            module["locations"] = [
+                {**real[i % len(real)], "facility": f"{real[i % len(real)].get('facility')} {i}"}
+                for i in range(sites)
+            ]
+        out[word] = record
+    return out
 
-    def __init__(self, corpus: Corpus) -> None:
+
+class BenchServer:
+    """The API's ``/studies`` and ``/version`` on 127.0.0.1, counting requests and bytes.
+
+    A search for a word of :data:`SIZES` is answered with copies of that size's record;
+    any other search with the whole corpus in turn.
+    """
+
+    def __init__(self, corpus: Corpus, sized: dict[str, Corpus] | None = None) -> None:
         self.corpus = corpus
+        self.sized = sized or {}
         #: Seconds each answer is held back, to model the public API's own response time.
         self.latency = 0.0
         self.requests = 0
@@ -141,7 +173,8 @@ class BenchServer:
         start = int(params.get("pageToken", "0"))
         end = min(start + size, total)
         fields = params.get("fields", "")
-        studies = ",".join(self.corpus.study(n, fields) for n in range(start + 1, end + 1))
+        corpus = self.sized.get(words[0] if words else "", self.corpus)
+        studies = ",".join(corpus.study(n, fields) for n in range(start + 1, end + 1))
         extra = ""
         if end < total:
             extra += f',"nextPageToken":"{end}"'
@@ -168,14 +201,19 @@ def verdict(ok: bool) -> str:
 
 
 def run_search(
-    server: BenchServer, limit: int, fields: Any, min_interval: float | None = 0, **client_args: Any
+    server: BenchServer,
+    limit: int,
+    fields: Any,
+    min_interval: float | None = 0,
+    word: str = "melanoma",
+    **client_args: Any,
 ) -> dict[str, Any]:
     """One search through a new client: unpaced unless ``min_interval`` is None (the default
     client's pacing, one request a second)."""
     server.reset()
     start = time.perf_counter()
     with Client(server.url, min_interval=min_interval, **client_args) as client:
-        result = search(condition="melanoma", limit=limit, client=client, fields=fields)
+        result = search(condition=word, limit=limit, client=client, fields=fields)
         hits = client.cache_hits
     return {
         "seconds": time.perf_counter() - start,
@@ -218,36 +256,60 @@ def bench_searches(server: BenchServer, rows: list[Row]) -> dict[int, dict[str, 
     return results
 
 
-def best_of(runs: int, func: Any) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def floor_fetch(server: BenchServer, word: str, limit: int) -> None:
+    """The decode floor: the same pages with ``requests`` and bare ``json.loads``."""
+    import requests
+
+    params = {"query.cond": word, "pageSize": str(min(limit, 1000)), "countTotal": "true"}
+    with requests.Session() as session:
+        token = None
+        while True:
+            page = dict(params, **({"pageToken": token} if token else {}))
+            document = json.loads(session.get(f"{server.url}/studies", params=page).content)
+            token = document.get("nextPageToken")
+            if not token:
+                return
 
 
-def bench_normalization(corpus: Corpus, rows: list[Row]) -> None:
-    body = ("[" + ",".join(corpus.study(n, "") for n in range(1, 1001)) + "]").encode()
-    docs = json.loads(body)
-    t_json = best_of(5, lambda: json.loads(body))
-    t_parse = best_of(5, lambda: [parse_study(d) for d in docs])
-    load_rate = 1000 / t_json
-    pipeline_rate = 1000 / (t_json + t_parse)
-    print(
-        f"  normalization of 1,000 whole records ({len(body) / 1e6:.1f} MB): "
-        f"json.loads {load_rate:,.0f} studies/s, parse_study alone {1000 / t_parse:,.0f} "
-        f"studies/s, json.loads + parse_study {pipeline_rate:,.0f} studies/s"
-    )
-    ratio = pipeline_rate / load_rate
-    rows.append(
-        (
-            "normalization (loads+parse) vs bare json.loads",
-            f"{ratio:.2f}x ({pipeline_rate:,.0f}/s)",
-            ">= 0.6x",
-            verdict(ratio >= 0.6),
+def bench_reading(server: BenchServer, rows: list[Row], rounds: int = 5) -> None:
+    """Whole records read into studies, against decoding alone, at three sizes."""
+    for word, _, _, limit in SIZES:
+        corpus = server.sized[word]
+        body = '{"studies":[' + ",".join(corpus.study(n, "") for n in range(1, limit + 1))
+        body = (body + "]}").encode()
+        floor, ours, loads, reads = [], [], [], []
+        for _ in range(rounds):  # interleaved, so that the machine's load hits both alike
+            floor.append(timed(floor_fetch, server, word, limit))
+            ours.append(timed(run_search, server, limit, None, word=word))
+            loads.append(timed(json.loads, body))
+            reads.append(timed(read_page_json, body))
+        search_ratio = statistics.median(ours) / statistics.median(floor)
+        read_ratio = statistics.median(reads) / statistics.median(loads)
+        size = len(body) / limit / 1000
+        print(
+            f"  whole records, {word} ({size:,.1f} KB each), {limit:,} studies: search "
+            f"{statistics.median(ours):.3f} s vs requests + json.loads "
+            f"{statistics.median(floor):.3f} s ({search_ratio:.2f}x); reading a page "
+            f"{statistics.median(reads) * 1000:.0f} ms vs json.loads "
+            f"{statistics.median(loads) * 1000:.0f} ms ({read_ratio:.2f}x); median of {rounds}"
         )
-    )
+        rows.append(
+            (
+                f"search of whole {word} records vs requests + json.loads",
+                f"{search_ratio:.2f}x",
+                "<= 1.0x (goal 0.8x)",
+                verdict(search_ratio <= 1.0),
+            )
+        )
+        rows.append(
+            (f"  reading a page of {word} records vs json.loads", f"{read_ratio:.2f}x", "", "info")
+        )
+
+
+def timed(func: Any, *args: Any, **kwargs: Any) -> float:
+    start = time.perf_counter()
+    func(*args, **kwargs)
+    return time.perf_counter() - start
 
 
 def median_seconds(command: list[str], runs: int = 15, **extra_env: str) -> float:
@@ -301,12 +363,18 @@ cli.main(sys.argv[1:])
 """
 
 
-def peak_rss_mb(server: BenchServer, limit: int) -> float:
-    args = ["search", "-c", "melanoma", "-n", str(limit), "-f", "jsonl", "--no-cache"]
+def measured_cli(
+    server: BenchServer, args: list[str], unbuffered: bool = False
+) -> tuple[float, float]:
+    """Run the command in a new process: its wall time in seconds and its peak RSS in MB."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "rss"
-        env = {**os.environ, "BENCH_RSS_FILE": str(report)}
+        env["BENCH_RSS_FILE"] = str(report)
         with open(os.devnull, "w") as sink:
+            start = time.perf_counter()
             done = subprocess.run(
                 [sys.executable, "-c", _STREAM, *args, "--api-url", server.url],
                 stdout=sink,
@@ -314,9 +382,15 @@ def peak_rss_mb(server: BenchServer, limit: int) -> float:
                 env=env,
                 check=False,
             )
+            seconds = time.perf_counter() - start
         if done.returncode != 0 or not report.exists():
-            raise SystemExit(f"streaming {limit} studies failed")
-        return int(report.read_text()) / 1024
+            raise SystemExit(f"trialfinder {' '.join(args)} failed")
+        return seconds, int(report.read_text()) / 1024
+
+
+def peak_rss_mb(server: BenchServer, limit: int) -> float:
+    args = ["search", "-c", "melanoma", "-n", str(limit), "-f", "jsonl", "--no-cache"]
+    return measured_cli(server, args)[1]
 
 
 def bench_memory(server: BenchServer, rows: list[Row]) -> None:
@@ -462,6 +536,74 @@ def bench_cli_cache(server: BenchServer, rows: list[Row], latency: float) -> Non
     )
 
 
+FORMATS = ("table", "json", "jsonl", "csv", "markdown", "html")
+
+
+def bench_formats(server: BenchServer, rows: list[Row]) -> None:
+    """Every output format at 1,000 and 10,000 studies, buffered and with PYTHONUNBUFFERED=1."""
+    for limit in (1000, 10_000):
+        seconds: dict[tuple[str, bool], float] = {}
+        for fmt in FORMATS:
+            peak = 0.0
+            for unbuffered in (False, True):
+                args = ["search", "-c", "melanoma", "-n", str(limit), "-f", fmt, "--no-cache"]
+                took, rss = measured_cli(server, args, unbuffered)
+                seconds[fmt, unbuffered] = took
+                peak = max(peak, rss)
+            print(
+                f"  --format {fmt:<8} {limit:>6,} studies: {seconds[fmt, False]:.2f} s, "
+                f"{seconds[fmt, True]:.2f} s unbuffered, peak RSS {peak:.0f} MB"
+            )
+            measured = f"{seconds[fmt, False]:.2f} / {seconds[fmt, True]:.2f} s, {peak:.0f} MB"
+            if limit == 10_000:
+                rows.append(
+                    (
+                        f"--format {fmt}, 10,000 (s / unbuffered s, peak RSS)",
+                        measured,
+                        "<= 120 MB",
+                        verdict(peak <= 120),
+                    )
+                )
+            else:
+                rows.append((f"--format {fmt}, 1,000", measured, "", "info"))
+        for unbuffered in (False, True):
+            ratio = seconds["json", unbuffered] / seconds["jsonl", unbuffered]
+            how = "PYTHONUNBUFFERED=1" if unbuffered else "buffered"
+            target, ok = ("<= 1.2x", ratio <= 1.2) if limit == 10_000 else ("", None)
+            rows.append(
+                (
+                    f"json vs jsonl, {limit:,}, {how}",
+                    f"{ratio:.2f}x",
+                    target,
+                    "info" if ok is None else verdict(ok),
+                )
+            )
+
+
+def bench_cli_start(server: BenchServer, rows: list[Row]) -> None:
+    """A cached repeat of the default search against ``--help``, whole processes."""
+    command = trialfinder_command()
+    search_command = [*command, "search", "-c", "melanoma", "--api-url", server.url]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"TRIALFINDER_CACHE_DIR": tmp}
+        median_seconds(search_command, 2, **env)  # fills the cache, writes the bytecode
+        cached = median_seconds(search_command, 15, **env)
+    help_time = median_seconds([*command, "--help"], 15)
+    ratio = cached / help_time
+    print(
+        f"  default search at the command line, cached: {cached * 1000:.0f} ms; "
+        f"trialfinder --help {help_time * 1000:.0f} ms ({ratio:.2f}x; medians of 15)"
+    )
+    rows.append(
+        (
+            "cached default search vs --help, whole process",
+            f"{cached * 1000:.0f} vs {help_time * 1000:.0f} ms ({ratio:.2f}x)",
+            "<= 2.5x",
+            verdict(ratio <= 2.5),
+        )
+    )
+
+
 def bench_peers(server: BenchServer, rows: list[Row]) -> None:
     ours = run_search(server, 1000, LIST_FIELDS)
     ours_full = run_search(server, 1000, None)
@@ -520,23 +662,42 @@ def main() -> int:
         default=0.5,
         help="seconds the modelled API takes to answer, for the cache rows (default 0.5)",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        metavar="GROUP,…",
+        help="run only these groups: searches, reading, start, memory, cache, formats, peers",
+    )
     options = parser.parse_args()
+    only = {g for g in options.only.split(",") if g}
+
+    def wanted(group: str) -> bool:
+        return not only or group in only
+
     records = load_records()
     print(
         f"trialfinder benchmarks: {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, {len(records)} real records as templates"
     )
     corpus = Corpus(records)
-    server = BenchServer(corpus)
+    server = BenchServer(corpus, {word: Corpus([r]) for word, r in sized_records().items()})
     rows: list[Row] = []
     try:
-        bench_searches(server, rows)
-        bench_normalization(corpus, rows)
-        bench_cold_start(rows)
-        bench_memory(server, rows)
-        bench_cache(server, rows, paced=not options.quick, latency=options.latency)
-        bench_cli_cache(server, rows, latency=options.latency)
-        if not options.quick:
+        if wanted("searches"):
+            bench_searches(server, rows)
+        if wanted("reading"):
+            bench_reading(server, rows)
+        if wanted("start"):
+            bench_cold_start(rows)
+            bench_cli_start(server, rows)
+        if wanted("memory"):
+            bench_memory(server, rows)
+        if wanted("cache"):
+            bench_cache(server, rows, paced=not options.quick, latency=options.latency)
+            bench_cli_cache(server, rows, latency=options.latency)
+        if wanted("formats"):
+            bench_formats(server, rows)
+        if wanted("peers") and not options.quick:
             bench_peers(server, rows)
     finally:
         server.close()
