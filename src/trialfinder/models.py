@@ -117,9 +117,23 @@ def _date_at(*path: str) -> AliasChoices:
     return AliasChoices(_p(*path, "date"), _p(*path))
 
 
+class _LeaveOutBadItems:
+    """In a list, an item of the wrong kind is left out instead of failing the list."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source)
+        if schema["type"] == "list":  # what OnErrorOmit does, keeping the field's own type
+            schema["items_schema"] = core_schema.with_default_schema(
+                schema["items_schema"], on_error="omit"
+            )
+        return schema
+
+
 _T = TypeVar("_T")
 #: A list of records: items that are not records of this kind are left out.
-_Records = Annotated[list[OnErrorOmit[_T]], _OrEmpty([])]
+_Records = Annotated[list[_T], _LeaveOutBadItems(), _OrEmpty([])]
 
 
 class _Named(TypedDict):
