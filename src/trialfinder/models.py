@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from copy import copy
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import (
     AfterValidator,
@@ -123,12 +123,12 @@ class _LeaveOutBadItems:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        schema = handler(source)
+        schema: Any = handler(source)
         if schema["type"] == "list":  # what OnErrorOmit does, keeping the field's own type
             schema["items_schema"] = core_schema.with_default_schema(
                 schema["items_schema"], on_error="omit"
             )
-        return schema
+        return cast(core_schema.CoreSchema, schema)
 
 
 _T = TypeVar("_T")
