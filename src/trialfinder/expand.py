@@ -388,3 +388,33 @@ def synonyms(
     for expansion in expand_value(value, field_name, conditions).expansions:
         names += [t for t in expansion.terms if t not in names]
     return tuple(names)
+
+
+def agent_names(value: str) -> tuple[str, ...]:
+    """Every name the table knows for one intervention, whichever of them was typed.
+
+    ``Opdivo`` and ``nivolumab`` both give the generic name and the brand: what was typed,
+    the generic names it expands to, then every brand whose entry names exactly one of those
+    generic names. A class (``PD-1``) gives its agents and their brands. Unlike
+    :func:`synonyms`, the whole value must be the term, and a class whose drugs depend on the
+    condition (``immunotherapy``) gives only the value.
+    """
+    names = [value]
+
+    def add(name: str) -> None:
+        if name.lower() not in (n.lower() for n in names):
+            names.append(name)
+
+    data = load_data()
+    kinds = data.field_kinds.get("intervention", ())
+    entries = [e for e in data.entries if e.kind in kinds and not e.ambiguous]
+    for entry in entries:
+        if _phrase(entry.term, ignore_case=True).fullmatch(value.strip()):
+            for generic in entry.expansions:
+                add(generic)
+    for generic in list(names):
+        for entry in entries:
+            # A brand names exactly one agent; a class names several and is not another name.
+            if len(entry.expansions) == 1 and entry.expansions[0].lower() == generic.lower():
+                add(entry.term)
+    return tuple(names)

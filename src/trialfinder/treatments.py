@@ -1,0 +1,180 @@
+"""What names mean one requested treatment, in a study record.
+
+A requested value is an agent (``nivolumab``, ``Opdivo``), a class from the expansions table
+(``PD-1``), or a kind of treatment (``radiation``, ``surgery``, ``chemotherapy``). Its names
+come from the expansions table (generic, brand and code names, whichever was typed) and,
+for a kind of treatment, from the vocabulary in ``trialfinder/data/treatment_types.json``
+(radiation registered as a PROCEDURE or named only ``WBRT`` is still radiation; a CT scan is
+a PROCEDURE but not surgery).
+
+A value holding several treatments (``nivolumab chemotherapy``) is split into them when every
+word belongs to a known name; otherwise it stays one name, looked for as a whole phrase.
+
+Pure: stdlib only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from trialfinder.expand import agent_names, load_data
+
+# Words that join treatments in one value: "nivolumab and chemotherapy", "RT + pembrolizumab".
+_JOINERS = re.compile(r"^(?:\s|[+,;&/]|\band\b|\bplus\b|\bwith\b)*$", re.IGNORECASE)
+# Words too common to tell that a record names part of a multi-word value.
+_COMMON = {"and", "or", "the", "of", "with", "plus", "for", "in", "to", "a", "an", "by"}
+_TOKEN = re.compile(r"[\w-]+")
+
+
+@dataclass(frozen=True)
+class TreatmentType:
+    """One kind of treatment from the vocabulary file."""
+
+    type: str
+    asked_as: tuple[str, ...]
+    words: tuple[str, ...]
+    registry_types: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The whole vocabulary file: the kinds of treatment and the placebo words."""
+
+    types: tuple[TreatmentType, ...]
+    placebo_words: tuple[str, ...]
+
+
+def is_acronym(word: str) -> bool:
+    """True for a word written in capitals (``WBRT``, ``5-FU``): it matches only as written."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def word_pattern(term: str, case_sensitive: bool = False) -> re.Pattern[str]:
+    """``term`` as a whole word or phrase: hyphens count as part of a word, any spacing."""
+    body = r"\s+".join(re.escape(word) for word in term.split())
+    return re.compile(rf"(?<![\w-]){body}(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def name_pattern(name: str) -> re.Pattern[str]:
+    """A name as a whole word or phrase; acronyms in capitals match only as written."""
+    return word_pattern(name, case_sensitive=is_acronym(name) and len(name) <= 8)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The shipped vocabulary of treatment types and placebo words."""
+    import json
+    from importlib import resources
+
+    text = resources.files("trialfinder").joinpath("data/treatment_types.json").read_text("utf-8")
+    raw = json.loads(text)
+    types = tuple(
+        TreatmentType(
+            type=str(t["type"]),
+            asked_as=tuple(t["asked_as"]),
+            words=tuple(t["words"]),
+            registry_types=tuple(t.get("registry_types", ())),
+            source=str(t["source"]),
+        )
+        for t in raw["types"]
+    )
+    return Vocabulary(types=types, placebo_words=tuple(raw["placebo_words"]))
+
+
+def treatment_type(value: str) -> TreatmentType | None:
+    """The kind of treatment ``value`` asks for (``radiotherapy`` → radiation), if any."""
+    for kind in vocabulary().types:
+        if any(name_pattern(asked).fullmatch(value.strip()) for asked in kind.asked_as):
+            return kind
+    return None
+
+
+def names_placebo(text: str) -> bool:
+    """True when ``text`` names a placebo, sham or vehicle (``Placebo matching nivolumab``)."""
+    return any(name_pattern(word).search(text) for word in vocabulary().placebo_words)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One requested treatment and every name it goes by.
+
+    Attributes:
+        agent: the treatment as typed (a whole value, or one treatment of a value).
+        value: the value it came from, as typed.
+        names: names looked for (typed, generic, brand, code, or the type's vocabulary).
+        registry_types: intervention types that are this treatment whatever their name.
+        treatment_type: ``radiation``, ``surgery``… when a kind of treatment was asked for.
+        placebo: the request is itself for a placebo, so placebos count.
+    """
+
+    agent: str
+    value: str
+    names: tuple[str, ...]
+    registry_types: tuple[str, ...] = ()
+    treatment_type: str | None = None
+    placebo: bool = False
+
+    def search(self, text: str | None) -> bool:
+        """True when ``text`` names this treatment as a whole word or phrase."""
+        return bool(text) and any(p.search(text or "") for p in _patterns(self.names))
+
+
+@lru_cache(maxsize=256)
+def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(name_pattern(n) for n in names)
+
+
+def wanted(agent: str, value: str | None = None) -> Wanted:
+    """Every name of one requested treatment (see the module docstring)."""
+    kind = treatment_type(agent)
+    if kind is not None:
+        names = (agent, *[w for w in kind.words if w.lower() != agent.lower()])
+        return Wanted(agent, value or agent, names, kind.registry_types, kind.type)
+    names = agent_names(agent)
+    return Wanted(agent, value or agent, names, placebo=names_placebo(agent))
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> tuple[str, ...]:
+    """Every name that can stand alone as one treatment, longest first."""
+    data = load_data()
+    entries = [e for e in data.entries if e.kind in data.field_kinds.get("intervention", ())]
+    known = {e.term for e in entries} | {x for e in entries for x in e.expansions}
+    known |= set(data.members)
+    for kind in vocabulary().types:
+        known |= set(kind.asked_as) | set(kind.words)
+    known |= set(vocabulary().placebo_words)
+    return tuple(sorted(known, key=lambda n: (-len(n), n)))
+
+
+def split_value(value: str) -> tuple[str, ...] | None:
+    """The treatments in one value, when it holds several known ones and nothing else.
+
+    ``nivolumab chemotherapy`` → ``("nivolumab", "chemotherapy")``; ``radiation therapy`` (one
+    known name) and ``nivolumab maintenance`` (an unknown word) → None.
+    """
+    spans: list[tuple[int, int]] = []
+    for name in _known_names():
+        for match in name_pattern(name).finditer(value):
+            start, end = match.span()
+            if all(end <= s or start >= e for s, e in spans):
+                spans.append((start, end))
+    if len(spans) < 2:
+        return None
+    spans.sort()
+    # What lies between the names (and before and after them) may only join them.
+    bounds = [0, *(x for span in spans for x in span), len(value)]
+    gaps = [value[bounds[k] : bounds[k + 1]] for k in range(0, len(bounds), 2)]
+    if not all(_JOINERS.match(gap) for gap in gaps):
+        return None
+    return tuple(value[s:e] for s, e in spans)
+
+
+def content_words(value: str) -> tuple[str, ...]:
+    """The words of a value that could each name part of a treatment (not ``and``, ``of``…)."""
+    return tuple(w for w in _TOKEN.findall(value) if w.lower() not in _COMMON and len(w) > 1)

@@ -1,0 +1,179 @@
+"""The names of a requested treatment: the expansions table, and the treatment-type vocabulary."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from trialfinder.expand import agent_names
+from trialfinder.treatments import (
+    content_words,
+    names_placebo,
+    split_value,
+    treatment_type,
+    vocabulary,
+    wanted,
+)
+
+
+def test_vocabulary_file_is_well_formed_and_packaged() -> None:
+    """It ships one vocabulary file whose every type has a source, ways to ask and words."""
+    raw = json.loads(
+        resources.files("trialfinder").joinpath("data/treatment_types.json").read_text("utf-8")
+    )
+    assert [t["type"] for t in raw["types"]] == [t.type for t in vocabulary().types]
+    for kind in vocabulary().types:
+        assert kind.source and kind.asked_as and kind.words, kind.type
+        assert len(set(kind.words)) == len(kind.words), kind.type
+        assert all(w == w.strip() and w for w in kind.words), kind.type
+    asked = [a.lower() for t in vocabulary().types for a in t.asked_as]
+    assert len(asked) == len(set(asked))  # one meaning for each way of asking
+    assert {"radiation", "surgery", "chemotherapy"} <= {t.type for t in vocabulary().types}
+    assert "placebo" in vocabulary().placebo_words
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("radiation", "radiation"),
+        ("Radiation therapy", "radiation"),
+        ("radiotherapy", "radiation"),
+        ("RT", "radiation"),
+        ("surgery", "surgery"),
+        ("chemo", "chemotherapy"),
+        ("Chemotherapy", "chemotherapy"),
+        ("rt", None),  # an acronym matches only as written
+        ("nivolumab", None),
+        ("radiation oncology", None),
+        ("procedure", None),  # a registry type, not a kind of treatment
+    ],
+)
+def test_treatment_type_asked_for(value: str, kind: str | None) -> None:
+    """It knows when a value asks for a kind of treatment."""
+    found = treatment_type(value)
+    assert (found.type if found else None) == kind
+
+
+# (kind, record text, counts as that kind)
+WORDS = [
+    ("radiation", "Whole brain RT", True),
+    ("radiation", "WBRT", True),
+    ("radiation", "High-Dose-Rate Vaginal Brachytherapy", True),
+    ("radiation", "Hypofractionated radiotherapy", True),
+    ("radiation", "Stereotactic radiosurgery", True),
+    ("radiation", "SBRT", True),
+    ("radiation", "External Beam Radiation Therapy", True),
+    ("radiation", "Concurrent chemoradiation", True),
+    ("radiation", "Computed Tomography", False),
+    ("radiation", "Diagnostic Radiology", False),
+    ("radiation", "Radiography", False),
+    ("radiation", "X-Ray Imaging", False),
+    ("radiation", "Magnetic Resonance Imaging", False),
+    ("radiation", "RT-PCR test", False),
+    ("radiation", "Stereotactic biopsy", False),
+    ("surgery", "Surgical resection", True),
+    ("surgery", "Radical prostatectomy", True),
+    ("surgery", "Cytoreductive surgery", True),
+    ("surgery", "Lymph node dissection", True),
+    ("surgery", "Stereotactic radiosurgery", False),
+    ("surgery", "Computed Tomography", False),
+    ("surgery", "Biopsy", False),
+    ("surgery", "Endoscopy", False),
+    ("surgery", "Questionnaire Administration", False),
+    ("chemotherapy", "Chemotherapy", True),
+    ("chemotherapy", "Carboplatin", True),
+    ("chemotherapy", "nab-Paclitaxel", True),
+    ("chemotherapy", "FOLFOX", True),
+    ("chemotherapy", "5-FU", True),
+    ("chemotherapy", "Pembrolizumab", False),
+    ("chemotherapy", "Chemokine receptor antagonist", False),
+    ("chemotherapy", "folfox-like regimen", False),  # a capitalized acronym only as written
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "counts"), WORDS)
+def test_vocabulary_words(kind: str, text: str, counts: bool) -> None:
+    """It tells each kind of treatment by whole words, not by a fragment of another word."""
+    assert wanted(kind).search(text) is counts
+
+
+def test_radiation_counts_the_registry_type() -> None:
+    """It counts any RADIATION intervention as radiation, and no type as surgery."""
+    assert wanted("radiation").registry_types == ("RADIATION",)
+    assert wanted("surgery").registry_types == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("Opdivo", ("Opdivo", "nivolumab")),
+        ("nivolumab", ("nivolumab", "Opdivo")),
+        ("NIVOLUMAB", ("NIVOLUMAB", "Opdivo")),
+        ("Besponsa", ("Besponsa", "inotuzumab ozogamicin")),
+        ("inotuzumab ozogamicin", ("inotuzumab ozogamicin", "Besponsa")),
+        ("CTLA-4", ("CTLA-4", "ipilimumab", "tremelimumab", "Yervoy")),
+        ("remdesivir", ("remdesivir",)),
+        ("MS", ("MS",)),  # ambiguous acronyms stay as typed
+    ],
+)
+def test_agent_names_both_ways(value: str, names: tuple[str, ...]) -> None:
+    """It gives every name of an agent whichever was typed: brand → generic and back."""
+    assert agent_names(value) == names
+
+
+def test_a_class_never_comes_back_from_one_agent() -> None:
+    """It does not widen nivolumab to every PD-1 inhibitor."""
+    assert "pembrolizumab" not in agent_names("nivolumab")
+
+
+@pytest.mark.parametrize(
+    ("value", "parts"),
+    [
+        ("nivolumab chemotherapy", ("nivolumab", "chemotherapy")),
+        ("RT + pembrolizumab", ("RT", "pembrolizumab")),
+        ("Opdivo and radiation", ("Opdivo", "radiation")),
+        ("Keytruda, carboplatin", ("Keytruda", "carboplatin")),
+        ("radiation therapy", None),  # one known name
+        ("nivolumab", None),
+        ("nivolumab maintenance", None),  # an unknown word: cannot be split safely
+        ("growth hormone", None),
+        ("inotuzumab ozogamicin", None),
+        ("PD-1 inhibitor", None),
+    ],
+)
+def test_split_value(value: str, parts: tuple[str, ...] | None) -> None:
+    """It splits a value into treatments only when every word belongs to a known name."""
+    assert split_value(value) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "placebo"),
+    [
+        ("Placebo matching nivolumab", True),
+        ("Vehicle", True),
+        ("Sham procedure", True),
+        ("Matching placebo", True),
+        ("Nivolumab", False),
+        ("Saline", False),  # may be a placebo, but the record does not call it one
+    ],
+)
+def test_placebo_names(text: str, placebo: bool) -> None:
+    """It knows a placebo, sham or vehicle by its name."""
+    assert names_placebo(text) is placebo
+
+
+def test_placebo_asked_for_counts_placebos() -> None:
+    """It lets a request for a placebo match placebos."""
+    assert wanted("placebo").placebo
+    assert not wanted("nivolumab").placebo
+
+
+def test_content_words() -> None:
+    """It leaves out joining words when looking for part of a value."""
+    assert content_words("nivolumab and maintenance of dose") == (
+        "nivolumab",
+        "maintenance",
+        "dose",
+    )
