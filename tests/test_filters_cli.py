@@ -67,6 +67,17 @@ def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
     notes = {s["nct_id"]: s["notes"] for s in doc["studies"]}
     assert notes["NCT02013167"]["combination"]["together_arms"] == ["Pembrolizumab + RT"]
     assert notes["NCT03104439"]["combination"]["together_arms"] == []
+    keytruda = notes["NCT03104439"]["combination"]["agents"][1]
+    assert (keytruda["agent"], keytruda["state"], keytruda["arms"]) == (
+        "Keytruda",
+        "named",
+        ["Pembrolizumab"],
+    )
+    assert keytruda["matched_names"] == ["Pembrolizumab"]
+    assert notes["NCT03104439"]["combination"]["verdict"] == "different_arms"
+    assert notes["NCT03104439"]["combination"]["text"].startswith(
+        "radiation + Keytruda only in different arms: radiation in arm 'Radiation'"
+    )
     assert notes["NCT02013167"]["nearest_site"]["nearest"]["city"] == "Rochester"
     assert notes["NCT02013167"]["nearest_site"]["nearest"]["status"] == "RECRUITING"
     assert notes["NCT02013167"]["age_check"] == {
@@ -94,10 +105,13 @@ def test_table_discloses_expansions_and_combinations(server: ReplayServer) -> No
     assert proc.returncode == 0, proc.stderr
     text = " ".join(proc.stdout.split())  # lines are wrapped to the terminal
     assert "Searched for: ALL → acute lymphoblastic leukemia, acute lymphocytic" in text
-    assert "Arms: radiation + Keytruda together in arm 'Pembrolizumab + RT'" in text
     assert (
-        "Arms: radiation + Keytruda only in different arms (radiation in 'Radiation'; "
-        "Keytruda in 'Pembrolizumab')"
+        "Arms: radiation + Keytruda together in arm 'Pembrolizumab + RT' "
+        "(Keytruda as 'Pembrolizumab')"
+    ) in text
+    assert (
+        "Arms: radiation + Keytruda only in different arms: radiation in arm 'Radiation'; "
+        "Keytruda (as 'Pembrolizumab') in arm 'Pembrolizumab'"
     ) in text
     assert "May be out of date: status UNKNOWN" in text
     assert "eligible" not in text.lower()

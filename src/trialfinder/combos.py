@@ -1,123 +1,263 @@
-"""Do a study's arms give the requested interventions together, or only separately?
+"""Which arm of a study gives which requested treatment: facts from the record, with evidence.
 
 A search for radiation and pembrolizumab also finds studies where one arm gets radiation and
 another gets pembrolizumab. People asking about the combination need to know which is which,
-so each study is checked arm by arm.
+so each study is checked arm by arm, and never says more than the record does:
 
-An intervention matches a request when the request (or one of its expansions, such as
-Keytruda → pembrolizumab) appears as a whole word in its name or other names, or when the
-request names its type (``radiation`` matches every RADIATION intervention).
+* A treatment is found by every name it goes by (see :mod:`trialfinder.treatments`), in the
+  interventions' names and other names and in the arms' own intervention lists.
+* A placebo, sham or vehicle intervention never counts as the treatment it imitates.
+* An arm gives a treatment when the record ties them: the intervention's arm labels, or an
+  entry of the arm's list (``Drug: Nivolumab (BMS-936558)``) that names the intervention
+  (type prefix, code in parentheses, case and punctuation aside) or the treatment itself.
+* "Only in different arms" is said only when the record ties every matching intervention to
+  an arm; otherwise the record does not say which arm gets which.
+* A treatment the record does not name is "not named", never "absent": the registry found
+  the study, and the record's own words may differ.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from trialfinder.expand import synonyms
-from trialfinder.models import Combination, Intervention, Study
+from trialfinder.models import (
+    AgentCheck,
+    AgentState,
+    Combination,
+    CombinationVerdict,
+    Intervention,
+    Study,
+)
+from trialfinder.treatments import (
+    Wanted,
+    content_words,
+    name_pattern,
+    names_placebo,
+    split_value,
+    wanted,
+)
 
-#: Words that name an intervention type in the registry.
-_TYPE_WORDS = {
-    "radiation": "RADIATION",
-    "radiotherapy": "RADIATION",
-    "surgery": "PROCEDURE",
-    "procedure": "PROCEDURE",
-    "device": "DEVICE",
-    "behavioral": "BEHAVIORAL",
-    "dietary supplement": "DIETARY_SUPPLEMENT",
-    "genetic": "GENETIC",
-}
-
-
-def _word(term: str) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(w) for w in term.split())
-    return re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
-
-
-def matches(intervention: Intervention, names: tuple[str, ...]) -> bool:
-    """True when any of ``names`` names this intervention or its type."""
-    texts = [t for t in (intervention.name, *intervention.other_names) if t]
-    for name in names:
-        if _TYPE_WORDS.get(name.lower()) == (intervention.type or "").upper():
-            return True
-        pattern = _word(name)
-        if any(pattern.search(text) for text in texts):
-            return True
-    return False
+# "Drug: ", "Dietary Supplement: ", "Combination Product: " before an arm's entry.
+_PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(.*)$", re.DOTALL)
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_PUNCT = re.compile(r"[^\w\s]")
+# NCI-style descriptions open with what is done: "Undergo EBRT". Only the thing undergone
+# counts, not what comes before or after it ("Undergo CT scan before radiation therapy").
+_UNDERGO = re.compile(
+    r"^\s*undergoe?s?\s+(.*?)(?=\s+(?:before|after|during|following|with|and|or|to|prior|at|on"
+    r"|in|for|then|plus)\b|[,.;:(\n]|$)",
+    re.IGNORECASE,
+)
 
 
-def _arms_of(study: Study, intervention: Intervention) -> list[str]:
-    """Arm labels giving an intervention: from the intervention, else from the arms' lists."""
-    if intervention.arm_labels:
-        return list(intervention.arm_labels)
-    out = []
+def _key(text: str) -> str:
+    return " ".join(_PUNCT.sub(" ", text.casefold()).split())
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """True when two spellings of a name agree, case, punctuation and a code in parentheses aside.
+
+    ``Nivolumab (BMS-936558)`` and ``nivolumab`` agree; ``Nivolumab`` and ``Ipilimumab`` do not.
+    """
+    if not a or not b:
+        return False
+    if _key(a) == _key(b):
+        return True
+    bare_a, bare_b = _key(_PARENS.sub(" ", a)), _key(_PARENS.sub(" ", b))
+    return bool(bare_a) and bare_a == bare_b
+
+
+def split_entry(entry: str) -> tuple[str | None, str]:
+    """An arm's entry as (registry type, name): ``Drug: Opdivo`` → ``("DRUG", "Opdivo")``."""
+    match = _PREFIX.match(entry)
+    if not match:
+        return None, entry.strip()
+    return "_".join(match.group(1).upper().split()), match.group(2).strip()
+
+
+@dataclass
+class _Found:
+    """What the record says about one requested treatment, gathered before it is judged."""
+
+    arms: list[str] = field(default_factory=list)
+    not_stated: list[str] = field(default_factory=list)
+    placebo_arms: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    placebo_names: list[str] = field(default_factory=list)
+    unresolved: bool = False  # an arm label of an intervention that names no arm of the study
+
+    @staticmethod
+    def add(items: list[str], *new: str) -> None:
+        items += [n for n in new if n not in items]
+
+
+def _names_hit(w: Wanted, i: Intervention) -> list[str]:
+    """The intervention's names that name the treatment (its own name first)."""
+    if w.search(i.name):
+        return [i.name or ""]
+    hits = [o for o in i.other_names if w.search(o)]
+    if hits or w.treatment_type is None:
+        return hits
+    # A kind of treatment is also told by the registry type, or "Undergo …" in the description.
+    undergo = _UNDERGO.match(i.description or "")
+    if (i.type or "").upper() in w.registry_types or (undergo and w.search(undergo.group(1))):
+        return [i.name or "(unnamed intervention)"]
+    return []
+
+
+def _is_placebo(i: Intervention) -> bool:
+    return any(names_placebo(n) for n in (i.name or "", *i.other_names))
+
+
+def _arm_label(study: Study, label: str) -> str | None:
+    """The study's own label for an arm named ``label``, or None when no arm has that name."""
     for arm in study.arms:
-        # Arms list interventions as "Type: Name".
-        listed = [n.split(":", 1)[-1].strip().lower() for n in arm.intervention_names]
-        if arm.label and intervention.name and intervention.name.lower() in listed:
-            out.append(arm.label)
+        if arm.label and same_name(arm.label, label):
+            return arm.label
+    return None
+
+
+def _names_of(i: Intervention) -> list[str]:
+    return [n for n in (i.name, *i.other_names) if n]
+
+
+def _arms_of(study: Study, i: Intervention, found: _Found) -> list[str]:
+    """Arms the record ties to an intervention: its arm labels, and arms listing it."""
+    labels: list[str] = []
+    for label in i.arm_labels:
+        own = _arm_label(study, label)
+        found.unresolved |= own is None and bool(study.arms)
+        _Found.add(labels, own or label)
+    for arm in study.arms:
+        entries = [split_entry(e)[1] for e in arm.intervention_names]
+        if arm.label and any(same_name(e, n) for e in entries for n in _names_of(i)):
+            _Found.add(labels, arm.label)
+    return labels
+
+
+def _gather(study: Study, w: Wanted) -> _Found:
+    found = _Found()
+    for i in study.interventions:
+        hit = _names_hit(w, i)
+        if not hit:
+            continue
+        if _is_placebo(i) and not w.placebo:
+            found.add(found.placebo_names, *hit)
+            found.add(found.placebo_arms, *_arms_of(study, i, found))
+            continue
+        found.add(found.names, *hit)
+        arms = _arms_of(study, i, found)
+        found.add(found.arms, *arms)
+        if not arms:
+            found.add(found.not_stated, i.name or hit[0])
+    # Entries of an arm's list that no intervention accounts for still name what the arm gives.
+    own = [n for i in study.interventions for n in _names_of(i)]
+    for arm in study.arms:
+        for entry in arm.intervention_names:
+            kind, name = split_entry(entry)
+            if not arm.label or any(same_name(name, n) for n in own):
+                continue
+            if not (w.search(name) or (kind is not None and kind in w.registry_types)):
+                continue
+            if names_placebo(name) and not w.placebo:
+                found.add(found.placebo_names, name)
+                found.add(found.placebo_arms, arm.label)
+            else:
+                found.add(found.names, name)
+                found.add(found.arms, arm.label)
+    return found
+
+
+def _in_study_order(study: Study, labels: list[str]) -> list[str]:
+    order = [a.label for a in study.arms if a.label in labels]
+    return order + [label for label in labels if label not in order]
+
+
+def _partial(study: Study, w: Wanted) -> list[str]:
+    """The record's names holding a word of a multi-word value that it does not name whole."""
+    words = content_words(w.agent)
+    if w.treatment_type is not None or len(words) < 2:
+        return []
+    texts = [n for i in study.interventions for n in _names_of(i)]
+    texts += [split_entry(e)[1] for arm in study.arms for e in arm.intervention_names]
+    patterns = [name_pattern(word) for word in words]
+    return list(dict.fromkeys(t for t in texts if any(p.search(t) for p in patterns)))
+
+
+def check_agent(study: Study, w: Wanted) -> tuple[AgentCheck, bool]:
+    """One requested treatment in the study, and whether an arm label could not be resolved."""
+    found = _gather(study, w)
+    partial: list[str] = []
+    state: AgentState
+    if found.names:
+        state = "named"
+    elif found.placebo_names:
+        state = "placebo_only"
+    else:
+        partial = _partial(study, w)
+        state = "cannot_check" if partial else "not_named"
+    check = AgentCheck(
+        agent=w.agent,
+        value=w.value,
+        state=state,
+        arms=_in_study_order(study, found.arms),
+        not_stated=found.not_stated,
+        placebo_arms=_in_study_order(study, found.placebo_arms),
+        matched_names=found.names,
+        placebo_names=found.placebo_names,
+        partial_names=partial,
+        searched=list(w.names),
+        treatment_type=w.treatment_type,
+    )
+    return check, found.unresolved
+
+
+def requested_treatments(values: tuple[str, ...]) -> list[Wanted]:
+    """Each requested treatment with its names; a value holding several gives each of them."""
+    out: list[Wanted] = []
+    for value in values:
+        parts = split_value(value)
+        out += [wanted(part, value) for part in parts] if parts else [wanted(value)]
     return out
 
 
-def combination(study: Study, requested: tuple[str, ...], expand: bool = True) -> Combination:
-    """Which of ``requested`` the study gives, and in which arms.
+def combination(study: Study, requested: tuple[str, ...]) -> Combination:
+    """Which of ``requested`` the study names, in which arms, and whether one arm gives all.
 
     Args:
         study: the study.
-        requested: interventions as the user typed them.
-        expand: also match expansions (brand → generic, class → agents).
+        requested: intervention values as the user typed them (``"Opdivo"``, ``"radiation"``,
+            ``"nivolumab chemotherapy"``).
+
+    Returns:
+        A check per requested treatment with the arms and the record's names that matched,
+        and a verdict on the whole (see :class:`~trialfinder.models.Combination`).
     """
-    found: dict[str, list[str]] = {}
-    arms: dict[str, list[str]] = {}
-    missing: list[str] = []
-    for wanted in requested:
-        names = synonyms(wanted, "intervention") if expand else (wanted,)
-        hits = [i for i in study.interventions if matches(i, names)]
-        if not hits:
-            missing.append(wanted)
-            continue
-        found[wanted] = [i.name or "(unnamed)" for i in hits]
-        labels: list[str] = []
-        for hit in hits:
-            labels += [a for a in _arms_of(study, hit) if a not in labels]
-        arms[wanted] = labels
+    checks: list[AgentCheck] = []
+    unresolved = False
+    for w in requested_treatments(requested):
+        check, odd_label = check_agent(study, w)
+        checks.append(check)
+        unresolved |= odd_label
     together: list[str] = []
-    if found and not missing:
-        common = set.intersection(*(set(a) for a in arms.values()))
-        # Keep the study's own arm order.
-        order = [a.label for a in study.arms if a.label] + [x for v in arms.values() for x in v]
-        together = list(dict.fromkeys(a for a in order if a in common))
+    verdict: CombinationVerdict
+    if len(checks) == 1:
+        verdict = "one_treatment"
+    elif any(c.state == "cannot_check" for c in checks):
+        verdict = "cannot_check"
+    elif any(c.state != "named" for c in checks):
+        verdict = "not_all_named"
+    else:
+        keys = [{_key(a) for a in c.arms} for c in checks]
+        common = set.intersection(*keys)
+        together = [a for a in checks[0].arms if _key(a) in common]
+        if together:
+            verdict = "together"
+        elif unresolved or any(c.not_stated or not c.arms for c in checks):
+            verdict = "not_stated"
+        else:
+            verdict = "different_arms"
     return Combination(
-        found=found,
-        missing=missing,
-        together_arms=together,
-        arms=arms,
-        summary=_summary(requested, found, missing, together, arms),
+        requested=list(requested), agents=checks, verdict=verdict, together_arms=together
     )
-
-
-def _summary(
-    requested: tuple[str, ...],
-    found: dict[str, list[str]],
-    missing: list[str],
-    together: list[str],
-    arms: dict[str, list[str]],
-) -> str:
-    joined = " + ".join(requested)
-    quoted = ", ".join(f"'{a}'" for a in together)
-    if len(requested) == 1:
-        wanted = requested[0]
-        if missing:
-            return f"{wanted}: not among the listed interventions"
-        if not arms[wanted]:
-            return f"{wanted}: listed, arm not stated"
-        noun = "arm" if len(arms[wanted]) == 1 else "arms"
-        return f"{wanted} in {noun} {', '.join(repr(a) for a in arms[wanted])}"
-    if missing:
-        have = ", ".join(found) or "none"
-        return f"has {have}; not listed: {', '.join(missing)}"
-    if together:
-        noun = "arm" if len(together) == 1 else "arms"
-        return f"{joined} together in {noun} {quoted}"
-    parts = "; ".join(f"{w} in {', '.join(repr(a) for a in arms[w]) or '?'}" for w in requested)
-    return f"{joined} only in different arms ({parts})"

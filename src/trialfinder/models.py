@@ -444,22 +444,72 @@ class Staleness(_Record):
     days_since: int | None = None
 
 
-class Combination(_Record):
-    """Which requested interventions a study has, and whether one arm gives them together.
+#: How the record names one requested treatment (see :class:`AgentCheck`).
+AgentState = Literal["named", "placebo_only", "not_named", "cannot_check"]
+#: What the record says about the requested treatments together (see :class:`Combination`).
+CombinationVerdict = Literal[
+    "one_treatment", "together", "different_arms", "not_stated", "not_all_named", "cannot_check"
+]
+
+
+class AgentCheck(_Record):
+    """One requested treatment in a study's arms and interventions, with the evidence.
+
+    Facts from the record only: an arm is listed when the record ties the treatment to it
+    (the intervention's arm labels, or the arm's own list of interventions).
 
     Attributes:
-        found: requested intervention → the study's interventions that match it.
-        missing: requested interventions the study does not list.
-        together_arms: arms that give every requested intervention.
-        arms: requested intervention → arms that give it.
-        summary: one line for people.
+        agent: the treatment as asked for (a whole value, or one treatment of a value that
+            held several).
+        value: the value it came from, as typed.
+        state: ``named`` (the record names it as a real treatment), ``placebo_only`` (only a
+            placebo, sham or vehicle imitating it), ``not_named`` (the record's arms and
+            interventions do not name it; the study may still involve it) or ``cannot_check``
+            (a value of several words that the record names only part of).
+        arms: labels of the arms that give it (not as a placebo), in the record's order.
+        not_stated: the record's interventions that give it but are tied to no arm: which
+            arm gets them, the record does not say.
+        placebo_arms: labels of arms that give a placebo imitating it.
+        matched_names: the record's names that matched (intervention names, other names, or
+            arm entries), as the record writes them.
+        placebo_names: the record's placebo names that mention it.
+        partial_names: for ``cannot_check``, the record's names holding part of the value.
+        searched: the names looked for (typed, generic, brand and code names, or the words of
+            a kind of treatment).
+        treatment_type: ``radiation``, ``surgery``, ``chemotherapy``… when a kind of
+            treatment was asked for (vocabulary in ``trialfinder/data/treatment_types.json``).
     """
 
-    found: dict[str, list[str]] = {}
-    missing: list[str] = []
+    agent: str
+    value: str
+    state: AgentState
+    arms: list[str] = []
+    not_stated: list[str] = []
+    placebo_arms: list[str] = []
+    matched_names: list[str] = []
+    placebo_names: list[str] = []
+    partial_names: list[str] = []
+    searched: list[str] = []
+    treatment_type: str | None = None
+
+
+class Combination(_Record):
+    """Which requested treatments a study names, and whether one arm gives them together.
+
+    Attributes:
+        requested: the intervention values as typed.
+        agents: one check per requested treatment (a value naming several gives several).
+        verdict: ``one_treatment`` (one was asked for: see its check), ``together`` (every
+            one is given in each of ``together_arms``), ``different_arms`` (the record ties
+            every one to arms and no arm gives them all), ``not_stated`` (the record does not
+            say which arm gets which), ``not_all_named`` or ``cannot_check`` (see ``agents``).
+        together_arms: labels of the arms giving every requested treatment (none as placebo).
+    """
+
+    requested: list[str] = []
+    agents: list[AgentCheck] = []
+    verdict: CombinationVerdict = "one_treatment"
     together_arms: list[str] = []
-    arms: dict[str, list[str]] = {}
-    summary: str = ""
 
 
 class StudyNotes(_Record):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TextIO
 
+from trialfinder.combotext import combination_text
 from trialfinder.flags import FLAGS
 from trialfinder.models import (
     AgeCheck,
@@ -438,7 +439,7 @@ def note_lines(notes: StudyNotes | None) -> list[tuple[str, str]]:
         return []
     out = []
     if notes.combination is not None:
-        out.append(("Arms: ", notes.combination.summary))
+        out.append(("Arms: ", combination_text(notes.combination)))
     if notes.nearest_site is not None:
         out.append(("Nearest site: ", nearest_site_text(notes.nearest_site)))
     checks = [age_check_text(notes.age_check)] if notes.age_check else []
@@ -607,7 +608,13 @@ def result_dict(result: SearchResult) -> dict[str, object]:
 
 
 def _notes_dict(notes: StudyNotes | None) -> dict[str, object] | None:
-    return None if notes is None else notes.model_dump(mode="json")
+    if notes is None:
+        return None
+    out = notes.model_dump(mode="json")
+    if notes.combination is not None:
+        # The typed fields, and the same words people read.
+        out["combination"]["text"] = combination_text(notes.combination)
+    return out
 
 
 def write_json(result: SearchResult, out: TextIO) -> None:

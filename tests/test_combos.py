@@ -1,0 +1,491 @@
+"""Which arm gives which requested treatment: hand-made multi-arm records and real ones."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conftest import SHARED_CTGOV, load_json
+from trialfinder.combos import combination, same_name, split_entry
+from trialfinder.models import AgentCheck, Combination, Study, parse_study
+
+OPDIVO_SBRT = "study_NCT09900001_brand_opdivo_with_sbrt_generic_nivolumab_in_other_arm.json"
+PLACEBO_NIVO = "study_NCT09900002_placebo_matching_nivolumab_in_placebo_comparator_arm.json"
+RADIATION_KINDS = "study_NCT09900003_radiation_as_procedure_wbrt_only_in_other_names_and_scans.json"
+NIVO_CHEMO = "study_NCT09900004_nivolumab_with_chemotherapy_and_chemo_alone.json"
+CHEMO_ONLY = "study_NCT09900005_chemotherapy_arms_without_nivolumab.json"
+SPELLED = "study_NCT09900006_arms_spell_interventions_differently_no_arm_labels.json"
+UNTIED = "study_NCT09900007_arms_that_do_not_say_which_gets_which.json"
+CODES = "study_NCT09900008_generic_with_code_names_and_brand_only_study.json"
+FOUR_RADIATION_ARMS = [
+    "Whole brain RT",
+    "Brachytherapy then resection",
+    "Cranial treatment",
+    "Radiotherapy boost",
+]
+MYELOMA = "search_myeloma_radiation_pembrolizumab_page1_of_3.json"
+
+
+def fixture_study(name: str) -> Study:
+    """A hand-made study record from tests/fixtures (or the first of a page)."""
+    raw = load_json(name)
+    return parse_study(raw["studies"][0] if "studies" in raw else raw)
+
+
+def agent(combo: Combination, name: str) -> AgentCheck:
+    """The check of one requested treatment."""
+    return next(c for c in combo.agents if c.agent == name)
+
+
+# (record, requested, verdict, together arms, {agent: (state, arms, placebo arms)})
+CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
+    # Brand and generic, both ways: Opdivo in one arm and nivolumab in another are one drug.
+    (
+        OPDIVO_SBRT,
+        ("radiation", "nivolumab"),
+        "together",
+        ["SBRT + Opdivo"],
+        {
+            "radiation": ("named", ["SBRT + Opdivo"], []),
+            "nivolumab": ("named", ["SBRT + Opdivo", "Nivolumab alone"], []),
+        },
+    ),
+    (
+        OPDIVO_SBRT,
+        ("radiation", "Opdivo"),
+        "together",
+        ["SBRT + Opdivo"],
+        {"Opdivo": ("named", ["SBRT + Opdivo", "Nivolumab alone"], [])},
+    ),
+    (
+        NIVO_CHEMO,
+        ("Opdivo",),
+        "one_treatment",
+        [],
+        {"Opdivo": ("named", ["Nivolumab + chemo"], [])},
+    ),
+    (
+        CODES,
+        ("BMS-936558",),
+        "one_treatment",
+        [],
+        {"BMS-936558": ("named", ["Code-named arm"], [])},
+    ),
+    (CODES, ("Opdivo",), "one_treatment", [], {"Opdivo": ("named", ["Code-named arm"], [])}),
+    (
+        CODES,
+        ("Yervoy", "nivolumab"),
+        "different_arms",
+        [],
+        {"Yervoy": ("named", ["Ipilimumab"], []), "nivolumab": ("named", ["Code-named arm"], [])},
+    ),
+    (OPDIVO_SBRT, ("BMS-936558",), "one_treatment", [], {"BMS-936558": ("not_named", [], [])}),
+    # Placebo is not the drug.
+    (
+        PLACEBO_NIVO,
+        ("radiation", "nivolumab"),
+        "together",
+        ["Nivo + RT"],
+        {
+            "radiation": ("named", ["Nivo + RT", "Placebo + RT"], []),
+            "nivolumab": ("named", ["Nivo + RT"], ["Placebo + RT"]),
+        },
+    ),
+    (
+        PLACEBO_NIVO,
+        ("Opdivo",),
+        "one_treatment",
+        [],
+        {"Opdivo": ("named", ["Nivo + RT"], ["Placebo + RT"])},
+    ),
+    (PLACEBO_NIVO, ("placebo",), "one_treatment", [], {"placebo": ("named", ["Placebo + RT"], [])}),
+    # Treatment-type words: radiation as a PROCEDURE, only in other names, or in "Undergo …";
+    # surgery is not every PROCEDURE; scans are neither.
+    (
+        RADIATION_KINDS,
+        ("radiation",),
+        "one_treatment",
+        [],
+        {
+            "radiation": (
+                "named",
+                FOUR_RADIATION_ARMS,
+                [],
+            )
+        },
+    ),
+    (
+        RADIATION_KINDS,
+        ("radiation therapy",),
+        "one_treatment",
+        [],
+        {
+            "radiation therapy": (
+                "named",
+                FOUR_RADIATION_ARMS,
+                [],
+            )
+        },
+    ),
+    (
+        RADIATION_KINDS,
+        ("surgery",),
+        "one_treatment",
+        [],
+        {"surgery": ("named", ["Brachytherapy then resection"], [])},
+    ),
+    (
+        RADIATION_KINDS,
+        ("surgery", "radiotherapy"),
+        "together",
+        ["Brachytherapy then resection"],
+        {},
+    ),
+    (NIVO_CHEMO, ("surgery",), "one_treatment", [], {"surgery": ("not_named", [], [])}),
+    (
+        NIVO_CHEMO,
+        ("chemotherapy",),
+        "one_treatment",
+        [],
+        {"chemotherapy": ("named", ["Nivolumab + chemo", "Chemo alone"], [])},
+    ),
+    # Several treatments in one value: each is required and reported.
+    (
+        NIVO_CHEMO,
+        ("nivolumab chemotherapy",),
+        "together",
+        ["Nivolumab + chemo"],
+        {
+            "nivolumab": ("named", ["Nivolumab + chemo"], []),
+            "chemotherapy": ("named", ["Nivolumab + chemo", "Chemo alone"], []),
+        },
+    ),
+    (
+        CHEMO_ONLY,
+        ("nivolumab chemotherapy",),
+        "not_all_named",
+        [],
+        {
+            "nivolumab": ("not_named", [], []),
+            "chemotherapy": ("named", ["Chemo alone", "Dose-dense chemo"], []),
+        },
+    ),
+    (
+        NIVO_CHEMO,
+        ("nivolumab maintenance",),
+        "one_treatment",
+        [],
+        {"nivolumab maintenance": ("cannot_check", [], [])},
+    ),
+    (
+        RADIATION_KINDS,
+        ("nivolumab maintenance",),
+        "one_treatment",
+        [],
+        {"nivolumab maintenance": ("not_named", [], [])},
+    ),
+    (
+        NIVO_CHEMO,
+        ("nivolumab maintenance", "chemotherapy"),
+        "cannot_check",
+        [],
+        {"chemotherapy": ("named", ["Nivolumab + chemo", "Chemo alone"], [])},
+    ),
+    # Arms that spell interventions differently, and interventions with no arm labels.
+    (
+        SPELLED,
+        ("nivolumab",),
+        "one_treatment",
+        [],
+        {"nivolumab": ("named", ["Nivolumab", "SBRT + nivolumab"], [])},
+    ),
+    (
+        SPELLED,
+        ("radiation", "nivolumab"),
+        "together",
+        ["SBRT + nivolumab"],
+        {"radiation": ("named", ["SBRT + nivolumab"], [])},
+    ),
+    (
+        UNTIED,
+        ("radiation", "nivolumab"),
+        "not_stated",
+        [],
+        {"radiation": ("named", [], []), "nivolumab": ("named", [], [])},
+    ),
+    # Absence is only "not named".
+    (
+        MYELOMA,
+        ("pembrolizumab", "daratumumab"),
+        "not_all_named",
+        [],
+        {"daratumumab": ("not_named", [], [])},
+    ),
+]
+
+
+@pytest.mark.parametrize(("record", "requested", "verdict", "together", "agents"), CASES)
+def test_combination_cases(
+    record: str,
+    requested: tuple[str, ...],
+    verdict: str,
+    together: list[str],
+    agents: dict[str, Any],
+) -> None:
+    """It says what the record ties to which arm, for each kind of tricky record."""
+    combo = combination(fixture_study(record), requested)
+    assert combo.verdict == verdict
+    assert combo.together_arms == together
+    assert combo.requested == list(requested)
+    for name, (state, arms, placebo_arms) in agents.items():
+        check = agent(combo, name)
+        assert (check.state, check.arms, check.placebo_arms) == (state, arms, placebo_arms)
+
+
+def test_evidence_names_the_records_words() -> None:
+    """It keeps the record's own names that matched, as the record writes them."""
+    combo = combination(fixture_study(OPDIVO_SBRT), ("radiation", "nivolumab"))
+    assert agent(combo, "radiation").matched_names == ["SBRT"]
+    assert agent(combo, "nivolumab").matched_names == ["Opdivo", "Nivolumab"]
+    assert agent(combo, "nivolumab").searched[:2] == ["nivolumab", "Opdivo"]
+    assert agent(combo, "radiation").treatment_type == "radiation"
+    wbrt = agent(combination(fixture_study(RADIATION_KINDS), ("radiation",)), "radiation")
+    assert "WBRT" in wbrt.matched_names  # only an other name says it is radiation
+    assert "Boost" in wbrt.matched_names  # "Undergo stereotactic radiosurgery"
+    assert "CT scan" not in wbrt.matched_names  # "Undergo CT scan before radiation therapy"
+    assert "Biopsy" not in wbrt.matched_names
+
+
+def test_placebo_names_kept_apart() -> None:
+    """It names the placebo that imitates a drug, and never counts it as the drug."""
+    check = agent(combination(fixture_study(PLACEBO_NIVO), ("nivolumab",)), "nivolumab")
+    assert check.matched_names == ["Nivolumab"]
+    assert check.placebo_names == ["Placebo matching nivolumab"]
+
+
+def test_only_a_placebo_is_placebo_only() -> None:
+    """It reports a drug named only by its placebo as placebo_only, not as given."""
+    study = fixture_study(PLACEBO_NIVO)
+    study = study.model_copy(
+        update={"interventions": [i for i in study.interventions if i.name != "Nivolumab"]}
+    )
+    study = study.model_copy(
+        update={
+            "arms": [
+                a.model_copy(update={"intervention_names": a.intervention_names[1:]})
+                if a.label == "Nivo + RT"
+                else a
+                for a in study.arms
+            ]
+        }
+    )
+    combo = combination(study, ("radiation", "nivolumab"))
+    check = agent(combo, "nivolumab")
+    assert (check.state, check.arms, check.placebo_arms) == ("placebo_only", [], ["Placebo + RT"])
+    assert combo.verdict == "not_all_named"
+
+
+def test_not_stated_lists_untied_interventions() -> None:
+    """It lists the matching interventions the record ties to no arm."""
+    combo = combination(fixture_study(SPELLED), ("radiation",))
+    assert agent(combo, "radiation").not_stated == ["Stereotactic body radiation"]
+    untied = combination(fixture_study(UNTIED), ("nivolumab",))
+    assert agent(untied, "nivolumab").not_stated == ["Nivolumab"]
+
+
+def test_cannot_check_shows_the_partial_names() -> None:
+    """It shows which of the record's names hold part of a value it could not check."""
+    check = agent(
+        combination(fixture_study(NIVO_CHEMO), ("nivolumab maintenance",)), "nivolumab maintenance"
+    )
+    assert check.partial_names == ["Nivolumab"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Nivolumab (BMS-936558)", "nivolumab", True),
+        ("NIVOLUMAB", "Nivolumab", True),
+        ("Omalizumab (Xolair®)", "Omalizumab", True),
+        ("Placebo matching nivolumab", "Nivolumab", False),
+        ("Nivolumab", "Ipilimumab", False),
+        ("", "Nivolumab", False),
+    ],
+)
+def test_same_name_is_lenient_only_about_spelling(a: str, b: str, same: bool) -> None:
+    """It matches arm entries to interventions across case, punctuation and codes."""
+    assert same_name(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("entry", "parts"),
+    [
+        ("Drug: Opdivo", ("DRUG", "Opdivo")),
+        ("Dietary Supplement: Placebo", ("DIETARY_SUPPLEMENT", "Placebo")),
+        ("Opdivo", (None, "Opdivo")),
+    ],
+)
+def test_split_entry(entry: str, parts: tuple[str | None, str]) -> None:
+    """It reads the registry type off an arm's entry."""
+    assert split_entry(entry) == parts
+
+
+# -- real recorded studies -------------------------------------------------------------------
+
+
+def shared_records() -> dict[str, Study]:
+    """Every real recorded study with arms or interventions, by NCT ID (empty when absent)."""
+    out: dict[str, Study] = {}
+    if not SHARED_CTGOV.is_dir():
+        return out
+    # Full single-study answers first: some search pages were recorded with fewer fields.
+    paths = sorted(SHARED_CTGOV.glob("*/*.json"), key=lambda p: (p.parent.name != "studies", p))
+    for path in paths:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        raws = doc if isinstance(doc, list) else doc.get("studies", [doc])
+        for raw in raws:
+            if isinstance(raw, dict) and "protocolSection" in raw:
+                study = parse_study(raw)
+                if study.interventions or study.arms:
+                    out.setdefault(study.nct_id, study)
+    return out
+
+
+def real(nct_id: str) -> Study:
+    """One real recorded study; skipped when the shared records are not here."""
+    studies = shared_records()
+    if nct_id not in studies:
+        pytest.skip("the shared recorded responses are not here")
+    return studies[nct_id]
+
+
+REAL_CASES: list[tuple[str, tuple[str, ...], str, dict[str, Any]]] = [
+    # External beam radiation (RADIATION) and vaginal brachytherapy (a PROCEDURE); scans are
+    # procedures but neither radiation nor surgery.
+    (
+        "NCT06388018",
+        ("radiation",),
+        "one_treatment",
+        {"radiation": ("named", ["Cohort A2", "Sub-study B"], [])},
+    ),
+    ("NCT06388018", ("surgery",), "one_treatment", {"surgery": ("not_named", [], [])}),
+    (
+        "NCT06388018",
+        ("radiotherapy", "CT"),
+        "together",
+        {"CT": ("named", ["Cohort A1", "Cohort A2", "Sub-study B"], [])},
+    ),
+    # A brand name only in otherNames, and a code name.
+    (
+        "NCT02210780",
+        ("Dupixent",),
+        "one_treatment",
+        {"Dupixent": ("named", ["Dupilumab 300 mg qw"], [])},
+    ),
+    (
+        "NCT02210780",
+        ("REGN668",),
+        "one_treatment",
+        {"REGN668": ("named", ["Dupilumab 300 mg qw"], [])},
+    ),
+    ("NCT00763412", ("Prandin",), "one_treatment", {"Prandin": ("named", ["2. repaglinide"], [])}),
+    (
+        "NCT02552212",
+        ("Cimzia", "placebo"),
+        "different_arms",
+        {
+            "Cimzia": ("named", ["Certolizumab Pegol 200 mg Q2W"], []),
+            "placebo": ("named", ["Placebo"], []),
+        },
+    ),
+    (
+        "NCT02552212",
+        ("certolizumab pegol",),
+        "one_treatment",
+        {"certolizumab pegol": ("named", ["Certolizumab Pegol 200 mg Q2W"], [])},
+    ),
+    # A placebo named "Vehicle" (other name: placebo); the drug arm is apart.
+    (
+        "NCT02677610",
+        ("MSRD-100", "placebo"),
+        "different_arms",
+        {"placebo": ("named", ["Vehicle"], [])},
+    ),
+    # The real drug in every arm; a matching placebo in two of them.
+    (
+        "NCT06727552",
+        ("barzolvolimab", "placebo"),
+        "together",
+        {
+            "barzolvolimab": (
+                "named",
+                [
+                    "Barzolvolimab 150 mg",
+                    "Barzolvolimab 300 mg",
+                    "Placebo then barzolvolimab 150 mg",
+                    "Placebo then barzolvolimab 300 mg",
+                ],
+                [],
+            )
+        },
+    ),
+    (
+        "NCT04280705",
+        ("remdesivir", "placebo"),
+        "different_arms",
+        {"remdesivir": ("named", ["Remdesivir"], [])},
+    ),
+    # Recorded with fields=…: no arms at all, so no arm can be stated.
+    ("NCT06604689", ("Tagrisso",), "one_treatment", {"Tagrisso": ("named", [], [])}),
+    ("NCT06382129", ("BMS-986507", "docetaxel"), "not_stated", {}),
+    ("NCT06382129", ("chemotherapy",), "one_treatment", {"chemotherapy": ("named", [], [])}),
+    (
+        "NCT02710084",
+        ("oxytocin", "radiation"),
+        "not_all_named",
+        {"radiation": ("not_named", [], [])},
+    ),
+]
+
+
+@pytest.mark.parametrize(("nct_id", "requested", "verdict", "agents"), REAL_CASES)
+def test_real_multi_arm_records(
+    nct_id: str, requested: tuple[str, ...], verdict: str, agents: dict[str, Any]
+) -> None:
+    """It ties treatments to arms in real recorded studies as their records do."""
+    combo = combination(real(nct_id), requested)
+    assert combo.verdict == verdict
+    for name, (state, arms, placebo_arms) in agents.items():
+        check = agent(combo, name)
+        assert (check.state, check.arms, check.placebo_arms) == (state, arms, placebo_arms)
+
+
+REQUESTS = [
+    ("radiation", "nivolumab"),
+    ("placebo",),
+    ("surgery", "chemotherapy"),
+    ("Keytruda",),
+    ("growth hormone",),
+    ("nivolumab chemotherapy",),
+]
+
+
+@pytest.mark.parametrize("requested", REQUESTS)
+def test_no_verdict_beyond_the_record_on_real_studies(requested: tuple[str, ...]) -> None:
+    """It says "different arms" only when every treatment is tied to arms, on every real study."""
+    studies = shared_records()
+    if not studies:
+        pytest.skip("the shared recorded responses are not here")
+    for study in studies.values():
+        combo = combination(study, requested)
+        labels = {a.label for a in study.arms}
+        for check in combo.agents:
+            assert set(check.arms) <= labels or not study.arms, study.nct_id
+            if check.state == "not_named":
+                assert check.arms == [] and check.matched_names == []
+        if combo.verdict == "different_arms":
+            assert all(c.arms and not c.not_stated for c in combo.agents), study.nct_id
+        if combo.verdict == "together":
+            assert combo.together_arms, study.nct_id

@@ -1,0 +1,151 @@
+"""The combination note in words: each verdict and state, and nothing beyond the data."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_combos import (
+    CHEMO_ONLY,
+    MYELOMA,
+    NIVO_CHEMO,
+    OPDIVO_SBRT,
+    PLACEBO_NIVO,
+    RADIATION_KINDS,
+    SPELLED,
+    UNTIED,
+    fixture_study,
+)
+from trialfinder.combos import combination
+from trialfinder.combotext import agent_text, combination_text, quoted
+from trialfinder.models import AgentCheck, Combination
+
+CASES = [
+    (
+        OPDIVO_SBRT,
+        ("radiation", "nivolumab"),
+        "radiation + nivolumab together in arm 'SBRT + Opdivo' "
+        "(radiation as 'SBRT'; nivolumab as 'Opdivo', 'Nivolumab')",
+    ),
+    (
+        PLACEBO_NIVO,
+        ("radiation", "nivolumab"),
+        "radiation + nivolumab together in arm 'Nivo + RT' "
+        "(placebo for nivolumab ('Placebo matching nivolumab') in arm 'Placebo + RT')",
+    ),
+    (
+        PLACEBO_NIVO,
+        ("Opdivo",),
+        "Opdivo (as 'Nivolumab') in arm 'Nivo + RT'; "
+        "placebo for Opdivo ('Placebo matching nivolumab') in arm 'Placebo + RT'",
+    ),
+    (
+        RADIATION_KINDS,
+        ("surgery",),
+        "surgery (as 'Surgical resection') in arm 'Brachytherapy then resection'",
+    ),
+    (
+        CHEMO_ONLY,
+        ("nivolumab chemotherapy",),
+        "nivolumab: not named in the arms or interventions; "
+        "chemotherapy in arms 'Chemo alone', 'Dose-dense chemo'",
+    ),
+    (
+        NIVO_CHEMO,
+        ("nivolumab maintenance",),
+        "nivolumab maintenance: could not check; the record names only part of it "
+        "('Nivolumab'). Ask for each treatment on its own",
+    ),
+    (
+        SPELLED,
+        ("radiation",),
+        "radiation (as 'Stereotactic body radiation', 'SBRT') in arm 'SBRT + nivolumab'; "
+        "the record does not say which arm gets 'Stereotactic body radiation'",
+    ),
+    (
+        UNTIED,
+        ("radiation", "nivolumab"),
+        "radiation + nivolumab: the record does not say which arm gets which "
+        "(radiation: no arm stated; nivolumab: no arm stated)",
+    ),
+    (UNTIED, ("nivolumab",), "nivolumab: named, but the record does not say which arm gets it"),
+    (
+        MYELOMA,
+        ("radiation", "Keytruda"),
+        "radiation + Keytruda together in arm 'Pembrolizumab + RT' (Keytruda as 'Pembrolizumab')",
+    ),
+    (
+        MYELOMA,
+        ("pembrolizumab", "daratumumab"),
+        "pembrolizumab in arm 'Pembrolizumab + RT'; "
+        "daratumumab: not named in the arms or interventions",
+    ),
+]
+
+
+@pytest.mark.parametrize(("record", "requested", "text"), CASES)
+def test_combination_in_words(record: str, requested: tuple[str, ...], text: str) -> None:
+    """It words each verdict from the data, with the arms and the record's names."""
+    assert combination_text(combination(fixture_study(record), requested)) == text
+
+
+def test_different_arms_only_when_the_record_ties_every_one() -> None:
+    """It says "only in different arms" with the arm of each."""
+    study = fixture_study("search_myeloma_radiation_pembrolizumab_page2_of_3_with_duplicate.json")
+    assert combination_text(combination(study, ("radiation", "pembrolizumab"))) == (
+        "radiation + pembrolizumab only in different arms: radiation in arm 'Radiation'; "
+        "pembrolizumab in arm 'Pembrolizumab'"
+    )
+
+
+def test_placebo_only_is_said() -> None:
+    """It says when only a placebo of the treatment is named."""
+    check = AgentCheck(
+        agent="nivolumab",
+        value="nivolumab",
+        state="placebo_only",
+        placebo_arms=["Placebo + RT"],
+        placebo_names=["Placebo matching nivolumab"],
+    )
+    assert agent_text(check) == (
+        "nivolumab: only a placebo for nivolumab ('Placebo matching nivolumab') "
+        "in arm 'Placebo + RT'"
+    )
+
+
+@pytest.mark.parametrize("record", [OPDIVO_SBRT, PLACEBO_NIVO, RADIATION_KINDS, UNTIED, CHEMO_ONLY])
+def test_never_claims_absence(record: str) -> None:
+    """It never words a treatment it did not find as absent or "not among" the treatments."""
+    for requested in (("daratumumab",), ("radiation", "daratumumab"), ("surgery",)):
+        text = combination_text(combination(fixture_study(record), requested))
+        assert "not among" not in text and "absent" not in text and "not listed" not in text
+
+
+def test_quoted_shows_how_many_more() -> None:
+    """It quotes a few names and counts the rest."""
+    assert quoted(["a", "b", "c", "d", "e"]) == "'a', 'b', 'c' and 2 more"
+    assert combination_text(Combination()) == ""
+
+
+def test_every_format_words_the_note_the_same() -> None:
+    """It puts the same words in the table, the Markdown and HTML pages and the JSON."""
+    import html
+    import json
+
+    from trialfinder.models import SearchResult, StudyNotes
+    from trialfinder.page import PageInfo, render_html_page, render_markdown_page
+    from trialfinder.render import render_table, result_dict
+
+    study = fixture_study(PLACEBO_NIVO)
+    combo = combination(study, ("radiation", "nivolumab"))
+    result = SearchResult(studies=[study], notes={study.nct_id: StudyNotes(combination=combo)})
+    text = combination_text(combo)
+    assert "placebo for nivolumab" in text
+    assert f"Arms: {text}" in " ".join(render_table(result, width=400).split())
+    assert f"**Arms:** {text}" in render_markdown_page(result, PageInfo())
+    assert f"<dt>Arms</dt><dd>{html.escape(text)}</dd>" in render_html_page(result, PageInfo())
+    data = json.loads(json.dumps(result_dict(result)))
+    note = data["studies"][0]["notes"]["combination"]
+    assert note["text"] == text
+    assert note["verdict"] == "together"
+    assert note["agents"][1]["placebo_arms"] == ["Placebo + RT"]
+    assert note["agents"][1]["placebo_names"] == ["Placebo matching nivolumab"]
