@@ -237,6 +237,9 @@ def test_combination_cases(
     """It says what the record ties to which arm, for each kind of tricky record."""
     combo = combination(fixture_study(record), requested)
     assert combo.verdict == verdict
+    if verdict == "one_treatment":  # every requested treatment: the one asked for
+        (only,) = agents.values()
+        together = only[1] if only[0] == "named" else []
     assert combo.together_arms == together
     assert combo.requested == list(requested)
     for name, (state, arms, placebo_arms) in agents.items():

@@ -244,6 +244,7 @@ def combination(study: Study, requested: tuple[str, ...]) -> Combination:
     verdict: CombinationVerdict
     if len(checks) == 1:
         verdict = "one_treatment"
+        together = checks[0].arms if checks[0].state == "named" else []
     elif any(c.state == "cannot_check" for c in checks):
         verdict = "cannot_check"
     elif any(c.state != "named" for c in checks):

@@ -503,7 +503,8 @@ class Combination(_Record):
             one is given in each of ``together_arms``), ``different_arms`` (the record ties
             every one to arms and no arm gives them all), ``not_stated`` (the record does not
             say which arm gets which), ``not_all_named`` or ``cannot_check`` (see ``agents``).
-        together_arms: labels of the arms giving every requested treatment (none as placebo).
+        together_arms: labels of the arms giving every requested treatment (none as placebo);
+            for one treatment, the arms giving it.
     """
 
     requested: list[str] = []
