@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,7 @@ from trialfinder.render import (
     render_study,
     render_table,
     result_dict,
+    role_label,
     skipped_line,
     status_label,
     study_block,
@@ -173,7 +176,7 @@ def test_study_page_has_every_section() -> None:
         "Study type:         Interventional",
         "* Mayo Clinic: Rochester, Minnesota, 55905, United States [Recruiting]",
         "[Not yet recruiting]",
-        "Clinical Trials Office · CONTACT · 855-776-0015 · trials@example.org",
+        "Clinical Trials Office · contact · 855-776-0015 · trials@example.org",
     ]:
         assert expected in text, expected
     assert STUDY_DISCLAIMER in " ".join(text.split())
@@ -316,3 +319,72 @@ def test_real_observational_and_expanded_access_records_say_so() -> None:
         text = flat(study_block(study))
         assert "does not assign treatment" in text or "not a study that assigns" in text
         assert "Phase not given" not in text
+
+
+#: Enums of the API spec that the models carry to people: (spec object, property) that holds
+#: the value, and the label function that shows it.
+SHOWN_ENUMS: dict[str, tuple[tuple[str, str], Callable[[str], str]]] = {
+    "Status": (("StatusModule", "overallStatus"), status_label),
+    "RecruitmentStatus": (("Location", "status"), status_label),
+    "Phase": (("DesignModule", "phases"), lambda value: phase_label([value])),
+    "StudyType": (("DesignModule", "studyType"), word_label),
+    "Sex": (("EligibilityModule", "sex"), word_label),
+    "ArmGroupType": (("ArmGroup", "type"), word_label),
+    "InterventionType": (("Intervention", "type"), word_label),
+    "ContactRole": (("Contact", "role"), role_label),
+}
+#: Enums that reach no person: the models do not read them, or only JSON output carries them
+#: (StandardAge). A field that starts showing one must move it to SHOWN_ENUMS.
+UNSHOWN_ENUMS = {
+    "FieldStatsType", "StandardAge", "SamplingMethod", "IpdSharing", "IpdSharingInfoType",
+    "OrgStudyIdType", "SecondaryIdType", "AgencyClass", "ExpandedAccessStatus", "DateType",
+    "ResponsiblePartyType", "DesignAllocation", "InterventionalAssignment", "PrimaryPurpose",
+    "ObservationalModel", "DesignTimePerspective", "BioSpecRetention", "EnrollmentType",
+    "OfficialRole", "ReferenceType", "MeasureParam", "MeasureDispersionType",
+    "OutcomeMeasureType", "ReportingStatus", "EventAssessment", "AgreementRestrictionType",
+    "BrowseLeafRelevance", "DesignMasking", "WhoMasked", "AnalysisDispersionType",
+    "ConfidenceIntervalNumSides", "NonInferiorityType", "UnpostedEventType", "ViolationEventType",
+}  # fmt: skip
+
+
+def _spec_schemas() -> dict[str, Any]:
+    from conftest import SHARED_CTGOV
+
+    yaml = pytest.importorskip("yaml")
+    path = SHARED_CTGOV / "spec" / "ctg-oas-v2.yaml"
+    if not path.exists():
+        pytest.skip("the recorded API spec is not here")
+    schemas: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))["components"][
+        "schemas"
+    ]
+    return schemas
+
+
+def test_every_enum_of_the_spec_that_reaches_a_person_has_plain_labels() -> None:
+    """It walks the spec's enums: each shown value gets words, never its registry code."""
+    schemas = _spec_schemas()
+    enums = {name: schema["enum"] for name, schema in schemas.items() if "enum" in schema}
+    assert set(enums) == set(SHOWN_ENUMS) | UNSHOWN_ENUMS, "classify the spec's new enums"
+    for name, ((holder, prop), label) in SHOWN_ENUMS.items():
+        held = schemas[holder]["properties"][prop]
+        ref = held.get("$ref") or held.get("items", {}).get("$ref")
+        assert ref == f"#/components/schemas/{name}", (holder, prop)
+        for value in enums[name]:
+            words = label(value)
+            assert words and words != value and "_" not in words, (name, value, words)
+            assert not words.isupper() or len(words) <= 3, (name, value, words)
+
+
+def test_show_prints_contact_roles_in_plain_words() -> None:
+    """It prints "principal investigator", never PRINCIPAL_INVESTIGATOR."""
+    record = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
+    site = record["protocolSection"].setdefault("contactsLocationsModule", {})
+    site["centralContacts"] = [{"name": "Ann Roe", "role": "PRINCIPAL_INVESTIGATOR"}]
+    site.setdefault("locations", [{"facility": "Mayo Clinic"}])[0]["contacts"] = [
+        {"name": "Bo Li", "role": "CONTACT", "phone": "555-0100"}
+    ]
+    text = render_study(parse_study(record))
+    assert "Ann Roe · principal investigator" in text
+    assert "Bo Li · contact · 555-0100" in text
+    assert "PRINCIPAL_INVESTIGATOR" not in text and "CONTACT ·" not in text
+    assert role_label("SOME_NEW_ROLE") == "SOME_NEW_ROLE" and role_label(None) == ""

@@ -171,6 +171,24 @@ WORD_LABELS = {
 _LIST_ITEM = re.compile(r"^(\s*(?:[-*•]|\d+[.)])\s+)")
 
 
+#: Registry contact roles, in plain words (they follow a name: "Dr Roe · study chair").
+ROLE_LABELS = {
+    "CONTACT": "contact",
+    "PRINCIPAL_INVESTIGATOR": "principal investigator",
+    "SUB_INVESTIGATOR": "sub-investigator",
+    "STUDY_CHAIR": "study chair",
+    "STUDY_DIRECTOR": "study director",
+}
+
+
+def role_label(role: str | None) -> str:
+    """Plain words for a contact's role (``PRINCIPAL_INVESTIGATOR`` → ``principal investigator``).
+
+    An unknown value is shown as given; no role gives an empty string.
+    """
+    return ROLE_LABELS.get(role, role) if role else ""
+
+
 def word_label(value: str) -> str:
     """Plain words for a known registry word (``ACTIVE_COMPARATOR``); others as given."""
     return WORD_LABELS.get(value, value)
@@ -565,11 +583,11 @@ def render_study(study: Study, width: int = 100, stale: Staleness | None = None)
         facility = clean(loc.facility) or "(facility not named)"
         out.append(f"* {facility}: {place} [{status_label(clean(loc.status))}]")
         for c in loc.contacts:
-            out.append("    " + _contact_text(c.name, c.role, c.phone, c.email))
+            out.append("    " + _contact_text(c.name, role_label(c.role), c.phone, c.email))
     if study.central_contacts:
         section("Contacts")
         for c in study.central_contacts:
-            out.append(_contact_text(c.name, c.role, c.phone, c.email))
+            out.append(_contact_text(c.name, role_label(c.role), c.phone, c.email))
     out += ["", *wrap_text(STUDY_DISCLAIMER, width)]
     return "\n".join(out) + "\n"
 
