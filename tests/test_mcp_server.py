@@ -232,7 +232,8 @@ def test_errors_are_one_line_tool_errors_and_serving_goes_on(
         ("search_trials", {"condition": "ALL", "limit": 500}, "Bad argument 'limit'"),
         ("search_trials", {"conditions": "ALL"}, "Unknown argument 'conditions'"),
         ("count_trials", {"condition": "ALL", "sort": "updated"}, "Unknown argument 'sort'"),
-        ("search_trials", {"condition": "ALL", "age": "sixty"}, "Bad argument 'age'"),
+        ("search_trials", {"condition": "ALL", "age": "sixty"}, "Bad age 'sixty'"),
+        ("search_trials", {"condition": "ALL", "age": 6.5}, "Bad argument 'age'"),
         ("search_trials", {"condition": "ALL", "status": "recruting"}, "Unknown status"),
         ("search_trials", {"condition": "ALL", "sex": "x"}, "Unknown sex 'x'"),
         ("explain_search", {"term": "   "}, "The search term is empty"),
@@ -255,6 +256,31 @@ def test_errors_are_one_line_tool_errors_and_serving_goes_on(
 
     talk(client, session)
     assert seen == [(name, False) for name, _, _ in bad_calls]
+
+
+def test_true_or_false_is_not_taken_for_a_number(server: ReplayServer, client: Client) -> None:
+    """It refuses true/false where a number goes, instead of searching for age 1 or 1 mile."""
+    server.add("/studies", Reply.fixture(SINGLE))
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("search_trials", {"condition": "ALL", "age": True}),
+        ("search_trials", {"condition": "ALL", "limit": True}),
+        ("search_trials", {"condition": "ALL", "near": "55905", "radius": True}),
+        ("count_trials", {"condition": "ALL", "age": False}),
+        ("get_trial", {"nct_id": "NCT02013167", "site_limit": True}),
+        ("get_trial", {"nct_id": "NCT02013167", "site_offset": False}),
+    ]
+    texts: list[str] = []
+
+    async def session(mcp: McpClient) -> None:
+        for name, arguments in calls:
+            texts.append(error_text(await mcp.call_tool(name, arguments)))
+
+    talk(client, session)
+    for (name, arguments), text in zip(calls, texts, strict=True):
+        wrong = next(key for key, value in arguments.items() if isinstance(value, bool))
+        assert text.startswith(f"Bad argument '{wrong}': "), (name, text)
+        assert "true or false" in text, text
+    assert server.requests == []
 
 
 def test_one_client_for_every_call_keeps_cache_and_pacing(server: ReplayServer) -> None:
@@ -308,6 +334,39 @@ def test_search_arguments_take_lists_where_the_library_does() -> None:
         assert (
             list[str] in typing.get_args(typing.get_args(parameter.annotation)[0])
         ) == several, name
+
+
+def _scalars(annotation: object) -> set[object]:
+    """The JSON-able scalar types of an annotation (a list of strings counts as str)."""
+    out: set[object] = set()
+    for arg in typing.get_args(annotation) or (annotation,):
+        if arg in (str, int, float, bool):
+            out.add(arg)
+        elif typing.get_args(arg) == (str,):
+            out.add(str)
+    return out
+
+
+def test_search_arguments_take_every_type_the_library_takes() -> None:
+    """It accepts each kind of value the library's search accepts (an age as text, '20m')."""
+    library = typing.get_type_hints(search)
+    for name, annotation in typing.get_type_hints(search_arguments).items():
+        if name != "return":
+            assert _scalars(library[name]) <= _scalars(annotation), name
+
+
+def test_an_age_with_a_unit_is_searched_as_the_library_does(client: Client) -> None:
+    """It passes an age such as '20m' (20 months) to the library, as the CLI's --age does."""
+    explained: dict[str, Any] = {}
+
+    async def session(mcp: McpClient) -> None:
+        arguments = {"condition": "neuroblastoma", "age": "20m"}
+        explained.update(structured(await mcp.call_tool("explain_search", arguments)))
+
+    talk(client, session)
+    plan = explain_search(condition="neuroblastoma", age="20m", fields=LIST_FIELDS)
+    assert explained["filters"] == plan.filters
+    assert "age: 20 months, overlapping the registered range" in explained["filters"]
 
 
 def is_part_of(shown: object, real: object) -> bool:

@@ -28,7 +28,8 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import ToolAnnotations
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from trialfinder import render
 from trialfinder._version import __version__
@@ -60,6 +61,17 @@ INSTRUCTIONS = (
 # -- arguments: the library's names, typed, described once --------------------------------
 
 Values = str | list[str]
+
+
+def _not_true_or_false(value: object) -> object:
+    # Left to pydantic, JSON true would become 1: a search for age 1 or within 1 mile.
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_not_bool", "a number is needed, not true or false")
+    return value
+
+
+#: Marks an argument that takes a number, so that true/false is refused, not read as 1/0.
+Number = BeforeValidator(_not_true_or_false)
 ConditionArg = Annotated[
     Values | None,
     Field(
@@ -100,7 +112,12 @@ SexArg = Annotated[
     str | None, Field(description="'female' or 'male': studies open to it (and to all).")
 ]
 AgeArg = Annotated[
-    int | None, Field(description="Age in whole years that the registered age range must include.")
+    int | str | None,
+    Field(
+        description="An age the registered age range must reach into: whole years (67), "
+        "or with a unit: '20m' (months), '6w' (weeks), '10d' (days), '2y'."
+    ),
+    Number,
 ]
 HealthyArg = Annotated[bool, Field(description="Only studies that accept healthy volunteers.")]
 CountryArg = Annotated[
@@ -123,6 +140,7 @@ NearArg = Annotated[
 RadiusArg = Annotated[
     float | str | None,
     Field(description="Distance around 'near': miles (default 50), or like '80km'."),
+    Number,
 ]
 SortArg = Annotated[str | None, Field(description="'relevance' (default), 'updated' or 'start'.")]
 ExpandArg = Annotated[
@@ -130,14 +148,20 @@ ExpandArg = Annotated[
     Field(description="Expand acronyms, brand names and drug classes (each one is reported)."),
 ]
 LimitArg = Annotated[
-    int, Field(ge=1, le=MAX_LIMIT, description=f"Most studies to return, 1 to {MAX_LIMIT}.")
+    int,
+    Field(ge=1, le=MAX_LIMIT, description=f"Most studies to return, 1 to {MAX_LIMIT}."),
+    Number,
 ]
 NctIdArg = Annotated[str, Field(description="The study's NCT ID, e.g. NCT02013167.")]
 SiteOffsetArg = Annotated[
-    int, Field(ge=0, description="First site to return (0 = the first), to page long site lists.")
+    int,
+    Field(ge=0, description="First site to return (0 = the first), to page long site lists."),
+    Number,
 ]
 SiteLimitArg = Annotated[
-    int, Field(ge=1, le=MAX_SITE_LIMIT, description="Most sites to return in this call.")
+    int,
+    Field(ge=1, le=MAX_SITE_LIMIT, description="Most sites to return in this call."),
+    Number,
 ]
 
 
