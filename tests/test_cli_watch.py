@@ -17,6 +17,7 @@ from trialfinder.render import DISCLAIMER
 
 BEFORE = "watch_myeloma_before_4studies.json"
 AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"
+NOW = "watch_status_now_NCT05100003_completed.json"
 ADD_MYELOMA = ("watch", "add", "myeloma", "-c", "multiple myeloma", "-i", "pembrolizumab")
 
 CHANGES_REPORT = """\
@@ -26,7 +27,7 @@ New in the results (1):
   NCT05100005  Not yet recruiting  Pembrolizumab With Daratumumab in Newly Diagnosed Myeloma
     https://clinicaltrials.gov/study/NCT05100005
 No longer in the results (1):
-  NCT05100003  Active, not recruiting  Pembrolizumab and Lenalidomide in Smoldering Myeloma
+  NCT05100003  now Completed (was Active, not recruiting)  Pembrolizumab and Lenalidomide in Smoldering Myeloma
     https://clinicaltrials.gov/study/NCT05100003
 Status changed (1):
   NCT05100001  Not yet recruiting → Recruiting  Pembrolizumab Plus Radiation for Relapsed Multiple Myeloma
@@ -68,6 +69,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_add_then_run_twice_reports_exactly_the_changes(db: Path, server: ReplayServer) -> None:
     """It records a baseline, then lists exactly the changes made between two answers."""
+    server.add("/studies", Reply.fixture(NOW), params={"filter.ids": "NCT05100003"})
     server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(AFTER), Reply.fixture(AFTER))
     added = run_cli(*ADD_MYELOMA, "--db", str(db))
     assert added.returncode == 0, added.stderr
@@ -90,11 +92,15 @@ def test_add_then_run_twice_reports_exactly_the_changes(db: Path, server: Replay
     assert third.returncode == 0, third.stderr
     assert masked(third.stdout).splitlines()[1] == "No changes since <TIME> (4 studies found)."
     params = [p for _, p, _ in server.requests]
-    assert all(p["query.cond"] == "multiple myeloma" for p in params) and len(params) == 3
+    searches = [p for p in params if "filter.ids" not in p]
+    assert all(p["query.cond"] == "multiple myeloma" for p in searches) and len(searches) == 3
+    # The one study that left the results was looked up once, on the second run.
+    assert [p["filter.ids"] for p in params if "filter.ids" in p] == ["NCT05100003"]
 
 
 def test_run_as_json_gives_the_same_report(db: Path, server: ReplayServer) -> None:
     """It gives other tools the same changes as JSON, every entry with its link."""
+    server.add("/studies", Reply.fixture(NOW), params={"filter.ids": "NCT05100003"})
     server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(AFTER))
     env = {"TRIALFINDER_DATA_DIR": str(db.parent)}
     assert run_cli(*ADD_MYELOMA, env=env).returncode == 0
@@ -111,7 +117,9 @@ def test_run_as_json_gives_the_same_report(db: Path, server: ReplayServer) -> No
     assert search["previous_run_at"] == baseline["searches"][0]["ran_at"]
     changes = search["changes"]
     assert [s["nct_id"] for s in changes["new"]] == ["NCT05100005"]
-    assert [s["nct_id"] for s in changes["gone"]] == ["NCT05100003"]
+    assert [(s["nct_id"], s["status"], s["status_now"]) for s in changes["gone"]] == [
+        ("NCT05100003", "ACTIVE_NOT_RECRUITING", "COMPLETED")
+    ]
     assert changes["status_changes"] == [
         {
             "nct_id": "NCT05100001",

@@ -28,6 +28,7 @@ from trialfinder.watch import (
     DateChange,
     SiteChange,
     StatusChange,
+    StatusNow,
     Watchlist,
     state_of,
 )
@@ -43,6 +44,21 @@ BEFORE = "watch_myeloma_before_4studies.json"
 AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"
 MYELOMA = {"condition": "multiple myeloma", "intervention": "pembrolizumab"}
 NYR, REC = "NOT_YET_RECRUITING", "RECRUITING"
+#: The registry's answer to ``filter.ids=NCT05100003``: the study that left AFTER, now closed.
+NOW = "watch_status_now_NCT05100003_completed.json"
+GONE_NOW = (StatusNow("NCT05100003", True, "COMPLETED"),)
+
+
+def serve_status_now(server: ReplayServer, *replies: Reply) -> None:
+    """Answer the lookup of gone studies (added first: routes are matched in order)."""
+    server.add(
+        "/studies", *(replies or (Reply.fixture(NOW),)), params={"filter.ids": "NCT05100003"}
+    )
+
+
+def without_lookup(changes: ChangeReport) -> ChangeReport:
+    """A run's changes as :func:`diff` alone gives them (no status looked up)."""
+    return replace(changes, gone_now=())
 
 
 def states(fixture: str) -> list[StudyState]:
@@ -339,6 +355,7 @@ def test_first_run_records_a_baseline_then_later_runs_report_changes(
     db: Path, server: ReplayServer, client: Client
 ) -> None:
     """It records a baseline, reports no change for the same answer, then exactly the changes."""
+    serve_status_now(server)
     server.add("/studies", *(Reply.fixture(n) for n in (BEFORE, BEFORE, AFTER)))
     with Watchlist(db) as watchlist:
         watchlist.add("myeloma", **MYELOMA)
@@ -352,7 +369,9 @@ def test_first_run_records_a_baseline_then_later_runs_report_changes(
         assert not second.baseline and not second.changed
         assert second.previous_run_at == first.ran_at
         (third,) = watchlist.run(client=client)
-        assert third.changed and third.changes == diff(states(BEFORE), states(AFTER))
+        assert third.changed
+        assert without_lookup(third.changes) == diff(states(BEFORE), states(AFTER))
+        assert third.changes.gone_now == GONE_NOW
         assert watchlist.snapshot("myeloma") == states(AFTER)
     assert server.requests[0][1]["query.cond"] == "multiple myeloma"
     assert server.requests[0][1]["query.intr"] == "pembrolizumab"
@@ -362,6 +381,7 @@ def test_a_network_error_changes_nothing_stored(
     db: Path, server: ReplayServer, client: Client
 ) -> None:
     """It stores nothing when the API cannot be reached; the next run compares as before."""
+    serve_status_now(server)
     route = server.add("/studies", Reply.fixture(BEFORE), Reply(close_without_answer=True))
     with Watchlist(db) as watchlist:
         watchlist.add("myeloma", **MYELOMA)
@@ -372,7 +392,7 @@ def test_a_network_error_changes_nothing_stored(
         assert stored(db) == kept
         route.replies.append(Reply.fixture(AFTER))
         (report,) = watchlist.run(client=client)
-    assert report.changes == diff(states(BEFORE), states(AFTER))
+    assert without_lookup(report.changes) == diff(states(BEFORE), states(AFTER))
 
 
 def test_an_interrupted_write_leaves_the_previous_snapshot(
@@ -416,6 +436,7 @@ def test_two_saved_searches_sharing_studies(db: Path, server: ReplayServer, clie
     radiation = {"totalCount": 1, "studies": [page["studies"][0]]}
     changed = json.loads(json.dumps(radiation))
     changed["studies"][0]["protocolSection"]["statusModule"]["overallStatus"] = "RECRUITING"
+    serve_status_now(server)
     server.add(
         "/studies",
         Reply.fixture(BEFORE),
@@ -442,7 +463,7 @@ def test_two_saved_searches_sharing_studies(db: Path, server: ReplayServer, clie
         watchlist.remove("radiation")
         (report,) = watchlist.run(client=client)
         assert report.name == "myeloma"
-        assert report.changes == diff(states(BEFORE), states(AFTER))
+        assert without_lookup(report.changes) == diff(states(BEFORE), states(AFTER))
 
 
 def test_a_failing_search_stores_nothing_for_the_others(
@@ -503,3 +524,140 @@ def test_sites_far_from_a_saved_location_are_not_followed() -> None:
     assert km is not None and round(km[2]) == 2000
     assert [s.city for s in state_of(study, km).sites] == ["Rochester", "Houston"]
     assert near_of({}) is None
+
+
+# -- studies that leave the results, and searches removed mid-run ------------------------------
+
+
+def _two_searches_with_gone_studies(server: ReplayServer) -> None:
+    """'myeloma' loses NCT05100003; 'radiation' loses NCT05100001 (one study each)."""
+    page = load_json(BEFORE)
+    one = {"totalCount": 1, "studies": [page["studies"][0]]}
+    server.add(
+        "/studies",
+        Reply(body=json.dumps({"studies": [{"protocolSection": {
+            "identificationModule": {"nctId": "NCT05100001"},
+            "statusModule": {"overallStatus": "TERMINATED"},
+        }}, *load_json(NOW)["studies"]]}).encode()),
+        params={"fields": "NCTId,OverallStatus"},
+    )  # fmt: skip
+    server.add(
+        "/studies",
+        Reply.fixture(BEFORE),
+        Reply.fixture(AFTER),
+        params={"query.intr": "pembrolizumab"},
+    )
+    server.add(
+        "/studies",
+        Reply(body=json.dumps(one).encode()),
+        Reply.fixture("search_no_results.json"),
+        params={"query.intr": "radiation"},
+    )
+
+
+def test_gone_studies_get_their_status_now_in_one_request(
+    db: Path, server: ReplayServer, client: Client
+) -> None:
+    """It looks up every study that left any search's results with one filter.ids request."""
+    _two_searches_with_gone_studies(server)
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.add("radiation", condition="multiple myeloma", intervention="radiation")
+        watchlist.run(client=client)
+        myeloma, radiation = watchlist.run(client=client)
+    lookups = [p for _, p, _ in server.requests if "filter.ids" in p]
+    assert [p["filter.ids"] for p in lookups] == ["NCT05100003,NCT05100001"]
+    assert lookups[0]["fields"] == "NCTId,OverallStatus"
+    assert myeloma.changes.gone_now == GONE_NOW
+    assert radiation.changes.gone_now == (StatusNow("NCT05100001", True, "TERMINATED"),)
+    gone = radiation.to_dict()["changes"]["gone"][0]
+    assert (gone["status"], gone["status_now"], gone["status_checked"]) == (
+        "NOT_YET_RECRUITING",
+        "TERMINATED",
+        True,
+    )
+    from trialfinder.watchrender import report_lines
+
+    assert "  NCT05100001  now Terminated (was Not yet recruiting)  " in "\n".join(
+        report_lines(radiation)
+    )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(close_without_answer=True),
+        Reply(500, b"oops", "text/plain"),
+        Reply.fixture("search_no_results.json"),  # the registry did not return the study
+        Reply(body=b'{"studies": [{"protocolSection": 7}]}'),
+    ],
+    ids=["no answer", "500", "not returned", "malformed"],
+)
+def test_a_status_that_cannot_be_looked_up_is_said_so(
+    db: Path, server: ReplayServer, client: Client, reply: Reply
+) -> None:
+    """It never shows the old status as current: the run goes on and says it could not check."""
+    serve_status_now(server, reply)
+    server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(AFTER))
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.run(client=client)
+        (report,) = watchlist.run(client=client)
+    assert report.changes.gone_now == (StatusNow("NCT05100003", False, None),)
+    assert report.stored and watchlist.snapshot("myeloma") == states(AFTER)
+    from trialfinder.watchrender import report_lines
+
+    assert (
+        "  NCT05100003  status now could not be checked (was Active, not recruiting)  "
+        "Pembrolizumab and Lenalidomide in Smoldering Myeloma"
+    ) in report_lines(report)
+
+
+def test_removing_one_search_mid_run_keeps_the_others_results(
+    db: Path, server: ReplayServer, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It stores each search on its own: one removed meanwhile rolls nothing else back."""
+    import trialfinder.watchstore as watchstore
+
+    _two_searches_with_gone_studies(server)
+    real_save = watchstore.WatchStore.save_runs
+
+    def removed_first(store: watchstore.WatchStore, runs: list[watchstore.RunToSave]) -> object:
+        with Watchlist(db) as other:  # another trialfinder removes it while we fetch
+            other.remove("radiation")
+        return real_save(store, runs)
+
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.add("radiation", condition="multiple myeloma", intervention="radiation")
+        watchlist.run(client=client)
+        monkeypatch.setattr(watchstore.WatchStore, "save_runs", removed_first)
+        myeloma, radiation = watchlist.run(client=client)
+        assert myeloma.stored and not radiation.stored
+        assert watchlist.snapshot("myeloma") == states(AFTER)
+        assert [s.name for s in watchlist.list()] == ["myeloma"]
+    from trialfinder.watchrender import report_lines
+
+    assert report_lines(radiation)[1] == (
+        "This saved search was removed or replaced while it ran: nothing was stored for it."
+    )
+    assert radiation.to_dict()["stored"] is False
+
+
+def test_a_search_replaced_mid_run_is_not_overwritten(db: Path) -> None:
+    """It does not write a run's results over a search of the same name made meanwhile."""
+    from trialfinder.watchstore import RunToSave, WatchStore
+
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.add("myeloma", replace=True, condition="myeloma", intervention="radiation")
+    store = WatchStore(db)
+    try:
+        run = RunToSave("myeloma", "2026-01-01T00:00:00Z", 4, states(BEFORE), "stale-time")
+        assert store.save_runs([run]) == []
+        assert store.snapshot("myeloma") == []
+        fresh = replace(run, created_at=store.get("myeloma").created_at)
+        assert store.save_runs([fresh]) == ["myeloma"]
+        assert store.snapshot("myeloma") == states(BEFORE)
+    finally:
+        store.close()

@@ -17,7 +17,7 @@ import builtins
 import inspect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,14 +154,36 @@ class DateChange:
 
 
 @dataclass(frozen=True)
+class StatusNow:
+    """The overall status the registry gives now for a study that left the results.
+
+    ``checked`` is False when the registry could not be asked or did not return the study;
+    ``status`` is then None, never a guess.
+    """
+
+    nct_id: str
+    checked: bool
+    status: str | None = None
+
+
+@dataclass(frozen=True)
 class ChangeReport:
-    """What differs between two sets of studies; each list in the order of the results."""
+    """What differs between two sets of studies; each list in the order of the results.
+
+    ``gone_now`` holds, for the studies in ``gone``, their status now as looked up by
+    :meth:`Watchlist.run` (:func:`diff` alone does not ask the registry: it stays empty).
+    """
 
     new: tuple[StudyState, ...] = ()
     gone: tuple[StudyState, ...] = ()
     status_changes: tuple[StatusChange, ...] = ()
     site_changes: tuple[SiteChange, ...] = ()
     date_changes: tuple[DateChange, ...] = ()
+    gone_now: tuple[StatusNow, ...] = ()
+
+    def status_now(self, nct_id: str) -> StatusNow:
+        """The looked-up status of a study that left the results (unchecked if not looked up)."""
+        return next((s for s in self.gone_now if s.nct_id == nct_id), StatusNow(nct_id, False))
 
     @property
     def count(self) -> int:
@@ -182,9 +204,13 @@ class ChangeReport:
             data.pop("sites", None)
             return {**data, "url": _link(item.nct_id)}
 
+        def gone(state: StudyState) -> dict[str, Any]:
+            now = self.status_now(state.nct_id)
+            return {**entry(state), "status_checked": now.checked, "status_now": now.status}
+
         return {
             "new": [entry(s) for s in self.new],
-            "gone": [entry(s) for s in self.gone],
+            "gone": [gone(s) for s in self.gone],
             "status_changes": [entry(c) for c in self.status_changes],
             "site_changes": [entry(c) for c in self.site_changes],
             "last_updated_changes": [entry(c) for c in self.date_changes],
@@ -271,6 +297,8 @@ class RunReport:
         truncated: the search's limit cut the list, so a study may leave or enter the
             results only because its rank changed.
         changes: what changed since the previous run (empty for a baseline).
+        stored: False when the saved search was removed (or replaced) while it ran: this
+            run's results were then not stored, and the other searches' were.
     """
 
     name: str
@@ -282,6 +310,7 @@ class RunReport:
     total_count: int | None
     truncated: bool
     changes: ChangeReport = field(default_factory=ChangeReport)
+    stored: bool = True
 
     @property
     def changed(self) -> bool:
@@ -296,6 +325,47 @@ class RunReport:
 
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+#: NCT IDs asked for in one ``filter.ids`` request (keeps the URL short).
+IDS_PER_REQUEST = 100
+
+
+def statuses_now(nct_ids: Sequence[str], client: Client) -> dict[str, StatusNow]:
+    """The current overall status of each study, with one ``filter.ids`` request per 100.
+
+    Never raises for API trouble: a study whose status could not be looked up comes back
+    with ``checked=False``, so a saved search's run does not fail for a courtesy lookup.
+    """
+    from trialfinder.errors import TrialFinderError
+
+    found: dict[str, StatusNow] = {}
+    ids = list(dict.fromkeys(nct_ids))
+    for start in range(0, len(ids), IDS_PER_REQUEST):
+        chunk = ids[start : start + IDS_PER_REQUEST]
+        params = {
+            "filter.ids": ",".join(chunk),
+            "fields": "NCTId,OverallStatus",
+            "pageSize": str(len(chunk)),
+        }
+        try:
+            document = client.get_json("/studies", params)
+        except TrialFinderError:
+            continue
+        studies = document.get("studies") if isinstance(document, dict) else None
+        for raw in studies if isinstance(studies, list) else []:
+            module = raw.get("protocolSection") if isinstance(raw, dict) else None
+            nct_id = _dig_text(module, "identificationModule", "nctId")
+            status = _dig_text(module, "statusModule", "overallStatus")
+            if nct_id in chunk and status is not None:
+                found[nct_id] = StatusNow(nct_id, True, status)
+    return {i: found.get(i, StatusNow(i, False)) for i in ids}
+
+
+def _dig_text(node: object, *path: str) -> str | None:
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, str) and node.strip() else None
 
 
 def check_search(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -406,8 +476,11 @@ class Watchlist:
     ) -> builtins.list[RunReport]:
         """Run saved searches and report what changed since each one's last run.
 
-        Every search is fetched before anything is stored, and all snapshots are then
-        written in one transaction: if a fetch fails, nothing stored changes.
+        Every search is fetched before anything is stored: if a fetch fails, nothing stored
+        changes. Each search's results are then written in their own transaction, so a
+        search removed meanwhile (``stored`` False in its report) costs the others nothing.
+        The studies that left the results get their status now, looked up together with
+        ``filter.ids`` (``changes.gone_now``).
 
         Args:
             names: the saved searches to run; None or empty for all of them.
@@ -428,6 +501,7 @@ class Watchlist:
         from trialfinder.client import Client
 
         fetched = []
+        now: dict[str, StatusNow] = {}
         with nullcontext(client) if client is not None else Client(api_url) as active:
             for entry in saved:
                 try:
@@ -440,26 +514,41 @@ class Watchlist:
                 fetched.append(
                     (entry, run_search(**entry.search, client=active, explain_empty=False))
                 )
-        reports, runs = [], []
-        for entry, result in fetched:
-            before = self._store.snapshot(entry.name)
-            near = near_of(result.params)
-            after = [state_of(s, near) for s in result.studies]
-            baseline = entry.last_run_at is None
-            ran_at = _now()
-            reports.append(
-                RunReport(
-                    name=entry.name,
-                    search=entry.search,
-                    ran_at=ran_at,
-                    previous_run_at=entry.last_run_at,
-                    baseline=baseline,
-                    study_count=len(after),
-                    total_count=result.total_count,
-                    truncated=result.truncated,
-                    changes=ChangeReport() if baseline else diff(before, after),
+            reports, runs = [], []
+            for entry, result in fetched:
+                before = self._store.snapshot(entry.name)
+                near = near_of(result.params)
+                after = [state_of(s, near) for s in result.studies]
+                baseline = entry.last_run_at is None
+                ran_at = _now()
+                reports.append(
+                    RunReport(
+                        name=entry.name,
+                        search=entry.search,
+                        ran_at=ran_at,
+                        previous_run_at=entry.last_run_at,
+                        baseline=baseline,
+                        study_count=len(after),
+                        total_count=result.total_count,
+                        truncated=result.truncated,
+                        changes=ChangeReport() if baseline else diff(before, after),
+                    )
                 )
+                runs.append(
+                    RunToSave(entry.name, ran_at, result.total_count, after, entry.created_at)
+                )
+            # Studies that left the results: one lookup of their status now, for all searches.
+            gone = [s.nct_id for r in reports for s in r.changes.gone]
+            if gone:
+                now = statuses_now(gone, active)
+        stored = set(self._store.save_runs(runs))
+        return [
+            replace(
+                report,
+                changes=replace(
+                    report.changes, gone_now=tuple(now[s.nct_id] for s in report.changes.gone)
+                ),
+                stored=report.name in stored,
             )
-            runs.append(RunToSave(entry.name, ran_at, result.total_count, after))
-        self._store.save_runs(runs)
-        return reports
+            for report in reports
+        ]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from trialfinder.render import DISCLAIMER, clean, status_label
-from trialfinder.watch import RunReport, SiteChange
+from trialfinder.watch import RunReport, SiteChange, StatusNow
 from trialfinder.watchstore import StudyState, describe_search
 
 
@@ -40,6 +40,18 @@ def _study_lines(state: StudyState) -> list[str]:
     ]
 
 
+def _gone_lines(state: StudyState, now: StatusNow) -> list[str]:
+    """A study that left the results, with its status now: never its old one as if current."""
+    was = _status(state.status)
+    if not now.checked:
+        shown = f"status now could not be checked (was {was})"
+    elif now.status == state.status:
+        shown = f"still {was}"
+    else:
+        shown = f"now {_status(now.status)} (was {was})"
+    return [f"  {state.nct_id}  {shown}  {_title(state.title)}", f"    {state.url}"]
+
+
 def _site_line(change: SiteChange) -> str:
     place = clean(change.place)
     if change.kind == "added":
@@ -52,6 +64,10 @@ def _site_line(change: SiteChange) -> str:
 def report_lines(report: RunReport) -> list[str]:
     """The lines about one saved search."""
     lines = [f"== {report.name}: {clean(describe_search(report.search))}"]
+    if not report.stored:
+        lines.append(
+            "This saved search was removed or replaced while it ran: nothing was stored for it."
+        )
     studies = _plural(report.study_count, "study", "studies")
     if report.baseline:
         lines.append(
@@ -71,7 +87,7 @@ def report_lines(report: RunReport) -> list[str]:
     if changes.gone:
         lines.append(f"No longer in the results ({len(changes.gone)}):")
         for state in changes.gone:
-            lines += _study_lines(state)
+            lines += _gone_lines(state, changes.status_now(state.nct_id))
     if report.truncated and (changes.new or changes.gone):
         lines.append(
             "  Note: this search is cut at its limit, so a study can enter or leave the list "

@@ -6,7 +6,8 @@ mark, or from a newer trialfinder, is refused with a clear error and never writt
 
 Per study only what a comparison needs is kept (ID, title, status, last update, and each
 site's facility, city, country and status), never whole records. Every write is one
-transaction, so an interrupted run leaves the previous snapshot as it was.
+transaction, so an interrupted run leaves the previous snapshot as it was; each saved search's
+snapshot is written on its own.
 
 Only the standard library is imported here, so ``trialfinder watch list`` starts fast.
 """
@@ -138,6 +139,8 @@ class RunToSave:
     ran_at: str
     total: int | None
     studies: Sequence[StudyState]
+    #: When the saved search was made: a search replaced meanwhile is not overwritten.
+    created_at: str | None = None
 
 
 def _store_error(exc: sqlite3.Error, path: Path) -> WatchStoreError:
@@ -361,23 +364,35 @@ class WatchStore:
             )
         ]
 
-    def save_runs(self, runs: Sequence[RunToSave]) -> None:
-        """Replace the snapshots of several saved searches, all in one transaction."""
+    def save_runs(self, runs: Sequence[RunToSave]) -> builtins.list[str]:
+        """Replace the snapshots of several saved searches, each in its own transaction.
+
+        A search removed (or replaced) by another process while it ran is skipped: nothing
+        is stored for it, and the others are stored all the same.
+
+        Returns:
+            The names whose snapshots were stored.
+        """
         conn = self._open(create=True)
         assert conn is not None
-        with self._transaction(conn):
-            for run in runs:
+        stored = []
+        for run in runs:
+            with self._transaction(conn):
+                found = conn.execute(
+                    "SELECT created_at FROM watch WHERE name = ?", (run.name,)
+                ).fetchone()
+                if found is None or (run.created_at is not None and found[0] != run.created_at):
+                    continue
                 conn.execute("DELETE FROM site WHERE watch = ?", (run.name,))
                 conn.execute("DELETE FROM study WHERE watch = ?", (run.name,))
                 for study in run.studies:
                     _insert_study(conn, run.name, study)
-                updated = conn.execute(
+                conn.execute(
                     "UPDATE watch SET last_run_at = ?, last_total = ? WHERE name = ?",
                     (run.ran_at, run.total, run.name),
                 )
-                if updated.rowcount != 1:
-                    # Removed by another process while we were fetching: keep nothing of it.
-                    raise UnknownWatch(self._unknown_message(run.name))
+            stored.append(run.name)
+        return stored
 
 
 def _insert_study(conn: sqlite3.Connection, watch: str, study: StudyState) -> None:
