@@ -194,3 +194,140 @@ def test_ctrl_c_stops_the_command_with_whole_lines_and_exit_130() -> None:
     assert all(json.loads(line)["nct_id"].startswith("NCT") for line in lines)
     assert "interrupted" in stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+# -- every format, study by study ---------------------------------------------------------
+
+
+def _results(total: int, limit: int | None = None) -> tuple[Any, PagedApi]:
+    from trialfinder.api import ResultStream
+
+    query = SearchQuery.build("melanoma", limit=limit)
+    return ResultStream(query, Client(API), explain_empty=False), PagedApi(total)
+
+
+def _write(fmt: str, results: Any, out: Any) -> None:
+    from trialfinder import page, render
+
+    info = page.PageInfo(searched=["Searched for: melanoma"], generated="today")
+    if fmt == "table":
+        render.write_table(results, out)
+    elif fmt == "json":
+        render.write_json(results, out)
+    elif fmt == "markdown":
+        page.write_markdown_page(results, info, out)
+    else:
+        page.write_html_page(results, info, out)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "html"])
+def test_every_format_is_written_study_by_study(
+    no_pacing: None, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """It writes each study as it arrives and lets it go: one page alive at a time, and
+    a handful of writes per study, never one per token."""
+    results, api = _results(2500)
+    refs: list[weakref.ref[Study]] = []
+    original = StudyStream._studies
+
+    def watched(self: StudyStream, client: Client) -> Any:
+        for study in original(self, client):
+            refs.append(weakref.ref(study))
+            yield study
+
+    monkeypatch.setattr(StudyStream, "_studies", watched)
+    sink = _WatchingSink(refs)
+    writes = 0
+    real_write = sink.write
+
+    def counted(text: str) -> int:
+        nonlocal writes
+        writes += 1
+        return real_write(text)
+
+    sink.write = counted  # type: ignore[method-assign]
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        _write(fmt, results, sink)
+    text = sink.getvalue()
+    assert len(refs) == 2500
+    assert sink.most_alive <= 1000
+    assert writes <= 2500 + 5
+    assert "NCT00000001" in text and "NCT00002500" in text
+    assert "Showing 2,500 of 2,500 studies." in text or fmt == "json"
+
+
+def test_json_streams_one_valid_document_with_the_counts_last(no_pacing: None) -> None:
+    """It writes what was searched, then the studies with their notes, then the counts."""
+    results, api = _results(1500, limit=1200)
+    out = io.StringIO()
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        _write("json", results, out)
+    document = json.loads(out.getvalue())
+    assert list(document)[:6] == [
+        "params",
+        "search_url",
+        "expansions",
+        "near",
+        "filters",
+        "studies",
+    ]
+    assert len(document["studies"]) == 1200
+    assert document["studies"][0]["nct_id"] == "NCT00000001"
+    assert "notes" in document["studies"][0]
+    assert (document["total_count"], document["returned"], document["limit"]) == (1500, 1200, 1200)
+    assert document["truncated"] is True
+    assert document["skipped"] == [] and document["loosen"] == []
+
+
+def test_json_of_nothing_found_is_a_valid_document(no_pacing: None) -> None:
+    """It writes an empty list of studies and the counts when nothing matched."""
+    results, api = _results(0)
+    out = io.StringIO()
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        _write("json", results, out)
+    document = json.loads(out.getvalue())
+    assert document["studies"] == [] and document["returned"] == 0
+    assert document["total_count"] == 0 and document["truncated"] is False
+
+
+def test_a_document_cut_short_by_a_failure_leaves_no_file(no_pacing: None, tmp_path: Any) -> None:
+    """It removes the -o file of a table, json or page whose second page failed."""
+    api = PagedApi(1500)
+
+    def first_page_only(request: Any) -> tuple[int, dict[str, str], str]:
+        if "pageToken" in request.url:
+            return 400, {"Content-Type": "text/plain"}, "Invalid pageToken"
+        return api.callback(request)
+
+    for fmt in ("table", "json", "markdown", "html"):
+        target = tmp_path / f"out.{fmt}"
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+            rsps.add_callback(responses.GET, STUDIES_URL, callback=first_page_only)
+            rsps.add(responses.GET, API + "/version", json={"dataTimestamp": "2026-01-01"})
+            result = CliRunner().invoke(
+                cli,
+                ["search", "-c", "melanoma", "-n", "1500", "-f", fmt, "-o", str(target)],
+            )
+        assert result.exit_code == 2, (fmt, result.stderr)
+        assert not target.exists(), fmt
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl"])
+def test_output_is_the_same_with_pythonunbuffered(server: ReplayServer, fmt: str) -> None:
+    """It writes the same bytes to a pipe whether or not Python's streams are unbuffered."""
+    server.add("/studies", Reply(body=json.dumps(PagedApi(60).page({"pageSize": "60"})).encode()))
+    command = [*trialfinder_command(), "search", "-c", "melanoma", "-n", "60", "-f", fmt]
+    command += ["--api-url", server.url, "--no-cache"]
+    outputs = []
+    for unbuffered in ("", "1"):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+        if unbuffered:
+            env["PYTHONUNBUFFERED"] = unbuffered
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("NCT000000") >= 60

@@ -15,7 +15,14 @@ from typing import Any
 from trialfinder.client import Client, resolve_api_url
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
-from trialfinder.models import Loosening, SearchPlan, SearchResult, Study, parse_study
+from trialfinder.models import (
+    Loosening,
+    SearchPlan,
+    SearchResult,
+    Study,
+    StudyNotes,
+    parse_study,
+)
 from trialfinder.query import SearchQuery, build_query, fields_param
 
 
@@ -270,26 +277,89 @@ def run_query(
     fields: Iterable[str] | None = None,
 ) -> SearchResult:
     """Run an already validated query; see :func:`search`."""
-    from trialfinder.notes import study_notes
-
-    loosen: list[Loosening] = []
-    today = date.today()
     with _client_for(client, api_url) as active:
-        stream = StudyStream(query, active, fields=fields)
-        studies = list(stream)
-        if explain_empty and not studies and not stream.skipped:
+        stream = ResultStream(query, active, fields=fields, explain_empty=explain_empty)
+        studies: list[Study] = []
+        notes: dict[str, StudyNotes] = {}
+        for study, study_notes in stream:
+            studies.append(study)
+            notes[study.nct_id] = study_notes
+        return stream.summary(studies, notes)
+
+
+class ResultStream:
+    """A search's studies, each with what this search worked out about it, page by page.
+
+    Iterating yields ``(Study, StudyNotes)`` as the pages arrive, holding one page at a
+    time, so a program (or an output format) can write each study and let it go.
+    :attr:`plan` (what is searched) is known at once; the counts once iteration has ended:
+    :attr:`total_count`, :attr:`returned`, :attr:`skipped` and, when nothing matched and
+    ``explain_empty`` is set, :attr:`loosen` (one small request per active filter).
+
+    Args:
+        query: the validated search.
+        client: the client to fetch with (kept open by the caller while iterating).
+        fields: piece names to ask for; None for whole records.
+        explain_empty: when nothing matches, ask how many would match without each filter.
+
+    Raises:
+        InvalidQuery: a field name is not a piece name (at once, before any request).
+    """
+
+    def __init__(
+        self,
+        query: SearchQuery,
+        client: Client,
+        *,
+        fields: Iterable[str] | None = None,
+        explain_empty: bool = True,
+    ) -> None:
+        self.query = query
+        self.plan = plan_query(query, fields=fields)
+        self.loosen: list[Loosening] = []
+        self._client = client
+        self._studies = StudyStream(query, client, fields=fields)
+        self._explain_empty = explain_empty
+
+    @property
+    def total_count(self) -> int | None:
+        """How many studies match in all, as the API counted them (after the first page)."""
+        return self._studies.total_count
+
+    @property
+    def returned(self) -> int:
+        """How many studies have been yielded so far."""
+        return self._studies.returned
+
+    @property
+    def skipped(self) -> list[str]:
+        """Studies that could not be read (their NCT ID when known)."""
+        return self._studies.skipped
+
+    def __iter__(self) -> Iterator[tuple[Study, StudyNotes]]:
+        from trialfinder.notes import study_notes
+
+        today = date.today()
+        for study in self._studies:
+            yield study, study_notes(study, self.query, today)
+        if self._explain_empty and not self.returned and not self.skipped:
             # Fail loudly: one small request per active filter says which one to loosen.
-            for description, arguments, looser in query.loosened():
-                count = count_matching(looser, active)
-                loosen.append(Loosening(without=description, arguments=arguments, count=count))
+            for description, arguments, looser in self.query.loosened():
+                count = count_matching(looser, self._client)
+                self.loosen.append(Loosening(without=description, arguments=arguments, count=count))
+
+    def summary(
+        self, studies: list[Study] | None = None, notes: dict[str, StudyNotes] | None = None
+    ) -> SearchResult:
+        """The result once iterated: the plan and the counts, with ``studies`` if kept."""
         return SearchResult(
-            **dict(plan_query(query, fields=fields)),
-            studies=studies,
-            total_count=stream.total_count,
-            limit=query.limit,
-            skipped=stream.skipped,
-            notes={s.nct_id: study_notes(s, query, today) for s in studies},
-            loosen=loosen,
+            **dict(self.plan),
+            studies=studies or [],
+            total_count=self.total_count,
+            limit=self.query.limit,
+            skipped=self.skipped,
+            notes=notes or {},
+            loosen=self.loosen,
         )
 
 

@@ -254,7 +254,7 @@ def search(
         check_api_url(api_url)
 
     from trialfinder import render
-    from trialfinder.api import run_query
+    from trialfinder.api import ResultStream
     from trialfinder.query import LIST_FIELDS
 
     fmt = fmt.lower()
@@ -265,17 +265,25 @@ def search(
         _stream_search(query, fmt, fields, output, client, limit_from)
         return
     with make_client(api_url, timeout, retries) as client:
-        result = run_query(query, client=client, fields=fields)
+        results = ResultStream(query, client, fields=fields)
         # Only the printed page shows the data's age: one small extra request.
-        info = _page_info(result, client, limit_from) if fmt in ("markdown", "html") else None
-    with _open_output(output) as out:
-        _write_result(result, fmt, out, info, limit_from)
+        info = _page_info(results.plan, client, limit_from) if fmt in ("markdown", "html") else None
+        # Every format is written study by study as the pages arrive. A file left unfinished
+        # by a failure is removed: a document cut short is of no use.
+        with _open_output(output, nothing_written=lambda: True) as out:
+            _write_result(results, fmt, out, info, limit_from)
+    result = results.summary()
+    shown = results.returned
     # One count line on stderr: "Wrote N of M studies to FILE" whenever a file was written.
     if fmt in MACHINE_FORMATS:
-        for line in render.footer_lines(result, wrote_to=output, limit_from=limit_from):
+        for line in render.footer_lines(
+            result, wrote_to=output, limit_from=limit_from, shown=shown
+        ):
             click.echo(line, err=True)
     elif output:
-        click.echo(render.count_line(result, to=output, limit_from=limit_from), err=True)
+        click.echo(
+            render.count_line(result, to=output, limit_from=limit_from, shown=shown), err=True
+        )
     notice = render.skipped_line(result.skipped)
     if notice:
         click.echo(notice, err=True)
@@ -310,15 +318,16 @@ def _stream_search(
 def _open_output(
     path: str | None, nothing_written: Callable[[], bool] | None = None
 ) -> Iterator[TextIO]:
-    """stdout, or the file named by -o; a file holding no study after a failure is removed."""
+    """stdout, or the file named by -o, as one buffered text stream; a file holding no study
+    after a failure is removed."""
     if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
+        with _buffered_stdout() as out:
+            yield out
         return
     import os
 
     try:
-        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        handle = open(path, "w", encoding="utf-8", newline="", buffering=_BUFFER)  # noqa: SIM115
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InvalidQuery(
@@ -332,6 +341,43 @@ def _open_output(
         if os.path.getsize(path) == 0 or (nothing_written is not None and nothing_written()):
             os.remove(path)
         raise
+
+
+#: Bytes gathered before a write to the output: a few writes for a page of studies.
+_BUFFER = 1 << 16
+
+
+@contextmanager
+def _buffered_stdout() -> Iterator[TextIO]:
+    """stdout through a buffer of its own, so that writes cost the same with
+    ``PYTHONUNBUFFERED=1`` (where every write to ``sys.stdout`` is a system call).
+
+    A terminal still sees each line as it is written; where stdout has no file descriptor
+    (a test runner's capture), stdout itself is used.
+    """
+    import io
+
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    out = open(  # noqa: SIM115 - closed below; the descriptor stays open (closefd=False)
+        descriptor,
+        "w",
+        buffering=_BUFFER,
+        encoding=sys.stdout.encoding,
+        errors=sys.stdout.errors,
+        closefd=False,
+    )
+    if out.isatty():
+        out.reconfigure(line_buffering=True)
+    try:
+        yield out
+    finally:
+        out.close()  # flushes; a reader that went away raises BrokenPipeError as before
 
 
 def _page_info(result: Any, client: Any, limit_from: str | None) -> Any:
@@ -350,19 +396,21 @@ def _page_info(result: Any, client: Any, limit_from: str | None) -> Any:
 
 
 def _write_result(
-    result: Any, fmt: str, out: TextIO, info: Any, limit_from: str | None = None
+    results: Any, fmt: str, out: TextIO, info: Any, limit_from: str | None = None
 ) -> None:
-    from trialfinder import page, render
-    from trialfinder.term import detect
+    from trialfinder import render
 
     if fmt == "table":
-        out.write(render.render_table(result, _width(), detect(out), limit_from))
-    elif fmt == "markdown":
-        out.write(page.render_markdown_page(result, info))
-    elif fmt == "html":
-        out.write(page.render_html_page(result, info))
+        from trialfinder.term import detect
+
+        render.write_table(results, out, _width(), detect(out), limit_from)
+    elif fmt in ("markdown", "html"):
+        from trialfinder import page
+
+        write_page = page.write_markdown_page if fmt == "markdown" else page.write_html_page
+        write_page(results, info, out)
     else:
-        render.write_json(result, out)
+        render.write_json(results, out)
 
 
 @cli.command()

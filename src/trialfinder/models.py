@@ -590,9 +590,14 @@ class SearchResult(SearchPlan):
     @property
     def truncated(self) -> bool:
         """True when the limit cut the list: more studies match than the limit let through."""
-        if self.limit is None or len(self.studies) < self.limit:
-            return False
-        return self.total_count is None or self.total_count > len(self.studies)
+        return cut_by_limit(len(self.studies), self.total_count, self.limit)
+
+
+def cut_by_limit(returned: int, total_count: int | None, limit: int | None) -> bool:
+    """True when ``limit`` cut a list of ``returned`` studies short of ``total_count``."""
+    if limit is None or returned < limit:
+        return False
+    return total_count is None or total_count > returned
 
 
 # -- reading pages --------------------------------------------------------------------------

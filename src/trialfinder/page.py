@@ -10,14 +10,18 @@ images or scripts, and a Content-Security-Policy that forbids them.
 from __future__ import annotations
 
 import html
+import io
 from dataclasses import dataclass, field
+from typing import TextIO
 
-from trialfinder.models import Location, SearchResult, Study
+from trialfinder.models import Location, SearchResult, Study, StudyNotes
 from trialfinder.render import (
     DISCLAIMER,
+    Results,
     assigns_treatment,
     clean,
     count_line,
+    finished,
     intervention_names,
     interventions_label,
     loosen_lines,
@@ -79,7 +83,7 @@ def _contact_texts(study: Study) -> list[str]:
     ]
 
 
-def _facts(study: Study, result: SearchResult) -> list[tuple[str, str]]:
+def _facts(study: Study, study_notes: StudyNotes | None) -> list[tuple[str, str]]:
     facts = [
         ("Status", status_label(clean(study.status))),
         ("Study type", study_type_text(study.study_type)),
@@ -91,7 +95,7 @@ def _facts(study: Study, result: SearchResult) -> list[tuple[str, str]]:
         ("Last updated", clean(study.last_updated)),
     ]
     # What this search worked out: arms giving the treatments together, nearest open site…
-    notes = note_lines(result.notes.get(study.nct_id))
+    notes = note_lines(study_notes)
     facts += [(label.rstrip(": "), clean(text)) for label, text in notes]
     return [(k, v) for k, v in facts if v]
 
@@ -108,13 +112,19 @@ def _ages(study: Study) -> str:
     return f"{clean(e.minimum_age) or 'no minimum'} to {clean(e.maximum_age) or 'no maximum'}"
 
 
-def _header_lines(result: SearchResult, info: PageInfo) -> list[str]:
+def _header_lines(info: PageInfo) -> list[str]:
     lines = [clean(line) for line in info.searched]
     lines.append(f"Made on {info.generated}" if info.generated else "")
     fresh = info.data_timestamp or "not known (the API could not be asked)"
     lines.append(f"ClinicalTrials.gov data as of: {fresh}")
-    lines.append(count_line(result, limit_from=info.limit_from))
     return [line for line in lines if line]
+
+
+def _closing_lines(results: Results, info: PageInfo) -> list[str]:
+    # The counts are known once every study has been written: they close the list.
+    summary = results.summary()
+    lines = [] if results.returned else ["No studies matched this search.", *loosen_lines(summary)]
+    return [*lines, count_line(summary, limit_from=info.limit_from, shown=results.returned)]
 
 
 # -- Markdown -------------------------------------------------------------------------------
@@ -129,33 +139,39 @@ def _md(text: str) -> str:
     return escaped
 
 
-def render_markdown_page(result: SearchResult, info: PageInfo) -> str:
-    """The page as Markdown."""
-    out = ["# Clinical trials to discuss with my doctor", "", f"> **{DISCLAIMER}**", ""]
-    out += [f"- {_md(line)}" for line in _header_lines(result, info)]
-    out += [f"- Same search on the website: <{result.search_url}>", ""]
-    if not result.studies:
-        out += ["No studies matched this search.", ""]
-        out += [f"- {_md(line)}" for line in loosen_lines(result)] + [""]
-    for study in result.studies:
-        out += [f"## {_md(study.title or '(no title)')}", "", f"[{study.nct_id}]({study.url})", ""]
-        out += [f"- **{name}:** {_md(value)}" for name, value in _facts(study, result)]
+def write_markdown_page(results: Results, info: PageInfo, out: TextIO) -> None:
+    """The page as Markdown, written study by study."""
+    head = ["# Clinical trials to discuss with my doctor", "", f"> **{DISCLAIMER}**", ""]
+    head += [f"- {_md(line)}" for line in _header_lines(info)]
+    head += [f"- Same search on the website: <{results.plan.search_url}>", ""]
+    out.write("\n".join(head) + "\n")
+    for study, study_notes in results:
+        lines = [f"## {_md(study.title or '(no title)')}", "", f"[{study.nct_id}]({study.url})", ""]
+        lines += [f"- **{name}:** {_md(value)}" for name, value in _facts(study, study_notes)]
         sites = sites_to_show(study)
         if sites:
             more = len(study.locations) - len(sites)
-            out.append(
+            lines.append(
                 "- **Sites:** "
                 + "; ".join(_md(_site_text(s)) for s in sites)
                 + (f" and {more} more" if more > 0 else "")
             )
         contacts = _contact_texts(study)
         if contacts:
-            out.append("- **Contact:** " + "; ".join(_md(c) for c in contacts))
-        out.append("")
-    out += ["## Questions to ask the care team", ""]
-    out += [f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1)]
-    out += ["", f"> **{DISCLAIMER}**", ""]
-    return "\n".join(out)
+            lines.append("- **Contact:** " + "; ".join(_md(c) for c in contacts))
+        out.write("\n".join(lines) + "\n\n")
+    end = [f"{_md(line)}\n" for line in _closing_lines(results, info)]
+    end += ["## Questions to ask the care team", ""]
+    end += [f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1)]
+    end += ["", f"> **{DISCLAIMER}**", ""]
+    out.write("\n".join(end))
+
+
+def render_markdown_page(result: SearchResult, info: PageInfo) -> str:
+    """The page as Markdown, in one string (see :func:`write_markdown_page`)."""
+    out = io.StringIO()
+    write_markdown_page(finished(result), info, out)
+    return out.getvalue()
 
 
 # -- HTML -----------------------------------------------------------------------------------
@@ -181,9 +197,10 @@ def _h(text: str | None) -> str:
     return html.escape(clean(text), quote=True)
 
 
-def render_html_page(result: SearchResult, info: PageInfo) -> str:
-    """The page as one self-contained HTML document, readable on screen and on paper."""
-    parts = [
+def write_html_page(results: Results, info: PageInfo, out: TextIO) -> None:
+    """The page as one self-contained HTML document, written study by study; readable on
+    screen and on paper."""
+    head = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta http-equiv="Content-Security-Policy" '
@@ -194,22 +211,20 @@ def render_html_page(result: SearchResult, info: PageInfo) -> str:
         "<h1>Clinical trials to discuss with my doctor</h1>",
         f'<p class="reminder" id="reminder-top">{_h(DISCLAIMER)}</p>',
         '<ul class="meta">',
-        *[f"<li>{_h(line)}</li>" for line in _header_lines(result, info)],
-        f'<li>Same search on the website: <a href="{_h(result.search_url)}">'
-        f"{_h(result.search_url)}</a></li>",
+        *[f"<li>{_h(line)}</li>" for line in _header_lines(info)],
+        f'<li>Same search on the website: <a href="{_h(results.plan.search_url)}">'
+        f"{_h(results.plan.search_url)}</a></li>",
         "</ul>",
     ]
-    if not result.studies:
-        parts.append("<p>No studies matched this search.</p>")
-        parts += [f"<p>{_h(line)}</p>" for line in loosen_lines(result)]
-    for study in result.studies:
-        parts.append(f'<section class="study" id="{_h(study.nct_id)}">')
+    out.write("\n".join(head) + "\n")
+    for study, study_notes in results:
+        parts = [f'<section class="study" id="{_h(study.nct_id)}">']
         parts.append(f"<h2>{_h(study.title or '(no title)')}</h2>")
         parts.append(
             f'<p><a class="id" href="{_h(study.url)}">{_h(study.nct_id)}</a> · {_h(study.url)}</p>'
         )
         parts.append("<dl>")
-        for name, value in _facts(study, result):
+        for name, value in _facts(study, study_notes):
             parts.append(f"<dt>{_h(name)}</dt><dd>{_h(value)}</dd>")
         sites = sites_to_show(study)
         if sites:
@@ -222,9 +237,18 @@ def render_html_page(result: SearchResult, info: PageInfo) -> str:
         if contacts:
             parts.append(f"<dt>Contact</dt><dd>{'<br>'.join(_h(c) for c in contacts)}</dd>")
         parts.append("</dl></section>")
-    parts.append("<h2>Questions to ask the care team</h2><ol>")
-    parts += [f"<li>{_h(q)}</li>" for q in QUESTIONS]
-    parts.append("</ol>")
-    parts.append(f'<p class="reminder" id="reminder-bottom">{_h(DISCLAIMER)}</p>')
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        out.write("\n".join(parts) + "\n")
+    end = [f"<p>{_h(line)}</p>" for line in _closing_lines(results, info)]
+    end.append("<h2>Questions to ask the care team</h2><ol>")
+    end += [f"<li>{_h(q)}</li>" for q in QUESTIONS]
+    end.append("</ol>")
+    end.append(f'<p class="reminder" id="reminder-bottom">{_h(DISCLAIMER)}</p>')
+    end.append("</body></html>")
+    out.write("\n".join(end) + "\n")
+
+
+def render_html_page(result: SearchResult, info: PageInfo) -> str:
+    """The page as one HTML document, in one string (see :func:`write_html_page`)."""
+    out = io.StringIO()
+    write_html_page(finished(result), info, out)
+    return out.getvalue()

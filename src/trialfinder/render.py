@@ -8,12 +8,13 @@ spreadsheet would run as formulas are neutralized.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import textwrap
-from collections.abc import Callable, Iterable
-from dataclasses import asdict
-from typing import TextIO
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Protocol, TextIO
 
 from trialfinder.combotext import combination_text
 from trialfinder.flags import FLAGS
@@ -27,6 +28,7 @@ from trialfinder.models import (
     Staleness,
     Study,
     StudyNotes,
+    cut_by_limit,
 )
 from trialfinder.term import PLAIN, Style
 
@@ -254,15 +256,21 @@ COLUMNS: list[tuple[str, Callable[[Study], str]]] = [
 
 
 def count_line(
-    result: SearchResult, *, to: str | None = None, limit_from: str | None = None
+    result: SearchResult,
+    *,
+    to: str | None = None,
+    limit_from: str | None = None,
+    shown: int | None = None,
 ) -> str:
     """``Showing N of M studies``, saying when the limit cut the list.
 
     With ``to`` (a file name): ``Wrote N of M studies to FILE``. ``limit_from`` says where
-    a limit not typed came from (``the configuration file (PATH)``).
+    a limit not typed came from (``the configuration file (PATH)``). ``shown`` counts the
+    studies when they were written as they came rather than kept in ``result``.
     """
     verb = "Showing" if to is None else "Wrote"
-    shown, total, skipped = len(result.studies), result.total_count, len(result.skipped)
+    shown = len(result.studies) if shown is None else shown
+    total, skipped = result.total_count, len(result.skipped)
     return count_text(shown, total, result.limit, skipped, verb, to=to, limit_from=limit_from)
 
 
@@ -331,18 +339,23 @@ def _try(arguments: tuple[str, ...]) -> str:
 
 
 def footer_lines(
-    result: SearchResult, *, wrote_to: str | None = None, limit_from: str | None = None
+    result: SearchResult,
+    *,
+    wrote_to: str | None = None,
+    limit_from: str | None = None,
+    shown: int | None = None,
 ) -> list[str]:
     """What follows every result list for people: counts, the website link, the reminder.
 
     ``wrote_to`` names the file the list went to, and ``limit_from`` where the limit came
-    from, for the count line.
+    from, for the count line; ``shown`` as for :func:`count_line`.
     """
+    shown = len(result.studies) if shown is None else shown
     lines = searched_lines(result)
-    if not result.studies:
+    if not shown:
         lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
         lines += loosen_lines(result)
-    lines.append(count_line(result, to=wrote_to, limit_from=limit_from))
+    lines.append(count_line(result, to=wrote_to, limit_from=limit_from, shown=shown))
     lines.append(f"Same search on the website: {result.search_url}")
     lines.append(DISCLAIMER)
     return lines
@@ -494,17 +507,77 @@ def study_block(
     return "\n".join(lines)
 
 
+class Results(Protocol):
+    """Studies with their notes, and the counts once they have all been seen.
+
+    A :class:`trialfinder.api.ResultStream` (studies written as they arrive), or a finished
+    :class:`SearchResult` through :func:`finished`.
+    """
+
+    @property
+    def plan(self) -> SearchPlan:
+        """What is searched, known before any study arrives."""
+
+    @property
+    def returned(self) -> int:
+        """How many studies have been yielded so far."""
+
+    def __iter__(self) -> Iterator[tuple[Study, StudyNotes | None]]: ...
+
+    def summary(self) -> SearchResult:
+        """The plan and the counts; called once iteration has ended."""
+
+
+@dataclass
+class _Finished:
+    result: SearchResult
+
+    @property
+    def plan(self) -> SearchPlan:
+        return self.result
+
+    @property
+    def returned(self) -> int:
+        return len(self.result.studies)
+
+    def __iter__(self) -> Iterator[tuple[Study, StudyNotes | None]]:
+        notes = self.result.notes
+        return ((study, notes.get(study.nct_id)) for study in self.result.studies)
+
+    def summary(self) -> SearchResult:
+        return self.result
+
+
+def finished(result: SearchResult) -> Results:
+    """A result already in memory, to write with the writers that take :class:`Results`."""
+    return _Finished(result)
+
+
+def write_table(
+    results: Results,
+    out: TextIO,
+    width: int = 100,
+    style: Style = PLAIN,
+    limit_from: str | None = None,
+) -> None:
+    """The human listing, written study by study: a block per study, then the footer."""
+    for study, notes in results:
+        out.write(study_block(study, width, style, notes) + "\n\n")
+    # Lines holding a link stay whole so that terminals can still open them.
+    lines = footer_lines(results.summary(), limit_from=limit_from, shown=results.returned)
+    footer = "\n".join(
+        line if "://" in line else "\n".join(wrap_text(line, width)) for line in lines
+    )
+    out.write(footer + "\n")
+
+
 def render_table(
     result: SearchResult, width: int = 100, style: Style = PLAIN, limit_from: str | None = None
 ) -> str:
-    """The human listing: a block per study, then the footer."""
-    blocks = [study_block(s, width, style, result.notes.get(s.nct_id)) for s in result.studies]
-    # Lines holding a link stay whole so that terminals can still open them.
-    footer = "\n".join(
-        line if "://" in line else "\n".join(wrap_text(line, width))
-        for line in footer_lines(result, limit_from=limit_from)
-    )
-    return "\n\n".join([*blocks, footer]) + "\n"
+    """The human listing as one string (see :func:`write_table`)."""
+    out = io.StringIO()
+    write_table(finished(result), out, width, style, limit_from)
+    return out.getvalue()
 
 
 def render_study(study: Study, width: int = 100, stale: Staleness | None = None) -> str:
@@ -604,24 +677,39 @@ def study_dict(study: Study) -> dict[str, object]:
     return study.model_dump(mode="json")
 
 
+def plan_dict(plan: SearchPlan) -> dict[str, object]:
+    """What was searched, as JSON-ready data: the parameters, the website link, expansions."""
+    return {
+        "params": plan.params,
+        "search_url": plan.search_url,
+        "expansions": [{**asdict(e), "text": e.describe()} for e in plan.expansions],
+        "near": plan.near,
+        "filters": plan.filters,
+    }
+
+
+def counts_dict(result: SearchResult, shown: int | None = None) -> dict[str, object]:
+    """The counts of a result as JSON-ready data (``shown``: studies written as they came)."""
+    returned = len(result.studies) if shown is None else shown
+    return {
+        "total_count": result.total_count,
+        "returned": returned,
+        "limit": result.limit,
+        "truncated": cut_by_limit(returned, result.total_count, result.limit),
+        "skipped": result.skipped,
+        "loosen": [hint.model_dump(mode="json") for hint in result.loosen],
+    }
+
+
 def result_dict(result: SearchResult) -> dict[str, object]:
     """The whole result as JSON-ready data, with counts and the website link."""
     return {
-        "total_count": result.total_count,
-        "returned": len(result.studies),
-        "limit": result.limit,
-        "truncated": result.truncated,
-        "params": result.params,
-        "search_url": result.search_url,
-        "skipped": result.skipped,
-        "expansions": [{**asdict(e), "text": e.describe()} for e in result.expansions],
-        "near": result.near,
-        "filters": result.filters,
-        "loosen": [hint.model_dump(mode="json") for hint in result.loosen],
+        **plan_dict(result),
         "studies": [
             {**study_dict(s), "notes": _notes_dict(result.notes.get(s.nct_id))}
             for s in result.studies
         ],
+        **counts_dict(result),
     }
 
 
@@ -635,10 +723,27 @@ def _notes_dict(notes: StudyNotes | None) -> dict[str, object] | None:
     return out
 
 
-def write_json(result: SearchResult, out: TextIO) -> None:
-    """The result as one JSON document."""
-    json.dump(result_dict(result), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+def write_json(results: SearchResult | Results, out: TextIO) -> None:
+    """The result as one JSON document, written study by study.
+
+    What was searched comes first, then ``studies``, then the counts, known at the end: the
+    document is whole and valid once written, and never held in memory.
+    """
+    from pydantic_core import to_json
+
+    if isinstance(results, SearchResult):
+        results = finished(results)
+    # The opening is written with the first study, so a search that fails first writes nothing.
+    head = json.dumps(plan_dict(results.plan), ensure_ascii=False, indent=2)[:-2]
+    written = 0
+    for study, notes in results:
+        record = {**study_dict(study), "notes": _notes_dict(notes)}
+        text = to_json(record, indent=2).decode().replace("\n", "\n    ")
+        out.write((",\n    " if written else head + ',\n  "studies": [\n    ') + text)
+        written += 1
+    out.write("\n  ]" if written else head + ',\n  "studies": []')
+    counts = counts_dict(results.summary(), results.returned)
+    out.write(",\n" + json.dumps(counts, ensure_ascii=False, indent=2)[2:] + "\n")
 
 
 def write_jsonl(studies: Iterable[Study], out: TextIO) -> None:
