@@ -247,6 +247,16 @@ def test_combination_cases(
         assert (check.state, check.arms, check.placebo_arms) == (state, arms, placebo_arms)
 
 
+def test_class_word_read_with_the_conditions_searched() -> None:
+    """It reads immunotherapy by the conditions searched, as the search itself did."""
+    study = fixture_study(MYELOMA)  # pembrolizumab with radiation
+    assert agent(combination(study, ("immunotherapy",)), "immunotherapy").state == "not_named"
+    mel = combination(study, ("immunotherapy",), ("melanoma",))
+    assert agent(mel, "immunotherapy").matched_names == ["Pembrolizumab"]
+    myeloma = combination(study, ("immunotherapy",), ("multiple myeloma",))
+    assert agent(myeloma, "immunotherapy").state == "not_named"
+
+
 def test_evidence_names_the_records_words() -> None:
     """It keeps the record's own names that matched, as the record writes them."""
     combo = combination(fixture_study(OPDIVO_SBRT), ("radiation", "nivolumab"))

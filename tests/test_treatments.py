@@ -9,6 +9,7 @@ import pytest
 
 from trialfinder.expand import agent_names
 from trialfinder.treatments import (
+    condition_context,
     content_words,
     names_placebo,
     split_value,
@@ -121,6 +122,20 @@ def test_radiation_counts_the_registry_type() -> None:
 def test_agent_names_both_ways(value: str, names: tuple[str, ...]) -> None:
     """It gives every name of an agent whichever was typed: brand → generic and back."""
     assert agent_names(value) == names
+
+
+def test_class_words_read_with_the_condition() -> None:
+    """It reads immunotherapy as the search did: by the condition, else as typed."""
+    assert agent_names("immunotherapy") == ("immunotherapy",)
+    myeloma = agent_names("immunotherapy", ("multiple myeloma",))
+    assert "daratumumab" in myeloma and "Darzalex" in myeloma
+    assert "pembrolizumab" not in myeloma
+    assert "blinatumomab" in wanted("immunotherapy", conditions=condition_context(("ALL",))).names
+
+
+def test_a_brand_with_other_words_is_not_the_brand() -> None:
+    """It gives only the value itself when the brand is not the whole value."""
+    assert agent_names("Keytruda maintenance") == ("Keytruda maintenance",)
 
 
 def test_a_class_never_comes_back_from_one_agent() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from trialfinder.models import (
     AgentCheck,
@@ -31,6 +32,7 @@ from trialfinder.models import (
 )
 from trialfinder.treatments import (
     Wanted,
+    condition_context,
     content_words,
     name_pattern,
     names_placebo,
@@ -55,17 +57,18 @@ def _key(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text.casefold()).split())
 
 
+@lru_cache(maxsize=8192)
+def spellings(text: str) -> frozenset[str]:
+    """A name's comparable forms: case and punctuation aside, with and without ``(codes)``."""
+    return frozenset(k for k in (_key(text), _key(_PARENS.sub(" ", text))) if k)
+
+
 def same_name(a: str | None, b: str | None) -> bool:
     """True when two spellings of a name agree, case, punctuation and a code in parentheses aside.
 
     ``Nivolumab (BMS-936558)`` and ``nivolumab`` agree; ``Nivolumab`` and ``Ipilimumab`` do not.
     """
-    if not a or not b:
-        return False
-    if _key(a) == _key(b):
-        return True
-    bare_a, bare_b = _key(_PARENS.sub(" ", a)), _key(_PARENS.sub(" ", b))
-    return bool(bare_a) and bare_a == bare_b
+    return bool(a and b and spellings(a) & spellings(b))
 
 
 def split_entry(entry: str) -> tuple[str | None, str]:
@@ -110,62 +113,77 @@ def _is_placebo(i: Intervention) -> bool:
     return any(names_placebo(n) for n in (i.name or "", *i.other_names))
 
 
-def _arm_label(study: Study, label: str) -> str | None:
-    """The study's own label for an arm named ``label``, or None when no arm has that name."""
-    for arm in study.arms:
-        if arm.label and same_name(arm.label, label):
-            return arm.label
-    return None
-
-
 def _names_of(i: Intervention) -> list[str]:
     return [n for n in (i.name, *i.other_names) if n]
 
 
-def _arms_of(study: Study, i: Intervention, found: _Found) -> list[str]:
-    """Arms the record ties to an intervention: its arm labels, and arms listing it."""
-    labels: list[str] = []
-    for label in i.arm_labels:
-        own = _arm_label(study, label)
-        found.unresolved |= own is None and bool(study.arms)
-        _Found.add(labels, own or label)
-    for arm in study.arms:
-        entries = [split_entry(e)[1] for e in arm.intervention_names]
-        if arm.label and any(same_name(e, n) for e in entries for n in _names_of(i)):
-            _Found.add(labels, arm.label)
-    return labels
+class _Index:
+    """A study's arms read once, for every requested treatment: which arm lists which name."""
+
+    def __init__(self, study: Study) -> None:
+        self.study = study
+        # (arm label, registry type, name) for every entry of every arm's list.
+        self.entries = [
+            (arm.label, *split_entry(entry))
+            for arm in study.arms
+            if arm.label
+            for entry in arm.intervention_names
+        ]
+        self.listing: dict[str, list[str]] = {}
+        for label, _, name in self.entries:
+            for key in spellings(name):
+                _Found.add(self.listing.setdefault(key, []), label)
+        self.labels: dict[str, str] = {}
+        for arm in study.arms:
+            for key in spellings(arm.label or ""):
+                self.labels.setdefault(key, arm.label or "")
+        self.own = frozenset(
+            k for i in study.interventions for n in _names_of(i) for k in spellings(n)
+        )
+
+    def arm_label(self, label: str) -> str | None:
+        """The study's own label for an arm named ``label``, or None when no arm has that name."""
+        return next((self.labels[k] for k in sorted(spellings(label)) if k in self.labels), None)
+
+    def arms_of(self, i: Intervention, found: _Found) -> list[str]:
+        """Arms the record ties to an intervention: its arm labels, and arms listing it."""
+        labels: list[str] = []
+        for label in i.arm_labels:
+            own = self.arm_label(label)
+            found.unresolved |= own is None and bool(self.study.arms)
+            _Found.add(labels, own or label)
+        for key in {k for n in _names_of(i) for k in spellings(n)}:
+            _Found.add(labels, *self.listing.get(key, ()))
+        return labels
 
 
-def _gather(study: Study, w: Wanted) -> _Found:
+def _gather(index: _Index, w: Wanted) -> _Found:
     found = _Found()
-    for i in study.interventions:
+    for i in index.study.interventions:
         hit = _names_hit(w, i)
         if not hit:
             continue
         if _is_placebo(i) and not w.placebo:
             found.add(found.placebo_names, *hit)
-            found.add(found.placebo_arms, *_arms_of(study, i, found))
+            found.add(found.placebo_arms, *index.arms_of(i, found))
             continue
         found.add(found.names, *hit)
-        arms = _arms_of(study, i, found)
+        arms = index.arms_of(i, found)
         found.add(found.arms, *arms)
         if not arms:
             found.add(found.not_stated, i.name or hit[0])
     # Entries of an arm's list that no intervention accounts for still name what the arm gives.
-    own = [n for i in study.interventions for n in _names_of(i)]
-    for arm in study.arms:
-        for entry in arm.intervention_names:
-            kind, name = split_entry(entry)
-            if not arm.label or any(same_name(name, n) for n in own):
-                continue
-            if not (w.search(name) or (kind is not None and kind in w.registry_types)):
-                continue
-            if names_placebo(name) and not w.placebo:
-                found.add(found.placebo_names, name)
-                found.add(found.placebo_arms, arm.label)
-            else:
-                found.add(found.names, name)
-                found.add(found.arms, arm.label)
+    for label, kind, name in index.entries:
+        if spellings(name) & index.own:
+            continue
+        if not (w.search(name) or (kind is not None and kind in w.registry_types)):
+            continue
+        if names_placebo(name) and not w.placebo:
+            found.add(found.placebo_names, name)
+            found.add(found.placebo_arms, label)
+        else:
+            found.add(found.names, name)
+            found.add(found.arms, label)
     return found
 
 
@@ -185,9 +203,9 @@ def _partial(study: Study, w: Wanted) -> list[str]:
     return list(dict.fromkeys(t for t in texts if any(p.search(t) for p in patterns)))
 
 
-def check_agent(study: Study, w: Wanted) -> tuple[AgentCheck, bool]:
+def check_agent(study: Study, w: Wanted, index: _Index | None = None) -> tuple[AgentCheck, bool]:
     """One requested treatment in the study, and whether an arm label could not be resolved."""
-    found = _gather(study, w)
+    found = _gather(index or _Index(study), w)
     partial: list[str] = []
     state: AgentState
     if found.names:
@@ -213,22 +231,33 @@ def check_agent(study: Study, w: Wanted) -> tuple[AgentCheck, bool]:
     return check, found.unresolved
 
 
-def requested_treatments(values: tuple[str, ...]) -> list[Wanted]:
-    """Each requested treatment with its names; a value holding several gives each of them."""
+@lru_cache(maxsize=64)
+def requested_treatments(
+    values: tuple[str, ...], conditions: tuple[str, ...] = ()
+) -> tuple[Wanted, ...]:
+    """Each requested treatment with its names; a value holding several gives each of them.
+
+    Cached: a search asks the same of every study it finds.
+    """
+    context = condition_context(conditions)
     out: list[Wanted] = []
     for value in values:
-        parts = split_value(value)
-        out += [wanted(part, value) for part in parts] if parts else [wanted(value)]
-    return out
+        parts = split_value(value) or (value,)
+        out += [wanted(part, value, context) for part in parts]
+    return tuple(out)
 
 
-def combination(study: Study, requested: tuple[str, ...]) -> Combination:
+def combination(
+    study: Study, requested: tuple[str, ...], conditions: tuple[str, ...] = ()
+) -> Combination:
     """Which of ``requested`` the study names, in which arms, and whether one arm gives all.
 
     Args:
         study: the study.
         requested: intervention values as the user typed them (``"Opdivo"``, ``"radiation"``,
             ``"nivolumab chemotherapy"``).
+        conditions: the conditions searched, which choose the drugs of a class word such as
+            ``immunotherapy`` as the search did.
 
     Returns:
         A check per requested treatment with the arms and the record's names that matched,
@@ -236,8 +265,9 @@ def combination(study: Study, requested: tuple[str, ...]) -> Combination:
     """
     checks: list[AgentCheck] = []
     unresolved = False
-    for w in requested_treatments(requested):
-        check, odd_label = check_agent(study, w)
+    index = _Index(study)
+    for w in requested_treatments(tuple(requested), tuple(conditions)):
+        check, odd_label = check_agent(study, w, index)
         checks.append(check)
         unresolved |= odd_label
     together: list[str] = []

@@ -390,14 +390,16 @@ def synonyms(
     return tuple(names)
 
 
-def agent_names(value: str) -> tuple[str, ...]:
+def agent_names(value: str, conditions: Iterable[str] = ()) -> tuple[str, ...]:
     """Every name the table knows for one intervention, whichever of them was typed.
 
     ``Opdivo`` and ``nivolumab`` both give the generic name and the brand: what was typed,
     the generic names it expands to, then every brand whose entry names exactly one of those
-    generic names. A class (``PD-1``) gives its agents and their brands. Unlike
-    :func:`synonyms`, the whole value must be the term, and a class whose drugs depend on the
-    condition (``immunotherapy``) gives only the value.
+    generic names. A class (``PD-1 inhibitors``) gives its agents and their brands; a class
+    whose drugs depend on the disease (``immunotherapy``) is read with ``conditions`` (the
+    conditions searched and their expansions), as :func:`expand_value` reads it. Unlike
+    :func:`synonyms`, the whole value must be the term: ``Keytruda maintenance`` gives only
+    itself.
     """
     names = [value]
 
@@ -405,15 +407,14 @@ def agent_names(value: str) -> tuple[str, ...]:
         if name.lower() not in (n.lower() for n in names):
             names.append(name)
 
+    made = expand_value(value, "intervention", conditions).expansions
+    if len(made) == 1 and made[0].original.strip().lower() == value.strip().lower():
+        for term in made[0].terms:
+            add(term)
     data = load_data()
-    kinds = data.field_kinds.get("intervention", ())
-    entries = [e for e in data.entries if e.kind in kinds and not e.ambiguous]
-    for entry in entries:
-        if _phrase(entry.term, ignore_case=True).fullmatch(value.strip()):
-            for generic in entry.expansions:
-                add(generic)
+    brands = [e for e in data.entries if e.kind in data.field_kinds.get("intervention", ())]
     for generic in list(names):
-        for entry in entries:
+        for entry in brands:
             # A brand names exactly one agent; a class names several and is not another name.
             if len(entry.expansions) == 1 and entry.expansions[0].lower() == generic.lower():
                 add(entry.term)

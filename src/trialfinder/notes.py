@@ -141,7 +141,7 @@ def study_notes(study: Study, query: SearchQuery, today: date | None = None) -> 
     """Everything this search adds to one study."""
     combo = None
     if query.interventions:
-        combo = combination(study, query.interventions)
+        combo = combination(study, query.interventions, query.conditions)
     nearest = (
         nearest_sites(study, *query.near, radius_miles=query.radius_miles)
         if query.near is not None

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from trialfinder.expand import agent_names, load_data
+from trialfinder.expand import agent_names, expand_values, load_data
 
 # Words that join treatments in one value: "nivolumab and chemotherapy", "RT + pembrolizumab".
 _JOINERS = re.compile(r"^(?:\s|[+,;&/]|\band\b|\bplus\b|\bwith\b)*$", re.IGNORECASE)
@@ -53,10 +53,13 @@ def is_acronym(word: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+def _body(term: str) -> str:
+    return r"\s+".join(re.escape(word) for word in term.split())
+
+
 def word_pattern(term: str, case_sensitive: bool = False) -> re.Pattern[str]:
     """``term`` as a whole word or phrase: hyphens count as part of a word, any spacing."""
-    body = r"\s+".join(re.escape(word) for word in term.split())
-    return re.compile(rf"(?<![\w-]){body}(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
+    return re.compile(rf"(?<![\w-]){_body(term)}(?![\w-])", 0 if case_sensitive else re.I)
 
 
 @lru_cache(maxsize=1024)
@@ -126,16 +129,31 @@ class Wanted:
 
 @lru_cache(maxsize=256)
 def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(name_pattern(n) for n in names)
+    """One pattern for the names matched in any case, one for acronyms matched as written."""
+    out = []
+    for exact in (False, True):
+        group = [n for n in names if (is_acronym(n) and len(n) <= 8) is exact]
+        if group:
+            bodies = "|".join(_body(n) for n in sorted(group, key=len, reverse=True))
+            out.append(re.compile(rf"(?<![\w-])(?:{bodies})(?![\w-])", 0 if exact else re.I))
+    return tuple(out)
 
 
-def wanted(agent: str, value: str | None = None) -> Wanted:
-    """Every name of one requested treatment (see the module docstring)."""
+def condition_context(conditions: tuple[str, ...]) -> tuple[str, ...]:
+    """The conditions searched and their expansions, which choose a class word's drugs."""
+    return (*conditions, *(t for e in expand_values(conditions, "condition")[1] for t in e.terms))
+
+
+def wanted(agent: str, value: str | None = None, conditions: tuple[str, ...] = ()) -> Wanted:
+    """Every name of one requested treatment (see the module docstring).
+
+    ``conditions``: the conditions searched (see :func:`condition_context`).
+    """
     kind = treatment_type(agent)
     if kind is not None:
         names = (agent, *[w for w in kind.words if w.lower() != agent.lower()])
         return Wanted(agent, value or agent, names, kind.registry_types, kind.type)
-    names = agent_names(agent)
+    names = agent_names(agent, conditions)
     return Wanted(agent, value or agent, names, placebo=names_placebo(agent))
 
 
