@@ -152,7 +152,7 @@ def test_json_output_is_clean_and_notices_go_to_stderr() -> None:
         "https://clinicaltrials.gov/study/NCT03914625",
         "https://clinicaltrials.gov/study/NCT04994717",
     ]
-    assert "Showing 2 of 2 studies." in result.stderr and DISCLAIMER in result.stderr
+    assert "Showing 2 of 2 studies." in flat(result.stderr) and DISCLAIMER in flat(result.stderr)
 
 
 @responses.activate
@@ -170,7 +170,7 @@ def test_jsonl_and_csv_outputs() -> None:
         "https://clinicaltrials.gov/study/NCT03914625",
         "https://clinicaltrials.gov/study/NCT04994717",
     ]
-    assert DISCLAIMER in table.stderr
+    assert DISCLAIMER in flat(table.stderr)
 
 
 @responses.activate
@@ -417,4 +417,4 @@ def test_show_gives_the_staleness_note_and_a_one_study_reminder() -> None:
     result = invoke("show", "NCT09100007", "--format", "json")
     stale = json.loads(result.stdout)["notes"]["stale"]
     assert stale["reason"] == "status_unknown" and stale["verified_through"] == "2023-12-31"
-    assert result.stderr.strip() == STUDY_DISCLAIMER
+    assert flat(result.stderr) == STUDY_DISCLAIMER

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import flat, run_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.cli_watch import EXIT_CHANGED
 from trialfinder.render import DISCLAIMER
@@ -20,6 +20,12 @@ AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"
 NOW = "watch_status_now_NCT05100003_completed.json"
 ADD_MYELOMA = ("watch", "add", "myeloma", "-c", "multiple myeloma", "-i", "pembrolizumab")
 
+#: The reminder as printed at 100 columns: the report is wrapped to the width like all text.
+DISCLAIMER_AT_100 = """\
+This list comes from ClinicalTrials.gov. It is not medical advice and may be out of date: take it to
+your doctor, who can confirm whether any trial fits you."""
+assert flat(DISCLAIMER_AT_100) == DISCLAIMER
+
 CHANGES_REPORT = """\
 == myeloma: condition: multiple myeloma; intervention: pembrolizumab; limit: 20
 7 changes since <TIME> (4 studies found now).
@@ -27,10 +33,12 @@ New in the results (1):
   NCT05100005  Not yet recruiting  Pembrolizumab With Daratumumab in Newly Diagnosed Myeloma
     https://clinicaltrials.gov/study/NCT05100005
 No longer in the results (1):
-  NCT05100003  now Completed (was Active, not recruiting)  Pembrolizumab and Lenalidomide in Smoldering Myeloma
+  NCT05100003  now Completed (was Active, not recruiting)  Pembrolizumab and Lenalidomide in
+               Smoldering Myeloma
     https://clinicaltrials.gov/study/NCT05100003
 Status changed (1):
-  NCT05100001  Not yet recruiting → Recruiting  Pembrolizumab Plus Radiation for Relapsed Multiple Myeloma
+  NCT05100001  Not yet recruiting → Recruiting  Pembrolizumab Plus Radiation for Relapsed Multiple
+               Myeloma
     https://clinicaltrials.gov/study/NCT05100001
 Sites changed (2):
   NCT05100002  Pembrolizumab Maintenance After Autologous Transplant in Myeloma
@@ -40,13 +48,14 @@ Sites changed (2):
     Site status: Mayo Clinic, Rochester, United States: Not yet recruiting → Recruiting
     https://clinicaltrials.gov/study/NCT05100001
 Last updated (2):
-  NCT05100002  2024-02-01 → 2024-04-05  Pembrolizumab Maintenance After Autologous Transplant in Myeloma
+  NCT05100002  2024-02-01 → 2024-04-05  Pembrolizumab Maintenance After Autologous Transplant in
+               Myeloma
     https://clinicaltrials.gov/study/NCT05100002
   NCT05100001  2024-01-10 → 2024-04-02  Pembrolizumab Plus Radiation for Relapsed Multiple Myeloma
     https://clinicaltrials.gov/study/NCT05100001
 
 {DISCLAIMER}
-""".replace("{DISCLAIMER}", DISCLAIMER)  # noqa: E501
+""".replace("{DISCLAIMER}", DISCLAIMER_AT_100)
 
 
 def masked(text: str) -> str:
@@ -82,7 +91,7 @@ def test_add_then_run_twice_reports_exactly_the_changes(db: Path, server: Replay
     assert first.stdout == (
         "== myeloma: condition: multiple myeloma; intervention: pembrolizumab; limit: 20\n"
         "First run: baseline recorded with 4 studies. The next run will report what changed.\n"
-        f"\n{DISCLAIMER}\n"
+        f"\n{DISCLAIMER_AT_100}\n"
     )
     second = run_cli(*run)
     assert second.returncode == EXIT_CHANGED == 4, second.stderr  # --exit-code: changed
@@ -110,7 +119,7 @@ def test_run_as_json_gives_the_same_report(db: Path, server: ReplayServer) -> No
     assert baseline["searches"][0]["baseline"] is True
     result = run_cli(*run, env=env)
     assert result.returncode == 0  # no --exit-code: 0 although something changed
-    assert result.stderr.strip() == DISCLAIMER
+    assert flat(result.stderr) == DISCLAIMER
     report = json.loads(result.stdout)
     assert report["changed"] is True
     (search,) = report["searches"]

@@ -100,7 +100,7 @@ def test_search_json_via_env_api_url(server: ReplayServer) -> None:
     assert done.returncode == 0
     data = json.loads(done.stdout)
     assert [s["nct_id"] for s in data["studies"]] == SINGLE_IDS
-    assert DISCLAIMER in done.stderr
+    assert DISCLAIMER in flat(done.stderr)
 
 
 def test_show(server: ReplayServer) -> None:

@@ -388,3 +388,16 @@ def test_show_prints_contact_roles_in_plain_words() -> None:
     assert "Bo Li · contact · 555-0100" in text
     assert "PRINCIPAL_INVESTIGATOR" not in text and "CONTACT ·" not in text
     assert role_label("SOME_NEW_ROLE") == "SOME_NEW_ROLE" and role_label(None) == ""
+
+
+def test_arm_descriptions_indent_under_their_bullet() -> None:
+    """It keeps every line of an arm's description, wrapped or not, under the arm's bullet."""
+    record = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
+    arms = record["protocolSection"]["armsInterventionsModule"]["armGroups"]
+    arms[0]["description"] = "Patients receive pembrolizumab IV " * 8 + "\nThen radiation therapy."
+    text = render_study(parse_study(record), width=60)
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("* ")) + 1
+    described = [line for line in lines[start:] if "pembrolizumab IV" in line or "Then" in line]
+    assert len(described) >= 5
+    assert all(line.startswith("  ") and len(line) <= 60 for line in described)

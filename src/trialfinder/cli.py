@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 import click
 from click.core import ParameterSource
@@ -30,6 +30,7 @@ from trialfinder.cli_options import (
     OnceGroup,
     connection_options,
     echo_hints,
+    echo_text,
     live_lines,
     make_client,
     search_kwargs,
@@ -123,12 +124,6 @@ def _from_config_file(exc: click.BadParameter) -> str | None:
 
     key = config.setting_for(exc.param.name)
     return config.blame(config.config_path(), key, exc.message)
-
-
-def _width() -> int:
-    import shutil
-
-    return min(shutil.get_terminal_size((100, 24)).columns, 100)
 
 
 @click.group(cls=TrialFinderGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -279,14 +274,14 @@ def search(
         for line in render.footer_lines(
             result, wrote_to=output, limit_from=limit_from, shown=shown
         ):
-            click.echo(line, err=True)
+            echo_text(line, err=True)
     elif output:
-        click.echo(
+        echo_text(
             render.count_line(result, to=output, limit_from=limit_from, shown=shown), err=True
         )
     notice = render.skipped_line(result.skipped)
     if notice:
-        click.echo(notice, err=True)
+        echo_text(notice, err=True)
 
 
 def _stream_search(
@@ -306,12 +301,12 @@ def _stream_search(
     with client, _open_output(output, nothing_written=lambda: stream.returned == 0) as out:
         bulk.write_stream(stream, out, fmt, err=err, progress=live_lines(err))
     for line in [f"Searched for: {e.describe()}" for e in query.expansions()]:
-        click.echo(line, err=True)
+        echo_text(line, err=True)
     for line in bulk.footer_lines(stream, query.website_url(), to=output, limit_from=limit_from):
-        click.echo(line, err=True)
+        echo_text(line, err=True)
     notice = render.skipped_line(stream.skipped)
     if notice:
-        click.echo(notice, err=True)
+        echo_text(notice, err=True)
 
 
 @contextmanager
@@ -401,9 +396,12 @@ def _write_result(
     from trialfinder import render
 
     if fmt == "table":
-        from trialfinder.term import detect
+        from trialfinder.term import FittedWriter, detect, output_width
 
-        render.write_table(results, out, _width(), detect(out), limit_from)
+        width = output_width(out)
+        with FittedWriter(out, width) as fitted:
+            # A TextIOBase, which typing's TextIO does not name; it writes text all the same.
+            render.write_table(results, cast(TextIO, fitted), width, detect(out), limit_from)
     elif fmt in ("markdown", "html"):
         from trialfinder import page
 
@@ -437,6 +435,7 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
     from trialfinder.api import get_study
     from trialfinder.models import StudyNotes
     from trialfinder.notes import staleness
+    from trialfinder.term import output_width
 
     with make_client(api_url, timeout, retries) as client:
         study = get_study(nct_id, client=client)
@@ -445,9 +444,10 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
         notes = StudyNotes(stale=stale).model_dump(mode="json")
         doc = {**render.study_dict(study), "notes": notes}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        click.echo(render.STUDY_DISCLAIMER, err=True)
+        echo_text(render.STUDY_DISCLAIMER, err=True)
     else:
-        click.echo(render.render_study(study, _width(), stale), nl=False)
+        text = render.render_study(study, output_width(sys.stdout), stale)
+        echo_text(text, nl=False)
 
 
 @cli.group("config")
@@ -491,11 +491,11 @@ def config_show() -> None:
     for name, value, source in config.effective(values, path):
         shown = "(none)" if value is None else value
         note = "  (the file's value is wrong: see below)" if name in wrong else ""
-        click.echo(f"{name:<9} = {shown!s:<36} from {source}{note}")
+        echo_text(f"{name:<9} = {shown!s:<36} from {source}{note}")
     if problems:
         click.echo(f"\nProblems in {path} (commands that use it stop until they are fixed):")
         for _, message in problems:
-            click.echo(f"- {message}")
+            echo_text(f"- {message}")
         raise ConfigError(f"The configuration file {path} has problems: see above.")
 
 

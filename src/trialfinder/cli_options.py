@@ -383,6 +383,15 @@ def fresh_connection_options(func: F) -> F:
     return _apply(func, _connection_options(with_cache=False))
 
 
+def echo_text(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print text for people, wrapped to the width of where it goes (see :func:`term.fit`)."""
+    import sys
+
+    from trialfinder.term import fit, output_width
+
+    click.echo(fit(text, output_width(sys.stderr if err else sys.stdout)), err=err, nl=nl)
+
+
 def make_client(api_url: str | None, timeout: float, retries: int, *, cache: bool = True) -> Any:
     """A :class:`~trialfinder.client.Client` as the connection options ask, cache included.
 

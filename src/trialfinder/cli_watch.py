@@ -16,6 +16,7 @@ import click
 from trialfinder.cli_options import (
     OnceGroup,
     echo_hints,
+    echo_text,
     fresh_connection_options,
     make_client,
     search_kwargs,
@@ -93,7 +94,7 @@ def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
     with _watchlist(db) as watchlist:
         saved = watchlist.add(name, replace=replace, **search_kwargs(options))
     echo_hints(build_query(**saved.search))
-    click.echo(f"Saved '{saved.name}': {saved.describe()}.")
+    echo_text(f"Saved '{saved.name}': {saved.describe()}.")
     click.echo(f"Run 'trialfinder watch run {saved.name}' to record its baseline.", err=True)
 
 
@@ -120,7 +121,7 @@ def list_(fmt: str, db: str | None) -> None:
     width = max(len(s.name) for s in saved)
     for s in saved:
         ran = f"last run {when(s.last_run_at)}" if s.last_run_at else "not run yet"
-        click.echo(f"{s.name:<{width}}  {ran:<29}  {s.describe()}")
+        echo_text(f"{s.name:<{width}}  {ran:<29}  {s.describe()}")
 
 
 def _saved_dict(saved: Any) -> dict[str, Any]:
@@ -163,12 +164,12 @@ def show(name: str, fmt: str, db: str | None) -> None:
         ]
         click.echo(_json(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{saved.name}: {saved.describe()}")
+    echo_text(f"{saved.name}: {saved.describe()}")
     click.echo(f"Saved {when(saved.created_at)}; last run {when(saved.last_run_at)}.")
     if saved.last_run_at is None:
         click.echo(f"Run 'trialfinder watch run {saved.name}' to record its baseline.")
     for s in studies:
-        click.echo(f"  {s.nct_id}  {status_label(clean(s.status) or None)}  {clean(s.title)}")
+        echo_text(f"  {s.nct_id}  {status_label(clean(s.status) or None)}  {clean(s.title)}")
         click.echo(f"    {s.url}")
 
 
@@ -234,10 +235,10 @@ def run(
             reports = watchlist.run(list(names), client=client)
     if fmt.lower() == "json":
         click.echo(_json(reports_dict(reports), ensure_ascii=False, indent=2))
-        click.echo(DISCLAIMER, err=True)
+        echo_text(DISCLAIMER, err=True)
     elif not reports:
         click.echo(NOTHING_SAVED, err=True)
     else:
-        click.echo(render_reports(reports), nl=False)
+        echo_text(render_reports(reports), nl=False)
     if exit_code and any(r.changed for r in reports):
         click.get_current_context().exit(EXIT_CHANGED)

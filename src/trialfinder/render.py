@@ -204,7 +204,11 @@ def wrap_text(text: str, width: int) -> list[str]:
         indent = " " * len(marker.group(1)) if marker else ""
         lines.extend(
             textwrap.wrap(
-                raw_line, width=max(40, width), subsequent_indent=indent, break_on_hyphens=False
+                raw_line,
+                width=max(40, width),
+                subsequent_indent=indent,
+                break_long_words=False,  # a URL or a long word stays whole
+                break_on_hyphens=False,
             )
             or [""]
         )
@@ -590,8 +594,9 @@ def render_study(study: Study, width: int = 100, stale: Staleness | None = None)
     def section(title: str) -> None:
         out.extend(["", title, "-" * len(title)])
 
-    def para(text: str | None) -> None:
-        out.extend(wrap_text(clean(text, multiline=True), width))
+    def para(text: str | None, indent: str = "") -> None:
+        lines = wrap_text(clean(text, multiline=True), width - len(indent))
+        out.extend(indent + line if line else line for line in lines)
 
     out.append(f"{study.nct_id}: {clean(study.title) or '(no title)'}")
     if study.official_title and study.official_title != study.title:
@@ -644,7 +649,7 @@ def render_study(study: Study, width: int = 100, stale: Staleness | None = None)
             if arm.intervention_names:
                 out.append(f"  Receives: {clean('; '.join(arm.intervention_names))}")
             if arm.description:
-                para("  " + (arm.description or ""))
+                para(arm.description, indent="  ")  # under the arm's bullet, every line
         for i in study.interventions:
             other = f" (also: {clean(', '.join(i.other_names))})" if i.other_names else ""
             out.append(f"- {word_label(clean(i.type)) or 'Intervention'}: {clean(i.name)}{other}")

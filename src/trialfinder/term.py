@@ -8,7 +8,10 @@ Light to import: no third-party modules.
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
@@ -82,3 +85,96 @@ def detect(stream: TextIO, env: Mapping[str, str] | None = None) -> Style:
         return PLAIN
     colour = "NO_COLOR" not in env or env["NO_COLOR"] == ""
     return Style(colour=colour, links=supports_links(env))
+
+
+# -- width ----------------------------------------------------------------------------------
+
+#: Width used when neither the stream nor ``$COLUMNS`` says.
+DEFAULT_WIDTH = 100
+#: Narrower than this, wrapped text is harder to read than a long line.
+MIN_WIDTH = 40
+# A line's hanging indent: leading spaces, then a list marker ("* ", "- ", "1. "), a
+# padded label ("Why stopped:        ") or a first column ("NCT05100001  "), so that
+# continuation lines start under the text.
+_HANG = re.compile(r"^( *)(?:[-*•] +|\d+[.)] +|[^\s:][^:]{0,30}: {2,}|\S+ {2,})?")
+
+
+def output_width(stream: TextIO, env: Mapping[str, str] | None = None) -> int:
+    """Columns to wrap text at: the terminal's width; else ``$COLUMNS``; else 100."""
+    env = os.environ if env is None else env
+    if _is_terminal(stream):
+        try:
+            return max(MIN_WIDTH, os.get_terminal_size(stream.fileno()).columns)
+        except (OSError, ValueError, AttributeError):
+            pass
+    columns = env.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(MIN_WIDTH, int(columns))
+    return DEFAULT_WIDTH
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` with each line longer than ``width`` wrapped at spaces, never inside a word.
+
+    Continuation lines hang under the text of their line: past its indent, its list marker
+    or its padded label. A word longer than the width (a URL) keeps a line to itself,
+    whole, so terminals can still open it. Lines holding escape sequences (colour, links)
+    are left as they are: their visible width is not their length.
+    """
+    width = max(MIN_WIDTH, width)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width or "\x1b" in line:
+            out.append(line)
+            continue
+        hang = _HANG.match(line)
+        indent = len(hang.group(0)) if hang and hang.group(0) else 0
+        if indent and hang and hang.group(0) == hang.group(1):  # indent only: 2 more
+            indent += 2
+        indent = min(indent, width // 2)
+        out.extend(
+            textwrap.wrap(
+                line,
+                width=width,
+                subsequent_indent=" " * indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [line]
+        )
+    return "\n".join(out)
+
+
+class FittedWriter(io.TextIOBase):
+    """A text stream that passes each whole line written to it through :func:`fit`.
+
+    For writers that stream their text: lines are wrapped as they complete, and what is
+    left without a newline is written on :meth:`flush` or when the writer is closed. The
+    stream beneath is flushed but never closed.
+    """
+
+    def __init__(self, out: TextIO, width: int) -> None:
+        super().__init__()
+        self._out = out
+        self._width = width
+        self._pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        *lines, self._pending = (self._pending + text).split("\n")
+        for line in lines:
+            self._out.write(fit(line, self._width) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._out.write(fit(self._pending, self._width))
+            self._pending = ""
+        self._out.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.flush()
+        super().close()
