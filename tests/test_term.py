@@ -17,7 +17,15 @@ from click.testing import CliRunner
 
 from conftest import SHARED_CTGOV
 from trialfinder.cli import cli
-from trialfinder.term import PLAIN, Style, detect, fit, output_width, supports_links
+from trialfinder.term import (
+    PLAIN,
+    FittedWriter,
+    Style,
+    detect,
+    fit,
+    output_width,
+    supports_links,
+)
 
 
 class FakeTerminal(io.StringIO):
@@ -175,3 +183,15 @@ def test_search_of_real_studies_fits_80_columns(no_pacing: None) -> None:
     responses.get(f"{API}/studies", json=json.loads(page.read_text(encoding="utf-8")))
     text = at_80("search", "-c", "atopic dermatitis", "-n", "5", "--no-cache")
     assert "Showing 5 studies" in " ".join(text.split()) and too_wide(text) == []
+
+
+def test_fitted_writer_wraps_lines_as_they_complete() -> None:
+    """It wraps a streamed text line by line, and writes a last partial line when closed."""
+    out = io.StringIO()
+    with FittedWriter(out, 40) as fitted:
+        fitted.write("* " + "word " * 10)
+        assert out.getvalue() == ""  # the line is not whole yet
+        fitted.write("end\nshort\ntail " * 1)
+        assert out.getvalue().splitlines()[1].startswith("  word")
+    assert out.getvalue().endswith("short\ntail ")
+    assert all(len(line) <= 40 for line in out.getvalue().splitlines())
