@@ -34,9 +34,10 @@ from trialfinder.mcp_server import (
     build_server,
     search_arguments,
 )
-from trialfinder.models import SearchPlan, Study
+from trialfinder.models import SearchPlan, Study, StudyNotes
+from trialfinder.notes import staleness
 from trialfinder.query import LIST_FIELDS
-from trialfinder.render import DISCLAIMER
+from trialfinder.render import DISCLAIMER, STUDY_DISCLAIMER
 
 SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]
@@ -213,11 +214,28 @@ def test_get_trial_pages_its_sites(server: ReplayServer, client: Client) -> None
     assert whole["study"]["eligibility"]["criteria"]
     assert whole["study"]["arms"] and whole["study"]["central_contacts"] is not None
     assert (whole["site_count"], len(whole["study"]["locations"])) == (2, 2)
-    assert whole["next_site_offset"] is None and whole["reminder"] == DISCLAIMER
+    assert whole["next_site_offset"] is None and whole["reminder"] == STUDY_DISCLAIMER
     assert (len(one["study"]["locations"]), one["next_site_offset"]) == (1, 1)
     assert rest["site_offset"] == 1 and rest["next_site_offset"] is None
     assert one["study"]["locations"] + rest["study"]["locations"] == whole["study"]["locations"]
     assert all("status" in site for site in whole["study"]["locations"])
+
+
+def test_get_trial_says_when_the_record_may_be_out_of_date(
+    server: ReplayServer, client: Client
+) -> None:
+    """It gives the staleness note that `trialfinder show` gives for the same record."""
+    server.add("/studies/NCT02013167", Reply.fixture(STUDY))
+    got: dict[str, Any] = {}
+
+    async def session(mcp: McpClient) -> None:
+        got.update(structured(await mcp.call_tool("get_trial", {"nct_id": "NCT02013167"})))
+
+    talk(client, session)
+    record = Study.model_validate(got["study"])
+    assert got["notes"] == StudyNotes(stale=staleness(record)).model_dump(mode="json")
+    # Verified 2025-10 in the fixture: more than a year before any day this test runs.
+    assert got["notes"]["stale"]["reason"] == "not_verified_in_a_year"
 
 
 def test_errors_are_one_line_tool_errors_and_serving_goes_on(

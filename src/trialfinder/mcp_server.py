@@ -38,6 +38,7 @@ from trialfinder.client import Client
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
 from trialfinder.models import Intervention, Loosening, SearchPlan, SearchResult, Study, StudyNotes
+from trialfinder.notes import staleness
 from trialfinder.query import LIST_FIELDS
 
 #: The most studies one search_trials call returns: a long list helps no assistant.
@@ -278,6 +279,10 @@ class TrialDetail(BaseModel):
     next_site_offset: int | None = Field(
         description="Pass as site_offset for the next sites; null when none are left."
     )
+    notes: StudyNotes = Field(
+        description="Worked out by trialfinder, not registry data: whether the record may be "
+        "out of date (as `trialfinder show` says)."
+    )
     reminder: str
 
 
@@ -360,7 +365,7 @@ class TrialTools:
         site_limit: SiteLimitArg = DEFAULT_SITE_LIMIT,
     ) -> TrialDetail:
         """One clinical trial in full: summary, eligibility criteria, arms, interventions,
-        sites with their recruitment status, and contacts.
+        sites with their recruitment status, contacts, and whether it may be out of date.
 
         A long list of sites comes a page at a time: site_count says how many there are, and
         next_site_offset asks for the next page. Eligibility is as registered: only the
@@ -375,7 +380,8 @@ class TrialTools:
             site_count=len(study.locations),
             site_offset=site_offset,
             next_site_offset=end if end < len(study.locations) else None,
-            reminder=render.DISCLAIMER,
+            notes=StudyNotes(stale=staleness(study)),
+            reminder=render.STUDY_DISCLAIMER,
         )
 
     def tools(self) -> list[Tool]:
