@@ -151,6 +151,13 @@ CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
         [],
         {"chemotherapy": ("named", ["Nivolumab + chemo", "Chemo alone"], [])},
     ),
+    (
+        RADIATION_KINDS,
+        ('"radiation therapy"',),
+        "one_treatment",
+        [],
+        {"radiation therapy": ("named", FOUR_RADIATION_ARMS, [])},
+    ),
     # Several treatments in one value: each is required and reported.
     (
         NIVO_CHEMO,
@@ -477,6 +484,7 @@ def test_real_multi_arm_records(
 
 REQUESTS = [
     ("radiation", "nivolumab"),
+    ("radiation", "surgery"),
     ("placebo",),
     ("surgery", "chemotherapy"),
     ("Keytruda",),
@@ -502,3 +510,23 @@ def test_no_verdict_beyond_the_record_on_real_studies(requested: tuple[str, ...]
             assert all(c.arms and not c.not_stated for c in combo.agents), study.nct_id
         if combo.verdict == "together":
             assert combo.together_arms, study.nct_id
+
+
+@pytest.mark.parametrize("requested", REQUESTS)
+def test_list_fields_give_the_same_note_as_whole_records(requested: tuple[str, ...]) -> None:
+    """It says the same from a record cut to LIST_FIELDS (what list views fetch) as from all."""
+    from pages import filter_record, piece_paths
+    from trialfinder.query import LIST_FIELDS
+
+    metadata = SHARED_CTGOV / "metadata" / "studies-metadata.json"
+    if not metadata.exists():
+        pytest.skip("the shared metadata is not here")
+    paths = piece_paths(json.loads(metadata.read_text(encoding="utf-8")))
+    names = [RADIATION_KINDS, PLACEBO_NIVO, SPELLED, UNTIED, CODES, NIVO_CHEMO]
+    records = [load_json(name) for name in names]
+    records += [
+        json.loads(p.read_text(encoding="utf-8")) for p in (SHARED_CTGOV / "studies").glob("*")
+    ]
+    for record in records:
+        lean = parse_study(filter_record(record, LIST_FIELDS, paths))
+        assert combination(lean, requested) == combination(parse_study(record), requested)

@@ -242,7 +242,10 @@ def requested_treatments(
     context = condition_context(conditions)
     out: list[Wanted] = []
     for value in values:
-        parts = split_value(value) or (value,)
+        # A phrase in quotes ('"radiation therapy"') is the phrase, for the record's words.
+        text = value.strip()
+        text = text[1:-1].strip() if len(text) > 2 and text[0] == text[-1] == '"' else value
+        parts = split_value(text) or (text,)
         out += [wanted(part, value, context) for part in parts]
     return tuple(out)
 

@@ -47,6 +47,7 @@ LIST_FIELDS: tuple[str, ...] = (
     "InterventionType",
     "InterventionName",
     "InterventionOtherName",
+    "InterventionDescription",
     "InterventionArmGroupLabel",
     "ArmGroupLabel",
     "ArmGroupType",
