@@ -331,3 +331,56 @@ def test_output_is_the_same_with_pythonunbuffered(server: ReplayServer, fmt: str
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert outputs[0].count("NCT000000") >= 60
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_cyclic_collector_rests_while_a_page_is_read_and_is_restored(
+    no_pacing: None, monkeypatch: pytest.MonkeyPatch, enabled_before: bool
+) -> None:
+    """It pauses gc while a page's bytes become records, never while the consumer runs."""
+    import gc
+
+    import trialfinder.models as models_module
+
+    during_read: list[bool] = []
+    during_use: list[bool] = []
+    real_read = models_module._read_page_json
+
+    def watching_read(body: bytes) -> Any:
+        during_read.append(gc.isenabled())
+        return real_read(body)
+
+    monkeypatch.setattr(models_module, "_read_page_json", watching_read)
+    stream, api = _stream(1500)
+    if not enabled_before:
+        gc.disable()
+    try:
+        with responses.RequestsMock() as rsps:
+            rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+            for _ in stream:
+                during_use.append(gc.isenabled())
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert during_read == [False, False]
+    assert len(during_use) == 1500 and set(during_use) == {enabled_before}
+    assert after is enabled_before
+
+
+def test_objects_a_program_froze_stay_frozen(no_pacing: None) -> None:
+    """It leaves gc.freeze() alone when the program uses it, and freezes nothing itself."""
+    import gc
+
+    stream, api = _stream(1500)
+    assert gc.get_freeze_count() == 0
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        assert len(list(_stream(1500)[0])) == 1500
+        assert gc.get_freeze_count() == 0
+        gc.freeze()
+        try:
+            frozen = gc.get_freeze_count()
+            assert len(list(stream)) == 1500
+            assert gc.get_freeze_count() == frozen
+        finally:
+            gc.unfreeze()

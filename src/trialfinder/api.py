@@ -124,6 +124,8 @@ class StudyStream:
             # The API may offer a token for an empty page after the last: do not ask for it.
             if self.total_count is not None and len(seen) + len(self.skipped) >= self.total_count:
                 return
+            # Let this page go before the next one is read: one page in memory, not two.
+            del page
 
 
 def iter_studies(
