@@ -26,6 +26,22 @@ def load_json(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
+def recorded_studies() -> list[Any]:
+    """Every real study record in ../shared/ctgov (searches, studies, collections), in file
+    order, repeats included; empty when the recordings are absent."""
+    found: list[Any] = []
+    for folder in ("search", "studies", "collections"):
+        for path in sorted((SHARED_CTGOV / folder).glob("*.json")):
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(doc, dict) and "studies" in doc:
+                found += doc["studies"]
+            elif isinstance(doc, list):
+                found += doc
+            elif isinstance(doc, dict):
+                found.append(doc)
+    return found
+
+
 def load_text(name: str) -> str:
     """A text fixture from tests/fixtures."""
     return (FIXTURES / name).read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from conftest import SHARED_CTGOV, load_json, run_cli
+from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.markup import unescape_markup
 from trialfinder.models import SearchResult, Study, parse_study
@@ -112,21 +112,6 @@ def test_real_recorded_study_has_no_escapes_left() -> None:
     assert "\n  * Cohort A1:\n\n    * Stage IA" in s.eligibility.criteria
 
 
-def _recorded_studies() -> list[object]:
-    found: list[object] = []
-    for path in sorted(SHARED_CTGOV.glob("*/*.json")):
-        if path.parent.name in ("metadata",):
-            continue
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(doc, dict) and "studies" in doc:
-            found += doc["studies"]
-        elif isinstance(doc, list):
-            found += doc
-        elif isinstance(doc, dict) and "protocolSection" in doc:
-            found.append(doc)
-    return found
-
-
 def _markup_fields(s: Study) -> list[str]:
     texts = [s.why_stopped, s.brief_summary, s.eligibility.criteria]
     texts += [a.description for a in s.arms] + [i.description for i in s.interventions]
@@ -135,7 +120,7 @@ def _markup_fields(s: Study) -> list[str]:
 
 def test_no_recorded_study_keeps_an_escape_in_its_markup_fields() -> None:
     """It leaves no escape in the criteria, summaries and descriptions of any real record."""
-    records = _recorded_studies()
+    records = recorded_studies()
     if not records:
         pytest.skip("recorded API responses not present")
     before = sum(len(ESCAPE.findall(json.dumps(r))) for r in records)

@@ -9,7 +9,17 @@ import pytest
 
 from conftest import trialfinder_command
 
-HEAVY = ("requests", "pydantic", "tenacity", "requests_cache", "urllib3", "mcp", "anyio")
+HEAVY = (
+    "requests",
+    "pydantic",
+    "tenacity",
+    "requests_cache",
+    "urllib3",
+    "mcp",
+    "anyio",
+    "pyarrow",
+    "duckdb",
+)
 
 
 def _imported_by(args: list[str]) -> set[str]:
@@ -33,7 +43,14 @@ def _imported_by(args: list[str]) -> set[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["--version"], ["search", "--help"], ["cache", "--help"], ["mcp", "--help"]],
+    [
+        ["--help"],
+        ["--version"],
+        ["search", "--help"],
+        ["cache", "--help"],
+        ["mcp", "--help"],
+        ["export", "--help"],
+    ],
 )
 def test_help_and_version_import_no_heavy_library(args: list[str]) -> None:
     """It answers --help and --version without importing requests, pydantic, tenacity or the

@@ -109,7 +109,8 @@ class Progress:
             self._err.flush()
 
 
-def _expected(stream: StudyStream) -> int | None:
+def expected_count(stream: StudyStream) -> int | None:
+    """How many studies ``stream`` should give: the API's total, cut at the limit."""
     total, limit = stream.total_count, stream.query.limit
     if total is None:
         return limit
@@ -139,8 +140,8 @@ def write_stream(
     def counted() -> Iterator[Study]:
         for study in stream:
             yield study
-            bar.update(stream.returned, _expected(stream))
-        bar.update(stream.returned, _expected(stream), force=True)
+            bar.update(stream.returned, expected_count(stream))
+        bar.update(stream.returned, expected_count(stream), force=True)
 
     guard.install()
     try:

@@ -40,8 +40,10 @@ from trialfinder.cli_options import (
 from trialfinder.errors import (
     BadRequest,
     ConfigError,
+    ExportDirectoryNotEmpty,
     InvalidQuery,
     InvalidWatch,
+    MissingDependency,
     StudyNotFound,
     TrialFinderError,
     UnknownWatch,
@@ -65,7 +67,8 @@ STREAM_FORMATS = ("jsonl", "csv")
 
 def exit_code_for(exc: TrialFinderError) -> int:
     """The exit code of a library error."""
-    if isinstance(exc, (InvalidQuery, BadRequest, ConfigError, InvalidWatch, UnknownWatch)):
+    usage = (InvalidQuery, BadRequest, ConfigError, InvalidWatch, UnknownWatch)
+    if isinstance(exc, (*usage, MissingDependency, ExportDirectoryNotEmpty)):
         return EXIT_USAGE
     if isinstance(exc, StudyNotFound):
         return EXIT_NOT_FOUND
@@ -537,10 +540,12 @@ def config_path_command() -> None:
 def _register_subgroups() -> None:
     # Their modules import this one's neighbours, not this module: no import cycle.
     from trialfinder.cli_cache import cache
+    from trialfinder.cli_export import export
     from trialfinder.cli_mcp import mcp
     from trialfinder.cli_watch import watch
 
     cli.add_command(cache)
+    cli.add_command(export)
     cli.add_command(mcp)
     cli.add_command(watch)
 

@@ -102,8 +102,13 @@ def _apply(func: F, options: list[Callable[[Any], Any]]) -> F:
     return func
 
 
-def search_options(func: F) -> F:
-    """What to search for and the filters, for ``search`` and ``watch add``."""
+def whole_search_options(func: F) -> F:
+    """:func:`search_options` with ``--limit`` at ``all``, for ``export``."""
+    return search_options(func, limit_default="all")
+
+
+def search_options(func: F, *, limit_default: str = str(DEFAULT_LIMIT)) -> F:
+    """What to search for and the filters, for ``search``, ``watch add`` and ``export``."""
     return _apply(
         func,
         [
@@ -132,7 +137,7 @@ def search_options(func: F) -> F:
                 "-n",
                 "--limit",
                 type=LimitType(),
-                default=str(DEFAULT_LIMIT),
+                default=limit_default,
                 show_default=True,
                 help="Most studies to show, or 'all'.",
             ),

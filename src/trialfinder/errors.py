@@ -20,7 +20,10 @@
     │   ├── InvalidWatch      a bad name, a name already taken, or saved options this version lacks
     │   ├── UnknownWatch      no saved search has this name
     │   └── WatchStoreError   the database of saved searches cannot be read or written
-    └── CacheError            the response cache cannot be read or cleared
+    ├── CacheError            the response cache cannot be read or cleared
+    ├── MissingDependency     an optional library is not installed (the message says how)
+    └── ExportError           a dataset folder cannot be written (``trialfinder export``)
+        └── ExportDirectoryNotEmpty  the folder holds files and replacing was not allowed
 
 No exception of requests, json or pydantic leaves the library: each is wrapped where it occurs.
 
@@ -174,3 +177,44 @@ class WatchStoreError(WatchError):
 
 class CacheError(TrialFinderError):
     """The on-disk response cache cannot be read or cleared (``trialfinder cache``)."""
+
+
+class MissingDependency(TrialFinderError):
+    """An optional library that this feature needs is not installed.
+
+    Attributes:
+        package: the library missing (``pyarrow``).
+        extra: the trialfinder extra that installs it (``parquet``).
+    """
+
+    def __init__(self, message: str, *, package: str, extra: str) -> None:
+        super().__init__(message)
+        self.package = package
+        self.extra = extra
+
+
+class ExportError(TrialFinderError):
+    """A dataset folder cannot be created or written."""
+
+
+class ExportDirectoryNotEmpty(ExportError):
+    """The dataset folder holds files, and replacing them was not allowed (``force``).
+
+    Attributes:
+        path: the folder.
+        entries: the names it holds, sorted.
+    """
+
+    def __init__(self, path: object, entries: list[str]) -> None:
+        self.path = path
+        self.entries = entries
+        super().__init__(
+            f"{path} is not empty ({self.summary()}); choose an empty or new folder, "
+            "or pass force=True to write into it, replacing an earlier export there."
+        )
+
+    def summary(self) -> str:
+        """``3 entries: a, b, c`` (at most three names)."""
+        shown = ", ".join(self.entries[:3]) + (", …" if len(self.entries) > 3 else "")
+        count = len(self.entries)
+        return f"{count} {'entry' if count == 1 else 'entries'}: {shown}"
