@@ -455,6 +455,46 @@ def bench_memory(server: BenchServer, rows: list[Row]) -> None:
     )
 
 
+def bench_export(server: BenchServer, rows: list[Row]) -> None:
+    """``trialfinder export`` of 1,000 and 50,000 whole records, against JSON Lines."""
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def export(limit: int) -> tuple[float, float]:
+            folder = Path(tmp) / f"export-{limit}"
+            return measured_cli(server, ["export", str(folder), "-c", "melanoma", "-n", str(limit)])
+
+        small_s, small_mb = export(1000)
+        large_s, large_mb = export(50_000)
+        rows_written = json.loads((Path(tmp) / "export-50000" / "manifest.json").read_text())
+    whole = ["search", "-c", "melanoma", "-n", "50000", "-f", "jsonl", "--no-cache"]
+    jsonl_full_s, _ = measured_cli(server, [*whole, "--full"])
+    jsonl_list_s, _ = measured_cli(server, whole)
+    print(
+        f"  export to Parquet: 1,000 studies {small_s:.1f} s, {small_mb:.1f} MB peak; 50,000 "
+        f"studies {large_s:.1f} s, {large_mb:.1f} MB peak ({rows_written['rows']['sites']:,} "
+        f"sites); jsonl of the same 50,000 whole records {jsonl_full_s:.1f} s, of the list "
+        f"fields {jsonl_list_s:.1f} s"
+    )
+    rows.append(
+        (
+            "export peak memory, 50,000 vs 1,000",
+            f"+{large_mb - small_mb:.1f} MB",
+            "<= +30 MB",
+            verdict(large_mb - small_mb <= 30),
+        )
+    )
+    ratio = large_s / jsonl_full_s
+    rows.append(
+        (
+            "export time, 50,000 vs jsonl --full",
+            f"{ratio:.2f}x",
+            "<= 1.5x",
+            verdict(ratio <= 1.5),
+        )
+    )
+    rows.append(("  export vs jsonl of list fields", f"{large_s / jsonl_list_s:.2f}x", "", "info"))
+
+
 #: Each cached-repeat pair (uncached, then cached) is run this many times, each in a new
 #: cache directory; the fastest of each is reported, as timeit does, to damp the noise of
 #: a shared machine. Requests are the most any round made.
@@ -754,8 +794,8 @@ def main() -> int:
         "--only",
         default="",
         metavar="GROUP,…",
-        help="run only these groups: searches, reading, start, memory, cache, formats, notes, "
-        "peers",
+        help="run only these groups: searches, reading, start, memory, export, cache, formats, "
+        "notes, peers",
     )
     options = parser.parse_args()
     only = {g for g in options.only.split(",") if g}
@@ -781,6 +821,8 @@ def main() -> int:
             bench_cli_start(server, rows)
         if wanted("memory"):
             bench_memory(server, rows)
+        if wanted("export"):
+            bench_export(server, rows)
         if wanted("cache"):
             bench_cache(server, rows, paced=not options.quick, latency=options.latency)
             bench_cli_cache(server, rows, latency=options.latency)

@@ -27,7 +27,7 @@ def run_example(name: str, *args: str, api_url: str) -> subprocess.CompletedProc
 
 def test_every_example_is_tested() -> None:
     """It has a test for each example script."""
-    tested = {"combined_interventions.py", "recruiting_to_csv.py"}
+    tested = {"combined_interventions.py", "export_to_duckdb.py", "recruiting_to_csv.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
@@ -68,3 +68,42 @@ def test_recruiting_to_csv(server: ReplayServer, tmp_path: Path) -> None:
         ("NCT03914625", "https://clinicaltrials.gov/study/NCT03914625")
     ]
     assert "Wrote 1 recruiting of 2 matching studies" in done.stdout
+
+
+def test_export_to_duckdb(server: ReplayServer, tmp_path: Path) -> None:
+    """It exports a search and answers the three questions with DuckDB SQL over the files."""
+    server.add(
+        "/studies",
+        Reply.fixture("search_myeloma_radiation_pembrolizumab_page1_of_3.json"),
+        Reply.fixture("search_myeloma_radiation_pembrolizumab_page2_of_3_with_duplicate.json"),
+        Reply.fixture("search_myeloma_radiation_pembrolizumab_page3_of_3.json"),
+    )
+    server.add("/version", Reply.fixture("version.json"))
+    folder = tmp_path / "myeloma"
+    done = run_example(
+        "export_to_duckdb.py",
+        "multiple myeloma",
+        "radiation",
+        "pembrolizumab",
+        str(folder),
+        api_url=server.url,
+    )
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert text.startswith(f"Exported 5 studies to {folder}.")
+    sites = text.split("Recruiting sites per country:\n", 1)[1].split("\n\n", 1)[0]
+    assert sites.splitlines() == [
+        "      2  United States",
+        "      1  Canada",
+        "      1  Germany",
+    ]
+    assert "      1  Mayo Clinic" in text
+    arms = text.split("Arms whose interventions name both radiation and pembrolizumab: ", 1)[1]
+    assert arms.splitlines()[:5] == [
+        "4",
+        "  NCT02013167  RECRUITING             Pembrolizumab + RT",
+        "  NCT04425434  ENROLLING_BY_INVITATION LDRT + pembrolizumab",
+        "  NCT05099003  UNKNOWN                Combination",
+        "  NCT06000005  RECRUITING             Consolidation",
+    ]
+    assert (folder / "manifest.json").exists() and (folder / "arms.parquet").exists()
