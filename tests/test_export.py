@@ -60,6 +60,19 @@ def test_partial_dates(text: str | None, expected: tuple[date | None, str | None
     assert partial_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("registered", "years"),
+    [("18 Years", 18.0), ("6 Months", 0.5), ("28 Days", 28 / 365.25), ("N/A", None)],
+)
+def test_ages_typed_in_years(registered: str, years: float | None) -> None:
+    """It keeps the registered age and gives it in years beside it (null when not an age)."""
+    raw = load_json(HAND_MADE[0])
+    raw["protocolSection"]["eligibilityModule"]["minimumAge"] = registered
+    row = dict(zip([c.name for c in TABLES["studies"]], study_row(parse_study(raw)), strict=True))
+    assert row["minimum_age"] == registered
+    assert row["minimum_age_years"] == (None if years is None else pytest.approx(years))
+
+
 def test_every_row_has_a_value_per_documented_column() -> None:
     """It builds study rows exactly as long as the documented column list."""
     study = parse_study(load_json(HAND_MADE[0]))

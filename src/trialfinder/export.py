@@ -80,8 +80,8 @@ def _age_columns(name: str, what: str) -> list[Column]:
         Column(
             f"{name}_years",
             "double",
-            f"`{name}` in years (months are 1/12 year, weeks and days at 52.18 and 365.25 a "
-            "year); null when there is none",
+            f"`{name}` in years (a month is 1/12 year, a week 7 days, a year 365.25 days); "
+            "null when there is none",
         ),
     ]
 
@@ -206,9 +206,11 @@ def _dates(text: str | None) -> tuple[str | None, date | None, str | None]:
 
 
 def _age(text: str | None) -> tuple[str | None, float | None]:
-    from trialfinder.notes import age_in_years
+    from trialfinder.filters import DAYS_PER_UNIT
+    from trialfinder.notes import age_in_days
 
-    return text, age_in_years(text)
+    days = age_in_days(text)
+    return text, None if days is None else float(days / DAYS_PER_UNIT["years"])
 
 
 def study_row(s: Study) -> tuple[object, ...]:
