@@ -54,7 +54,7 @@ MERGED: dict[str, tuple[list[str], str, str]] = {
     "city": (["--city", "Boston", "--city", "Houston"], "query.locn", '("Boston" OR "Houston")'),
 }
 #: Commands that take the search options: their repeatable options are exactly MERGED.
-SEARCH_COMMANDS = {("search",), ("watch", "add")}
+SEARCH_COMMANDS = {("search",), ("watch", "add"), ("export",)}
 
 
 def _commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> Iterator[Any]:
