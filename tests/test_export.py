@@ -16,11 +16,16 @@ from typing import Any
 import pytest
 
 from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli, trialfinder_command
+from pages import METADATA, filter_record, piece_paths
 from replay_server import ReplayServer, Reply
 from trialfinder.export import (
+    EXPORT_FIELDS,
     TABLES,
+    arm_rows,
     arrow_schema,
+    intervention_rows,
     partial_date,
+    site_rows,
     study_row,
 )
 from trialfinder.models import parse_study
@@ -82,6 +87,25 @@ def test_every_row_has_a_value_per_documented_column() -> None:
         assert [f.name for f in arrow_schema(name)] == [c.name for c in columns]
 
 
+def test_export_fields_lose_nothing_the_tables_hold() -> None:
+    """It asks for fewer bytes than whole records, and every row is the same as from them."""
+    if not METADATA.exists():
+        pytest.skip("the recorded /studies/metadata is not present")
+    paths = piece_paths(json.loads(METADATA.read_text(encoding="utf-8")))
+    assert set(EXPORT_FIELDS) <= set(paths)
+    records = [r for r in corpus() if "protocolSection" in r]
+    assert len(records) > 20
+    smaller = 0
+    for raw in records:
+        cut = filter_record(raw, EXPORT_FIELDS, paths)
+        smaller += len(json.dumps(cut)) < len(json.dumps(raw))
+        whole, asked = parse_study(raw), parse_study(cut)
+        assert study_row(asked) == study_row(whole)
+        for rows in (site_rows, arm_rows, intervention_rows):
+            assert list(rows(asked)) == list(rows(whole))
+    assert smaller > len(records) / 2
+
+
 # -- an export from a replay server -------------------------------------------------------
 
 
@@ -124,14 +148,25 @@ def read(folder: Path, table: str) -> Any:
     return pq.read_table(folder / f"{table}.parquet")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Any], Any]:
-    """One export of the whole corpus through the installed command (done once per test)."""
-    folder = tmp_path_factory.mktemp("dataset") / "out"
+    """One export of the whole corpus through the installed command, read by several tests."""
+    base = tmp_path_factory.mktemp("dataset")
+    folder = base / "out"
+    # Module-wide, so the per-test isolation fixtures do not apply: isolate by hand.
+    isolated = {"TRIALFINDER_CONFIG": str(base / "none.toml"), "TRIALFINDER_CACHE_DIR": str(base)}
     with ReplayServer() as server:
         expected = serve(server, corpus())
         done = run_cli(
-            "export", str(folder), "-c", "anything", "--status", "all", "--api-url", server.url
+            "export",
+            str(folder),
+            "-c",
+            "anything",
+            "--status",
+            "all",
+            "--api-url",
+            server.url,
+            env=isolated,
         )
         sent = [params for path, params, _ in server.requests if path.endswith("/studies")]
     assert done.returncode == 0, done.stderr
@@ -163,8 +198,8 @@ def test_export_writes_every_table_and_counts_match(
             zip(rows.column("nct_id").to_pylist(), rows.column(key).to_pylist(), strict=True)
         )
         assert pairs == [(s.nct_id, i) for s in studies for i in range(len(per_study(s)))]
-    # Whole records, every match: no fields= and the largest page size.
-    assert "fields" not in sent[0] and sent[0]["pageSize"] == "1000"
+    # Every module the tables hold, every match: the largest page size.
+    assert sent[0]["fields"] == ",".join(EXPORT_FIELDS) and sent[0]["pageSize"] == "1000"
     assert "Wrote" in done.stderr and "complete" in done.stderr
 
 

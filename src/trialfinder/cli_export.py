@@ -80,7 +80,7 @@ def export(
     # Always asked afresh: the tables and the manifest's data timestamp describe one moment,
     # and whole records of a large search would swell the response cache for nothing.
     with make_client(api_url, timeout, retries, cache=False) as client:
-        stream = StudyStream(query, client)
+        stream = StudyStream(query, client, fields=dataset.EXPORT_FIELDS)
         stamp = data_timestamp(client=client)
         guard.install()
         try:
