@@ -69,24 +69,23 @@ def test_csv_streams_a_header_and_one_row_per_study(no_pacing: None) -> None:
 
 
 class _WatchingSink(io.StringIO):
-    """Counts, at each write, how many studies already yielded are still alive."""
+    """Counts its writes and, at each, how many studies already yielded are still alive."""
 
     def __init__(self, refs: list[weakref.ref[Study]]) -> None:
         super().__init__()
         self.refs = refs
         self.most_alive = 0
+        self.writes = 0
 
     def write(self, text: str) -> int:
         alive = sum(1 for ref in self.refs if ref() is not None)
         self.most_alive = max(self.most_alive, alive)
+        self.writes += 1
         return super().write(text)
 
 
-def test_streaming_does_not_keep_the_studies_it_wrote(
-    no_pacing: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """It lets each page of studies go once written: never more than one page alive at once."""
-    stream, api = _stream(3000)
+def _watching_sink(monkeypatch: pytest.MonkeyPatch) -> _WatchingSink:
+    """A sink that sees every study the streams of this test yield."""
     refs: list[weakref.ref[Study]] = []
     original = StudyStream._studies
 
@@ -96,11 +95,19 @@ def test_streaming_does_not_keep_the_studies_it_wrote(
             yield study
 
     monkeypatch.setattr(StudyStream, "_studies", watched)
-    sink = _WatchingSink(refs)
+    return _WatchingSink(refs)
+
+
+def test_streaming_does_not_keep_the_studies_it_wrote(
+    no_pacing: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It lets each page of studies go once written: never more than one page alive at once."""
+    stream, api = _stream(3000)
+    sink = _watching_sink(monkeypatch)
     with responses.RequestsMock() as rsps:
         rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
         bulk.write_stream(stream, sink, "jsonl", err=io.StringIO())
-    assert len(refs) == 3000
+    assert len(sink.refs) == 3000
     assert sink.getvalue().count("\n") == 3000
     assert sink.most_alive <= 1000
 
@@ -227,32 +234,14 @@ def test_every_format_is_written_study_by_study(
     """It writes each study as it arrives and lets it go: one page alive at a time, and
     a handful of writes per study, never one per token."""
     results, api = _results(2500)
-    refs: list[weakref.ref[Study]] = []
-    original = StudyStream._studies
-
-    def watched(self: StudyStream, client: Client) -> Any:
-        for study in original(self, client):
-            refs.append(weakref.ref(study))
-            yield study
-
-    monkeypatch.setattr(StudyStream, "_studies", watched)
-    sink = _WatchingSink(refs)
-    writes = 0
-    real_write = sink.write
-
-    def counted(text: str) -> int:
-        nonlocal writes
-        writes += 1
-        return real_write(text)
-
-    sink.write = counted  # type: ignore[method-assign]
+    sink = _watching_sink(monkeypatch)
     with responses.RequestsMock() as rsps:
         rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
         _write(fmt, results, sink)
     text = sink.getvalue()
-    assert len(refs) == 2500
+    assert len(sink.refs) == 2500
     assert sink.most_alive <= 1000
-    assert writes <= 2500 + 5
+    assert sink.writes <= 2500 + 5
     assert "NCT00000001" in text and "NCT00002500" in text
     assert "Showing 2,500 of 2,500 studies." in text or fmt == "json"
 
