@@ -526,6 +526,23 @@ def test_sites_far_from_a_saved_location_are_not_followed() -> None:
     assert near_of({}) is None
 
 
+def test_a_saved_location_places_sites_without_coordinates() -> None:
+    """It places a site without coordinates by its ZIP code or city, keeping only unplaceable."""
+    from trialfinder.models import parse_study
+    from trialfinder.watch import state_of
+
+    page = load_json("search_hand_made_note_cases_7studies.json")["studies"]
+    near_rochester = (44.02163, -92.4699, 50.0)
+    # A Houston site with coordinates, and a Rochester one placed by its ZIP code.
+    first = state_of(parse_study(page[0]), near_rochester)
+    assert [s.facility for s in first.sites] == ["Rochester Clinic Without Coordinates"]
+    # A completed site near, a Chicago one far, and a Springfield with no state (unplaceable).
+    fourth = state_of(parse_study(page[3]), near_rochester)
+    assert [s.city for s in fourth.sites] == ["Rochester", "Springfield"]
+    near_houston = (29.76328, -95.36327, 50.0)
+    assert [s.city for s in state_of(parse_study(page[0]), near_houston).sites] == ["Houston"]
+
+
 # -- studies that leave the results, and searches removed mid-run ------------------------------
 
 

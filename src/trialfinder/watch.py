@@ -36,7 +36,7 @@ from trialfinder.watchstore import (
 
 if TYPE_CHECKING:
     from trialfinder.client import Client
-    from trialfinder.models import Study
+    from trialfinder.models import Location, Study
 
 MAX_NAME_LENGTH = 40
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -68,22 +68,23 @@ def state_of(
 
     With ``near`` (latitude, longitude, miles), only the sites within that distance are kept,
     so a saved search with a home location reports the site changes that matter there. A
-    site without coordinates is kept: it cannot be ruled out.
+    site without coordinates is placed offline as the nearest-site note places it (ZIP code
+    or unique city, :func:`trialfinder.geo.site_point`); one that cannot be placed is kept:
+    it cannot be ruled out.
     """
     if isinstance(study, StudyState):
         return study
     locations = study.locations
     if near is not None:
-        from trialfinder.geo import haversine_miles
+        from trialfinder.geo import haversine_miles, site_point
 
         lat, lon, miles = near
-        locations = [
-            s
-            for s in locations
-            if s.latitude is None
-            or s.longitude is None
-            or haversine_miles(lat, lon, s.latitude, s.longitude) <= miles
-        ]
+
+        def near_enough(loc: Location) -> bool:
+            point = site_point(loc)
+            return point is None or haversine_miles(lat, lon, point[0], point[1]) <= miles
+
+        locations = [s for s in locations if near_enough(s)]
     return StudyState(
         nct_id=study.nct_id,
         title=study.title,
