@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
+import pytest
 
 from trialfinder.cli import cli
 
@@ -62,7 +65,78 @@ def test_quick_start_is_two_commands_and_ci_runs_the_second() -> None:
     assert "trialfinder search" in blocks[0]
     assert "pytest" in blocks[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert blocks[1].strip() in ci
+    assert blocks[1].strip() in ci.splitlines()  # the same command, a whole line of its own
+    # PEP 668: a system Python refuses `pip install`; both commands install into a venv first.
+    for block in blocks:
+        assert block.startswith(VENV_FIRST), block
+        assert "\n" not in block.strip()
+
+
+#: How both quick-start commands begin: a virtual environment, made and used.
+VENV_FIRST = "python3 -m venv .venv && . .venv/bin/activate && pip install "
+
+
+def _externally_managed_python() -> str | None:
+    """A python3 whose standard library carries PEP 668's EXTERNALLY-MANAGED marker, if any."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if not candidate or not Path(candidate).exists():
+            continue
+        stdlib = subprocess.run(
+            [candidate, "-c", "import sysconfig; print(sysconfig.get_path('stdlib'))"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        if stdlib and (Path(stdlib) / "EXTERNALLY-MANAGED").exists():
+            return candidate
+    return None
+
+
+@pytest.mark.install
+def test_quick_start_installs_on_an_externally_managed_python(tmp_path: Path) -> None:
+    """It installs and runs the tool where `pip install .` is refused (PEP 668).
+
+    Slow and needs the package index: run with `python -m pytest -m install`. Offline, the
+    search then fails with the one-line network error, never a pip error.
+    """
+    python = _externally_managed_python()
+    if python is None:
+        pytest.skip("no externally managed python3 here")
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    first = re.findall(r"```bash\n(.*?)\n```", quick, flags=re.DOTALL)[0].strip()
+    copy = tmp_path / "trialfinder"
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+    )
+    for name in archive.stdout.decode().split("\0"):
+        if name and (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    bin_dir = tmp_path / "bin"  # `python3` is the externally managed one, as on Debian
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(python)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    env.update(
+        PATH=f"{bin_dir}:/usr/bin:/bin",
+        HOME=str(tmp_path),
+        TRIALFINDER_API_URL="http://127.0.0.1:9/api/v2",  # offline on purpose
+    )
+    refused = subprocess.run(
+        ["python3", "-m", "pip", "install", "."], cwd=copy, env=env, capture_output=True, text=True
+    )
+    assert refused.returncode != 0 and "externally-managed-environment" in refused.stderr
+    done = subprocess.run(
+        ["bash", "-c", first], cwd=copy, env=env, capture_output=True, text=True, timeout=900
+    )
+    assert "Successfully installed" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 1, done.stderr
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("trialfinder: error: Could not connect to the API")
+    )
+    assert "externally-managed" not in done.stderr
 
 
 def test_shell_completion_is_documented_and_works() -> None:
