@@ -19,6 +19,7 @@ CHEMO_ONLY = "study_NCT09900005_chemotherapy_arms_without_nivolumab.json"
 SPELLED = "study_NCT09900006_arms_spell_interventions_differently_no_arm_labels.json"
 UNTIED = "study_NCT09900007_arms_that_do_not_say_which_gets_which.json"
 CODES = "study_NCT09900008_generic_with_code_names_and_brand_only_study.json"
+WITHHELD = "study_NCT09900021_radiation_omitted_and_named_only_by_side_effects.json"
 FOUR_RADIATION_ARMS = [
     "Whole brain RT",
     "Brachytherapy then resection",
@@ -222,6 +223,33 @@ CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
         [],
         {"radiation": ("named", [], []), "nivolumab": ("named", [], [])},
     ),
+    # A treatment named as withheld ("Omission of radiotherapy", "Discontinuation of
+    # nivolumab") or as what it caused ("cream for radiation dermatitis") is not given there.
+    (
+        WITHHELD,
+        ("radiation",),
+        "one_treatment",
+        ["Radiotherapy"],
+        {"radiation": ("named", ["Radiotherapy"], [])},
+    ),
+    (
+        WITHHELD,
+        ("nivolumab",),
+        "one_treatment",
+        ["Nivolumab, no radiotherapy"],
+        {"nivolumab": ("named", ["Nivolumab, no radiotherapy"], [])},
+    ),
+    (
+        WITHHELD,
+        ("radiation", "nivolumab"),
+        "different_arms",
+        [],
+        {
+            "radiation": ("named", ["Radiotherapy"], []),
+            "nivolumab": ("named", ["Nivolumab, no radiotherapy"], []),
+        },
+    ),
+    (WITHHELD, ("surgery",), "one_treatment", [], {"surgery": ("not_named", [], [])}),
     # Absence is only "not named".
     (
         MYELOMA,

@@ -94,6 +94,40 @@ WORDS = [
 ]
 
 
+# (requested, record text, counts as giving it): named as withheld, or as what it caused
+NOT_GIVEN = [
+    ("radiation", "Omission of radiotherapy", False),
+    ("radiation", "Omission of adjuvant whole breast radiotherapy", False),
+    ("radiation", "No radiation therapy", False),
+    ("radiation", "Observation without radiotherapy", False),
+    ("radiation", "Endocrine therapy instead of radiotherapy", False),
+    ("radiation", "Avoidance of radiotherapy", False),
+    ("radiation", "Cream for radiation dermatitis", False),
+    ("radiation", "Radiotherapy related fatigue program", False),
+    ("radiation", "Radiation-free imaging", False),
+    ("radiation", "Chemotherapy without radiotherapy, then radiotherapy at relapse", True),
+    ("radiation", "Nivolumab with radiotherapy", True),
+    ("radiation", "Radiotherapy, no chemotherapy", True),
+    ("radiation", "Radiotherapy to the brain: no more than 30 Gy", True),
+    ("surgery", "Avoidance of surgery", False),
+    ("surgery", "Non-operative management (no surgery)", False),
+    ("surgery", "Surgery", True),
+    ("chemotherapy", "Duloxetine for chemotherapy induced neuropathy", False),
+    ("chemotherapy", "Chemotherapy-free regimen", False),
+    ("chemotherapy", "De-escalated chemotherapy", True),
+    ("nivolumab", "Discontinuation of nivolumab", False),
+    ("nivolumab", "Stopping nivolumab after 1 year", False),
+    ("nivolumab", "Nivolumab without ipilimumab", True),
+    ("ipilimumab", "Nivolumab without ipilimumab", False),
+]
+
+
+@pytest.mark.parametrize(("value", "text", "counts"), NOT_GIVEN)
+def test_a_treatment_named_as_not_given_does_not_count(value: str, text: str, counts: bool) -> None:
+    """It does not count a treatment named only as withheld, stopped or as a side effect's cause."""
+    assert wanted(value).search(text) is counts
+
+
 @pytest.mark.parametrize(("kind", "text", "counts"), WORDS)
 def test_vocabulary_words(kind: str, text: str, counts: bool) -> None:
     """It tells each kind of treatment by whole words, not by a fragment of another word."""

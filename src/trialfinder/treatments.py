@@ -45,6 +45,8 @@ class Vocabulary:
 
     types: tuple[TreatmentType, ...]
     placebo_words: tuple[str, ...]
+    not_before: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
 
 
 def is_acronym(word: str) -> bool:
@@ -86,7 +88,38 @@ def vocabulary() -> Vocabulary:
         )
         for t in raw["types"]
     )
-    return Vocabulary(types=types, placebo_words=tuple(raw["placebo_words"]))
+    not_given = raw.get("not_given", {})
+    return Vocabulary(
+        types=types,
+        placebo_words=tuple(raw["placebo_words"]),
+        not_before=tuple(not_given.get("before", ())),
+        not_after=tuple(not_given.get("after", ())),
+    )
+
+
+def _any_of(words: tuple[str, ...]) -> str:
+    return "|".join(_body(w) for w in sorted(words, key=len, reverse=True)) or r"(?!)"
+
+
+# Words between "omission of" and the treatment it withholds: the same phrase, no punctuation,
+# and no word that starts another treatment ("no chemotherapy with radiotherapy").
+_FILLER = r"(?:(?!(?:and|plus|with|then|followed)(?![\w-]))[\w-]+\s+){0,4}"
+
+
+@lru_cache(maxsize=1)
+def _not_given() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What before or after a treatment's name says it is not given (see the vocabulary)."""
+    v = vocabulary()
+    before = re.compile(rf"(?<![\w-])(?:{_any_of(v.not_before)})\s+{_FILLER}$", re.I)
+    after = re.compile(rf"\s+(?:{_any_of(v.not_after)})(?![\w-])", re.I)
+    return before, after
+
+
+def _given(text: str, match: re.Match[str]) -> bool:
+    """False when the words around a mention say it is withheld, stopped, or a side effect's."""
+    before, after = _not_given()
+    start, end = match.span()
+    return not (before.search(text[max(0, start - 120) : start]) or after.match(text, end))
 
 
 def treatment_type(value: str) -> TreatmentType | None:
@@ -123,8 +156,21 @@ class Wanted:
     placebo: bool = False
 
     def search(self, text: str | None) -> bool:
-        """True when ``text`` names this treatment as a whole word or phrase."""
-        return bool(text) and any(p.search(text or "") for p in _patterns(self.names))
+        """True when ``text`` names this treatment as a whole word or phrase, as given.
+
+        A mention that says it is not given (``Omission of radiotherapy``) does not count.
+        """
+        return bool(text) and any(
+            _given(text or "", m) for p in _patterns(self.names) for m in p.finditer(text or "")
+        )
+
+    def withheld(self, text: str | None) -> bool:
+        """True when ``text`` names this treatment only to say it is not given."""
+        return (
+            bool(text)
+            and not self.search(text)
+            and any(p.search(text or "") for p in _patterns(self.names))
+        )
 
 
 @lru_cache(maxsize=256)
