@@ -20,6 +20,7 @@ SPELLED = "study_NCT09900006_arms_spell_interventions_differently_no_arm_labels.
 UNTIED = "study_NCT09900007_arms_that_do_not_say_which_gets_which.json"
 CODES = "study_NCT09900008_generic_with_code_names_and_brand_only_study.json"
 WITHHELD = "study_NCT09900021_radiation_omitted_and_named_only_by_side_effects.json"
+IMAGING = "study_NCT09900022_imaging_registered_as_radiation_type.json"
 FOUR_RADIATION_ARMS = [
     "Whole brain RT",
     "Brachytherapy then resection",
@@ -250,6 +251,18 @@ CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
         },
     ),
     (WITHHELD, ("surgery",), "one_treatment", [], {"surgery": ("not_named", [], [])}),
+    # An imaging test registered with the type RADIATION is not radiation treatment; an
+    # untied arm entry ('Radiation: Bone scan') neither.
+    (
+        IMAGING,
+        ("radiation", "pembrolizumab"),
+        "different_arms",
+        [],
+        {
+            "radiation": ("named", ["Ablation"], []),
+            "pembrolizumab": ("named", ["Pembrolizumab"], []),
+        },
+    ),
     # Absence is only "not named".
     (
         MYELOMA,

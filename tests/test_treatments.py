@@ -134,6 +134,27 @@ def test_vocabulary_words(kind: str, text: str, counts: bool) -> None:
     assert wanted(kind).search(text) is counts
 
 
+# (registry type, intervention name, counts as radiation by its type alone)
+BY_TYPE = [
+    ("RADIATION", "Stereotactic ablative therapy", True),
+    ("RADIATION", "Iodine-125 seeds", True),
+    ("RADIATION", "FDG-PET/CT", False),
+    ("RADIATION", "PET-CT", False),
+    ("RADIATION", "Computed tomography", False),
+    ("RADIATION", "Bone scan", False),
+    ("RADIATION", "Chest X-ray", False),
+    ("RADIATION", "DEXA", False),
+    ("RADIATION", "Omission of radiotherapy", False),
+    ("PROCEDURE", "Stereotactic ablative therapy", False),
+]
+
+
+@pytest.mark.parametrize(("kind", "name", "counts"), BY_TYPE)
+def test_registry_type_alone_is_not_an_imaging_test(kind: str, name: str, counts: bool) -> None:
+    """It counts the type RADIATION as radiation, except for a scan or X-ray registered so."""
+    assert wanted("radiation").typed_as(kind, name) is counts
+
+
 def test_radiation_counts_the_registry_type() -> None:
     """It counts any RADIATION intervention as radiation, and no type as surgery."""
     assert wanted("radiation").registry_types == ("RADIATION",)

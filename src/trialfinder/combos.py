@@ -104,8 +104,7 @@ def _names_hit(w: Wanted, i: Intervention) -> list[str]:
         return hits
     # A kind of treatment is also told by the registry type, or "Undergo …" in the description.
     undergo = _UNDERGO.match(i.description or "")
-    by_type = (i.type or "").upper() in w.registry_types and not w.withheld(i.name)
-    if by_type or (undergo and w.search(undergo.group(1))):
+    if w.typed_as(i.type, i.name, *i.other_names) or (undergo and w.search(undergo.group(1))):
         return [i.name or "(unnamed intervention)"]
     return []
 
@@ -177,8 +176,7 @@ def _gather(index: _Index, w: Wanted) -> _Found:
     for label, kind, name in index.entries:
         if spellings(name) & index.own:
             continue
-        by_type = kind is not None and kind in w.registry_types and not w.withheld(name)
-        if not (w.search(name) or by_type):
+        if not (w.search(name) or w.typed_as(kind, name)):
             continue
         if names_placebo(name) and not w.placebo:
             found.add(found.placebo_names, name)

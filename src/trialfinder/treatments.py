@@ -37,6 +37,7 @@ class TreatmentType:
     words: tuple[str, ...]
     registry_types: tuple[str, ...]
     source: str
+    not_by_type: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def vocabulary() -> Vocabulary:
             asked_as=tuple(t["asked_as"]),
             words=tuple(t["words"]),
             registry_types=tuple(t.get("registry_types", ())),
+            not_by_type=tuple(t.get("not_by_type", ())),
             source=str(t["source"]),
         )
         for t in raw["types"]
@@ -146,6 +148,7 @@ class Wanted:
         registry_types: intervention types that are this treatment whatever their name.
         treatment_type: ``radiation``, ``surgery``… when a kind of treatment was asked for.
         placebo: the request is itself for a placebo, so placebos count.
+        not_by_type: names that, under one of ``registry_types``, are a test, not this treatment.
     """
 
     agent: str
@@ -154,6 +157,7 @@ class Wanted:
     registry_types: tuple[str, ...] = ()
     treatment_type: str | None = None
     placebo: bool = False
+    not_by_type: tuple[str, ...] = ()
 
     def search(self, text: str | None) -> bool:
         """True when ``text`` names this treatment as a whole word or phrase, as given.
@@ -163,6 +167,16 @@ class Wanted:
         return bool(text) and any(
             _given(text or "", m) for p in _patterns(self.names) for m in p.finditer(text or "")
         )
+
+    def typed_as(self, registry_type: str | None, *names: str | None) -> bool:
+        """True when the registry type alone makes an intervention with ``names`` this treatment.
+
+        Not when a name says it is withheld, or names a test (a PET/CT registered as RADIATION).
+        """
+        if (registry_type or "").upper() not in self.registry_types:
+            return False
+        tests = _patterns(self.not_by_type)
+        return not any(self.withheld(n) or any(p.search(n or "") for p in tests) for n in names)
 
     def withheld(self, text: str | None) -> bool:
         """True when ``text`` names this treatment only to say it is not given."""
@@ -198,7 +212,14 @@ def wanted(agent: str, value: str | None = None, conditions: tuple[str, ...] = (
     kind = treatment_type(agent)
     if kind is not None:
         names = (agent, *[w for w in kind.words if w.lower() != agent.lower()])
-        return Wanted(agent, value or agent, names, kind.registry_types, kind.type)
+        return Wanted(
+            agent,
+            value or agent,
+            names,
+            kind.registry_types,
+            kind.type,
+            not_by_type=kind.not_by_type,
+        )
     names = agent_names(agent, conditions)
     return Wanted(agent, value or agent, names, placebo=names_placebo(agent))
 
