@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -101,6 +102,23 @@ def _private_cache_dir(
     directory = tmp_path_factory.mktemp("cache-home") / "trialfinder-cache"
     monkeypatch.setenv("TRIALFINDER_CACHE_DIR", str(directory))
     return directory
+
+
+def modes(folder: Path) -> dict[str, int]:
+    """The permission bits of a folder (as ".") and of every file in it."""
+    found = {".": stat.S_IMODE(folder.stat().st_mode)}
+    found.update({p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()})
+    return found
+
+
+@pytest.fixture(params=[0o022, 0o000], ids=["umask022", "umask000"])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    """A permissive umask for the test, restored after it: files must be private all the same."""
+    previous = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(previous)
 
 
 @pytest.fixture

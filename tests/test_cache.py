@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import modes, run_cli
 from pages import PagedApi
 from replay_server import ReplayServer, Reply
 from trialfinder.api import search
@@ -48,6 +49,38 @@ def test_tests_never_use_the_real_cache_dir(_private_cache_dir: Path) -> None:
     """It points every test at a temporary cache directory."""
     assert cache_dir() == _private_cache_dir
     assert not str(cache_dir()).startswith(str(Path.home() / ".cache"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_new_cache_is_private_to_the_user(server: ReplayServer, umask: int) -> None:
+    """It creates the cache folder 0700 and its files 0600, whatever the umask: the answers
+    name the conditions and treatments searched for."""
+    server.add("/studies", Reply(body=PAGE))
+    assert not cache_dir().exists()
+    with _client(server) as client:
+        search(condition="melanoma", client=client)
+    assert cache_info()["responses"] == 1
+    assert modes(cache_dir()) == {".": 0o700, "http_cache.sqlite": 0o600}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_an_existing_cache_is_made_private_on_first_use(server: ReplayServer) -> None:
+    """It tightens a cache folder left 0755 and files left 0644, and keeps their answers."""
+    server.add("/studies", Reply(body=PAGE))
+    with _client(server) as client:
+        search(condition="melanoma", client=client)
+    journal = Path(f"{cache_path()}-journal")
+    journal.write_bytes(b"")
+    for path, loose in ((cache_dir(), 0o755), (cache_path(), 0o644), (journal, 0o644)):
+        path.chmod(loose)
+    with _client(server) as client:
+        search(condition="melanoma", client=client)
+        assert client.cache_hits == 1
+    assert modes(cache_dir()) == {
+        ".": 0o700,
+        "http_cache.sqlite": 0o600,
+        "http_cache.sqlite-journal": 0o600,
+    }
 
 
 def test_a_repeated_search_is_served_from_the_cache(server: ReplayServer) -> None:

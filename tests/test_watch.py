@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_CTGOV, load_json
+from conftest import SHARED_CTGOV, load_json, modes
 from replay_server import ReplayServer, Reply
 from trialfinder import diff
 from trialfinder.client import Client
@@ -35,8 +38,10 @@ from trialfinder.watch import (
 from trialfinder.watchstore import (
     APPLICATION_ID,
     SCHEMA_VERSION,
+    SavedSearch,
     Site,
     StudyState,
+    WatchStore,
     default_db_path,
 )
 
@@ -302,6 +307,58 @@ def test_default_path_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert default_db_path() == Path("/data/trialfinder/watch.db")
     monkeypatch.setenv("TRIALFINDER_DATA_DIR", "/tmp/tf")
     assert default_db_path() == Path("/tmp/tf/watch.db")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_new_store_is_private_to_the_user(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, umask: int
+) -> None:
+    """It creates the data folder 0700 and the database and SQLite's side files 0600, whatever
+    the umask: saved searches name a person's conditions and treatments."""
+    data = tmp_path / "share" / "trialfinder"
+    monkeypatch.setenv("TRIALFINDER_DATA_DIR", str(data))
+    store = WatchStore(default_db_path())
+    store.add(SavedSearch("myeloma", MYELOMA))
+    conn = store._conn
+    assert conn is not None
+    conn.execute("PRAGMA journal_mode = PERSIST")  # keeps the rollback journal to be seen
+    store.add(SavedSearch("again", MYELOMA))
+    assert modes(data) == {".": 0o700, "watch.db": 0o600, "watch.db-journal": 0o600}
+    conn.execute("PRAGMA journal_mode = WAL")
+    store.add(SavedSearch("wal", MYELOMA))
+    assert modes(data) == {
+        ".": 0o700,
+        "watch.db": 0o600,
+        "watch.db-wal": 0o600,
+        "watch.db-shm": 0o600,
+    }
+    assert stat.S_IMODE((tmp_path / "share").stat().st_mode) == 0o700
+    store.close()
+    assert [s.name for s in Watchlist().list()] == ["again", "myeloma", "wal"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_an_existing_store_is_made_private_on_first_use(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """It tightens a data folder left 0755 and files left 0644 when it first reads them; the
+    folder of a file given with --db is the user's own and is left as it is."""
+    data = tmp_path / "trialfinder"
+    monkeypatch.setenv("TRIALFINDER_DATA_DIR", str(data))
+    Watchlist().add("myeloma", **MYELOMA)
+    journal = data / "watch.db-journal"
+    journal.write_bytes(b"")
+    for path, loose in ((data, 0o755), (data / "watch.db", 0o644), (journal, 0o644)):
+        path.chmod(loose)
+    assert [s.name for s in Watchlist().list()] == ["myeloma"]
+    assert modes(data) == {".": 0o700, "watch.db": 0o600, "watch.db-journal": 0o600}
+    elsewhere = tmp_path / "mine"
+    elsewhere.mkdir(mode=0o755)
+    elsewhere.chmod(0o755)
+    shutil.copy(data / "watch.db", elsewhere / "watch.db")
+    (elsewhere / "watch.db").chmod(0o644)
+    assert [s.name for s in Watchlist(elsewhere / "watch.db").list()] == ["myeloma"]
+    assert modes(elsewhere) == {".": 0o755, "watch.db": 0o600}
 
 
 NOT_SQLITE = b"name,status\nmyeloma,recruiting\n" * 40

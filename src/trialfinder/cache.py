@@ -1,6 +1,7 @@
 """An on-disk cache of the API's answers, so that a repeated search costs no request.
 
-Built on requests-cache (SQLite in the user cache directory). Only answers that are
+Built on requests-cache (SQLite in the user cache directory, readable by its owner only: the
+answers name the conditions and treatments searched for). Only answers that are
 worth keeping are stored: HTTP 200 with a body that parses as JSON.
 Errors, HTML pages and bodies cut short are never stored, so never served again. A cache
 file that cannot be read does not stop a search: the session falls back to the network
@@ -11,7 +12,6 @@ requests-cache is imported only when a cached session is made, never at ``--help
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -19,27 +19,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from trialfinder import paths
 from trialfinder.errors import CacheError
 
-CACHE_DIR_ENV = "TRIALFINDER_CACHE_DIR"
 #: Seconds an answer is served from the cache: one hour.
 DEFAULT_TTL = 3600
-CACHE_FILE = "http_cache.sqlite"
 
 
 def cache_dir() -> Path:
     """Where the cache lives: ``$TRIALFINDER_CACHE_DIR``, else ``$XDG_CACHE_HOME/trialfinder``,
-    else ``~/.cache/trialfinder``."""
-    explicit = os.environ.get(CACHE_DIR_ENV)
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "trialfinder"
+    else the platform's cache folder (``~/.cache/trialfinder`` on Linux; see
+    :func:`trialfinder.paths.cache_dir`)."""
+    return paths.cache_dir()
 
 
 def cache_path(directory: Path | None = None) -> Path:
     """The cache's SQLite file."""
-    return (directory or cache_dir()) / CACHE_FILE
+    return paths.cache_file(directory)
 
 
 def is_cacheable(response: Any) -> bool:
@@ -120,7 +116,8 @@ def cached_session(
             return requests.Session.send(self, request, **kwargs)
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.private_folder(path.parent)
+        paths.private_file(path)
         session = _SafeCachedSession(
             str(path),
             backend="sqlite",
@@ -175,7 +172,7 @@ def clear_cache(directory: Path | None = None) -> int:
     """
     path = cache_path(directory)
     freed = 0
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+    for candidate in (path, *(Path(f"{path}{side}") for side in paths.SQLITE_SIDE_SUFFIXES)):
         if candidate.exists():
             try:
                 size = candidate.stat().st_size

@@ -459,7 +459,8 @@ def config_group() -> None:
 
     The configuration file is TOML with flat keys (api_url, format, limit, timeout,
     retries, status, near, radius). It lives at $TRIALFINDER_CONFIG, else
-    $XDG_CONFIG_HOME/trialfinder/config.toml, else ~/.config/trialfinder/config.toml.
+    $XDG_CONFIG_HOME/trialfinder/config.toml, else ~/.config/trialfinder/config.toml
+    (on macOS and Windows, in the system's folder for settings: see 'config path').
 
     \b
     Example file:

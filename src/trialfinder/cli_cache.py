@@ -17,7 +17,8 @@ def cache() -> None:
     Repeated searches within an hour are answered from this cache without asking the
     API. Use --no-cache or --cache-ttl SECONDS on a search to change that; the cache
     lives in $TRIALFINDER_CACHE_DIR, else $XDG_CACHE_HOME/trialfinder, else
-    ~/.cache/trialfinder. Saved searches ('watch run') always ask the API afresh.
+    ~/.cache/trialfinder (on macOS and Windows, the system's cache folder: see 'cache
+    info'), readable by you only. Saved searches ('watch run') always ask the API afresh.
 
     \b
     Examples:

@@ -41,7 +41,8 @@ def db_option(func: F) -> F:
         default=None,
         metavar="PATH",
         help="Database of saved searches (default: $TRIALFINDER_DATA_DIR/watch.db, else "
-        "$XDG_DATA_HOME/trialfinder/watch.db, i.e. ~/.local/share/trialfinder/watch.db).",
+        "$XDG_DATA_HOME/trialfinder/watch.db, i.e. ~/.local/share/trialfinder/watch.db; on "
+        "macOS and Windows, in the system's data folder).",
     )(func)
 
 

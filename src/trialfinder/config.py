@@ -1,7 +1,8 @@
 """The user's configuration file: defaults for the command line, in TOML.
 
 The file lives at ``$TRIALFINDER_CONFIG``, else ``$XDG_CONFIG_HOME/trialfinder/config.toml``,
-else ``~/.config/trialfinder/config.toml``. It holds flat keys, for example::
+else in the platform's config folder (``~/.config/trialfinder/config.toml`` on Linux; see
+:mod:`trialfinder.paths`). It holds flat keys, for example::
 
     status = "recruiting"
     near = "55905"
@@ -23,8 +24,7 @@ from typing import Any
 
 from trialfinder.defaults import API_URL_ENV, DEFAULT_API_URL, DEFAULT_LIMIT
 from trialfinder.errors import ConfigError, InvalidQuery
-
-CONFIG_ENV = "TRIALFINDER_CONFIG"
+from trialfinder.paths import config_file
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,8 @@ _COMMANDS = {
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where the configuration file is looked for."""
-    env = os.environ if env is None else env
-    if env.get(CONFIG_ENV):
-        return Path(env[CONFIG_ENV]).expanduser()
-    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "trialfinder" / "config.toml"
+    """Where the configuration file is looked for (see :func:`trialfinder.paths.config_file`)."""
+    return config_file(env)
 
 
 def _toml_loads(text: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """SQLite storage of saved searches and of what their last run found.
 
-One file (``watch.db`` in the user data directory). It carries trialfinder's mark in
+One file (``watch.db`` in the user data directory), readable by its owner only: the searches
+name a person's conditions and treatments. It carries trialfinder's mark in
 ``PRAGMA application_id`` and its schema version in ``PRAGMA user_version``: a file without the
 mark, or from a newer trialfinder, is refused with a clear error and never written to.
 
@@ -24,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trialfinder import paths
 from trialfinder.errors import InvalidWatch, UnknownWatch, WatchStoreError
 
-DATA_DIR_ENV = "TRIALFINDER_DATA_DIR"
-DB_FILENAME = "watch.db"
 #: "TFND": tells our database from any other SQLite file.
 APPLICATION_ID = 0x54464E44
 SCHEMA_VERSION = 1
@@ -63,17 +63,13 @@ CREATE TABLE site (
 
 
 def default_db_path() -> Path:
-    """Where saved searches live: ``$TRIALFINDER_DATA_DIR/watch.db``, else the XDG data dir.
+    """Where saved searches live: ``$TRIALFINDER_DATA_DIR/watch.db``, else ``watch.db`` in the
+    platform's data folder (see :func:`trialfinder.paths.watch_db`).
 
-    ``$XDG_DATA_HOME/trialfinder/watch.db``, by default ``~/.local/share/trialfinder/watch.db``.
+    ``$XDG_DATA_HOME/trialfinder/watch.db``, by default ``~/.local/share/trialfinder/watch.db``
+    on Linux.
     """
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override).expanduser() / DB_FILENAME
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    # The XDG spec says a relative value is invalid and must be ignored.
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
-    return base / "trialfinder" / DB_FILENAME
+    return paths.watch_db()
 
 
 @dataclass(frozen=True)
@@ -187,17 +183,11 @@ class WatchStore:
         if not self.path.exists():
             if not create:
                 return None
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise WatchStoreError(
-                    f"cannot create the folder {self.path.parent} ({exc.strerror}): use another "
-                    "file ({path}) or set TRIALFINDER_DATA_DIR to a writable folder."
-                ) from None
         elif self.path.is_dir():
             raise WatchStoreError(
                 f"{self.path} is a folder, not a database file: give a file ({{path}})."
             )
+        self._make_private()
         try:
             # isolation_level=None: we open and close every transaction ourselves.
             conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
@@ -211,6 +201,28 @@ class WatchStore:
             raise
         self._conn = conn
         return conn
+
+    def _make_private(self) -> None:
+        """Make the file (created if missing) and the data folder readable by the user only.
+
+        The parent of a file given elsewhere (``--db``) is created private but, when it
+        exists, left as the user set it.
+        """
+        folder = self.path.parent
+        try:
+            paths.private_folder(folder, tighten=folder == paths.data_dir())
+        except OSError as exc:
+            raise WatchStoreError(
+                f"cannot create the folder {folder} or make it private ({exc.strerror}): use "
+                "another file ({path}) or set TRIALFINDER_DATA_DIR to a writable folder."
+            ) from None
+        try:
+            paths.private_file(self.path)
+        except OSError as exc:
+            raise WatchStoreError(
+                f"cannot make {self.path} readable by you only ({exc.strerror}): check who owns "
+                "it, or use another file ({path})."
+            ) from None
 
     def _check(self, conn: sqlite3.Connection) -> None:
         """Refuse a foreign or newer database; give a new, empty file its schema."""
