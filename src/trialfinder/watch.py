@@ -410,7 +410,8 @@ class Watchlist:
 
     Args:
         path: the database file; default ``$TRIALFINDER_DATA_DIR/watch.db`` or
-            ``$XDG_DATA_HOME/trialfinder/watch.db`` (``~/.local/share/trialfinder/watch.db``).
+            ``$XDG_DATA_HOME/trialfinder/watch.db`` (``~/.local/share/trialfinder/watch.db``
+            on Linux; other systems: :mod:`trialfinder.paths`).
 
     Raises (from every method):
         WatchStoreError: the file is damaged, another program's, newer, locked or not writable.
