@@ -231,6 +231,7 @@ def test_values_of_a_known_study(exported: tuple[Path, list[Any], Any]) -> None:
     assert pembro["primary_completion_date_precision"] == "month"
     assert (pembro["minimum_age"], pembro["minimum_age_years"]) == ("18 Years", 18.0)
     assert pembro["enrollment"] == 40 and pembro["healthy_volunteers"] is False
+    assert pembro["enrollment_type"] == "ESTIMATED"
     odd = rows["NCT05555555"]
     assert odd["overall_status"] == "SOME_NEW_STATUS" and odd["enrollment"] is None
     sites = [r for r in read(folder, "sites").to_pylist() if r["nct_id"] == "NCT02013167"]

@@ -302,6 +302,10 @@ class Study(_RegistryRecord):
     enrollment: Annotated[int | None, Strict(), Field(ge=0, lt=ENROLLMENT_UNKNOWN), _OrEmpty()] = (
         Field(None, validation_alias=_p("designModule", "enrollmentInfo", "count"))
     )
+    #: ``ACTUAL`` (participants enrolled) or ``ESTIMATED`` (the target), as registered.
+    enrollment_type: Text = Field(
+        None, validation_alias=_p("designModule", "enrollmentInfo", "type")
+    )
     eligibility: Annotated[Eligibility, _OrEmpty(Eligibility())] = Field(
         default_factory=Eligibility, validation_alias=_p("eligibilityModule")
     )
