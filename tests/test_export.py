@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import responses
 
 from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli, trialfinder_command
-from pages import METADATA, filter_record, piece_paths
+from pages import METADATA, PagedApi, filter_record, piece_paths
 from replay_server import ReplayServer, Reply
 from trialfinder.export import (
     EXPORT_FIELDS,
@@ -34,6 +35,7 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 duckdb = pytest.importorskip("duckdb")
 
+STUDIES = "https://clinicaltrials.gov/api/v2/studies"
 #: What an escape looks like: a backslash before ASCII punctuation.
 ESCAPE = re.compile(r"\\[!-/:-@\[-`{-~]")
 HAND_MADE = [
@@ -434,3 +436,26 @@ def test_library_export(tmp_path: Path, server: ReplayServer, no_pacing: None) -
     manifest = export_parquet(tmp_path / "lib", condition="x", status="all", api_url=server.url)
     assert manifest.complete and manifest.rows["studies"] == len(HAND_MADE)
     assert read(tmp_path / "lib", "studies").num_rows == len(HAND_MADE)
+
+
+@responses.activate
+def test_row_groups_page_by_page_with_progress(tmp_path: Path, no_pacing: None) -> None:
+    """It writes one row group per 1,000 studies (an API page) and reports progress on each."""
+    from trialfinder.api import StudyStream
+    from trialfinder.client import Client
+    from trialfinder.export import write_dataset
+    from trialfinder.query import build_query
+
+    api = PagedApi(2500)
+    responses.add_callback(responses.GET, STUDIES, callback=api.callback)
+    seen: list[tuple[int, int | None]] = []
+    with Client() as client:
+        stream = StudyStream(build_query("x", limit=None), client, fields=EXPORT_FIELDS)
+        manifest = write_dataset(
+            stream, tmp_path / "out", progress=lambda done, of: seen.append((done, of))
+        )
+    assert seen == [(1000, 2500), (2000, 2500), (2500, 2500)]
+    assert manifest.rows["studies"] == 2500 and manifest.complete
+    studies = pq.ParquetFile(tmp_path / "out" / "studies.parquet")
+    assert [studies.metadata.row_group(i).num_rows for i in range(3)] == [1000, 1000, 500]
+    assert [p["pageSize"] for p in api.requests] == ["1000"] * 3
