@@ -66,7 +66,7 @@ def test_explain_search_refuses_bad_input() -> None:
 
 @pytest.mark.usefixtures("no_pacing")
 def test_count_studies_sends_one_small_request(server: ReplayServer) -> None:
-    """It asks for one study with the count, and returns the API's total."""
+    """It asks for the count and one study's NCT ID only, and returns the API's total."""
     server.add("/studies", Reply.fixture(SINGLE))
     with Client(server.url) as client:
         total = count_studies("ALL", "blinatumomab", status="recruiting", client=client)
@@ -74,6 +74,8 @@ def test_count_studies_sends_one_small_request(server: ReplayServer) -> None:
     assert total == 2
     sent = server.requests[0][1]
     assert sent["pageSize"] == "1" and sent["countTotal"] == "true"
+    # A whole record can weigh a megabyte (a thousand sites); the count needs none of it.
+    assert sent["fields"] == "NCTId"
     assert sent["query.intr"] == "blinatumomab"
     assert sent["filter.overallStatus"] == "RECRUITING"
 

@@ -49,8 +49,8 @@ FILTER_ARGS = (
 
 
 def count_matching(query: SearchQuery, client: Client) -> int | None:
-    """How many studies match ``query``, with one small request (``pageSize=1``)."""
-    params = {**query.to_params(), "pageSize": "1", "countTotal": "true"}
+    """How many studies match ``query``, with one small request (``pageSize=1``, NCT ID only)."""
+    params = {**query.to_params(), "pageSize": "1", "countTotal": "true", "fields": "NCTId"}
     page = client.get_json("/studies", params)
     total = page.get("totalCount") if isinstance(page, dict) else None
     return total if isinstance(total, int) else None
