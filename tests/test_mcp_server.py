@@ -105,6 +105,19 @@ def test_four_tools_with_the_library_names_and_the_reminder(client: Client) -> N
         assert set(SearchPlan.model_fields) <= set(tools[name].output_schema["properties"])
 
 
+def test_the_server_does_not_present_clinicaltrials_gov_as_its_website(client: Client) -> None:
+    """It names itself trialfinder and gives no website of ClinicalTrials.gov as its own:
+    an assistant's client shows that link as the server's, and trialfinder is not theirs."""
+    seen: dict[str, Any] = {}
+
+    async def session(mcp: McpClient) -> None:
+        seen["info"] = mcp.server_info
+
+    talk(client, session)
+    assert seen["info"].name == "trialfinder"
+    assert "clinicaltrials.gov" not in (seen["info"].website_url or "")
+
+
 def test_summary_fields_are_the_study_fields_of_the_same_name() -> None:
     """It takes each summary field from the library's Study, with the same type."""
     shared = set(TrialSummary.model_fields) & set(Study.model_fields)

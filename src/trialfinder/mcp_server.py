@@ -461,7 +461,6 @@ def build_server(client: Client) -> MCPServer[Any]:
         title="trialfinder: clinical trials on ClinicalTrials.gov",
         instructions=INSTRUCTIONS,
         version=__version__,
-        website_url="https://clinicaltrials.gov",
         tools=TrialTools(client).tools(),
         log_level="WARNING",
     )
