@@ -135,7 +135,9 @@ def test_table_output() -> None:
     assert "NCT03914625  Recruiting · Interventional · Phase 3" in out
     assert "https://clinicaltrials.gov/study/NCT04994717" in out
     assert "Showing 2 of 2 studies." in out
-    assert "https://clinicaltrials.gov/search?cond=ALL&intr=blinatumomab" in out
+    assert out.startswith("Condition: ALL\nTreatment: blinatumomab\nSearched for: ALL → ")
+    assert "Same search on the website: https://clinicaltrials.gov/search?cond=%22acute" in out
+    assert "The website link leaves out: status enrolling by invitation." in out
     assert DISCLAIMER in flat(out)
     assert result.stderr == ""
 
@@ -389,7 +391,7 @@ def test_age_zero_and_units_reach_the_filter_and_the_notes(
     assert f"AREA[MinimumAge]RANGE[MIN, {minimum}]" in sent
     assert f"AREA[MaximumAge]RANGE[{maximum}, MAX]" in sent
     out = flat(result.stdout)
-    assert f"Filters: {shown}, overlapping the registered range" in out
+    assert f"Filters: status: any; {shown}, overlapping the registered range" in out
     assert f"Registered limits: {shown.replace(': ', ' ')}:" in out
 
 
@@ -418,3 +420,49 @@ def test_show_gives_the_staleness_note_and_a_one_study_reminder() -> None:
     stale = json.loads(result.stdout)["notes"]["stale"]
     assert stale["reason"] == "status_unknown" and stale["verified_through"] == "2023-12-31"
     assert flat(result.stderr) == STUDY_DISCLAIMER
+
+
+# -- every output says what was searched ---------------------------------------------------
+
+
+@responses.activate
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html", "json", "jsonl", "csv"])
+def test_every_output_says_what_was_searched(fmt: str) -> None:
+    """Words, treatments joined with 'and', every filter, the expansions and the link's gaps.
+
+    Human formats open with it; JSON carries it as fields; JSONL and CSV print it on stderr.
+    """
+    responses.get(STUDIES, json=load_json(SINGLE_PAGE))
+    responses.get(f"{API}/version", json=load_json("version.json"))
+    result = invoke(
+        "search", "-c", "ALL", "-i", "radiation", "-i", "Keytruda", "-t", "relapsed",
+        "--phase", "2", "--age", "40", "-f", fmt,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    expected = [
+        "Condition: ALL",
+        "Treatments: radiation and Keytruda",
+        "Other term: relapsed",
+        "Searched for: ALL → acute lymphoblastic leukemia",
+        "Searched for: Keytruda → Keytruda, pembrolizumab (FDA label: Keytruda)",
+        "Filters: status: recruiting, not yet recruiting, enrolling by invitation; phase: 2; "
+        "age: 40 years",
+        "The website link leaves out: status enrolling by invitation; age 40 years exactly",
+    ]
+    if fmt == "json":
+        searched = json.loads(result.stdout)["searched"]
+        assert searched["conditions"] == ["ALL"]
+        assert searched["interventions"] == ["radiation", "Keytruda"]
+        assert searched["terms"] == ["relapsed"]
+        assert searched["website_left_out"][0] == "status enrolling by invitation"
+        text = "\n".join(searched["lines"]) + "\n" + result.stderr
+    elif fmt in ("jsonl", "csv"):
+        text = result.stderr
+        assert "Condition: ALL" not in result.stdout
+    else:
+        text = flat(result.stdout) if fmt != "table" else result.stdout
+        head = text[: text.index("NCT0")]
+        for line in expected[:3]:
+            assert line in head, (fmt, line)
+    for line in expected:
+        assert line in flat(text), (fmt, line)

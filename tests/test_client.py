@@ -91,7 +91,11 @@ def test_seed_query_sends_exact_params_and_headers() -> None:
     assert [s.nct_id for s in result.studies] == ["NCT03914625", "NCT04994717"]
     assert result.total_count == 2
     assert not result.truncated
-    assert result.search_url == "https://clinicaltrials.gov/search?cond=ALL&intr=blinatumomab"
+    assert result.search_url == (
+        "https://clinicaltrials.gov/search?cond=%22acute%20lymphoblastic%20leukemia%22%20OR%20"
+        "%22acute%20lymphocytic%20leukemia%22%20OR%20%22B-ALL%22%20OR%20%22T-ALL%22%20OR%20"
+        "%22Ph%2B%20ALL%22%20OR%20%22pre-B%20ALL%22&intr=blinatumomab&aggFilters=status:rec%20not"
+    )
     assert "trialfinder/" in USER_AGENT
 
 

@@ -87,7 +87,8 @@ def test_file_sets_defaults_and_command_line_wins(tmp_path: Path, no_pacing: Non
     as_json = invoke("search", "-c", "ALL", env=env)
     assert json.loads(as_json.stdout)["returned"] == 2
     as_table = invoke("search", "-c", "ALL", "-f", "table", env=env)
-    assert as_table.stdout.startswith("NCT03914625")
+    assert as_table.stdout.startswith("Condition: ALL\n")
+    assert "\nNCT03914625  Recruiting" in as_table.stdout
 
 
 @responses.activate

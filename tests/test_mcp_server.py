@@ -150,13 +150,20 @@ def test_search_trials(server: ReplayServer, client: Client) -> None:
     assert found["reminder"] == DISCLAIMER
     assert (found["total_count"], found["returned"], found["truncated"]) == (2, 2, False)
     assert found["searched"] == [
+        "Condition: ALL",
+        "Treatment: Blincyto",
         "Searched for: ALL → acute lymphoblastic leukemia, acute lymphocytic leukemia, B-ALL, "
         "T-ALL, Ph+ ALL, pre-B ALL (NCI Thesaurus C3167; ALL alone is not searched: it is also "
         "a word)",
         "Searched for: Blincyto → Blincyto, blinatumomab (FDA label: Blincyto)",
         "Filters: status: recruiting, not yet recruiting, enrolling by invitation; phase: 2, 3",
     ]
-    assert found["search_url"] == "https://clinicaltrials.gov/search?cond=ALL&intr=Blincyto"
+    assert found["search_url"] == (
+        "https://clinicaltrials.gov/search?cond=%22acute%20lymphoblastic%20leukemia%22%20OR%20"
+        "%22acute%20lymphocytic%20leukemia%22%20OR%20%22B-ALL%22%20OR%20%22T-ALL%22%20OR%20"
+        "%22Ph%2B%20ALL%22%20OR%20%22pre-B%20ALL%22&intr=Blincyto%20OR%20blinatumomab"
+        "&aggFilters=status:rec%20not,phase:2%203"
+    )
     (request,) = server.requests
     sent = request[1]
     assert sent == found["params"]
@@ -195,6 +202,7 @@ def test_count_trials_sends_one_small_request(server: ReplayServer, client: Clie
     talk(client, session)
     assert counted["total_count"] == 2
     assert counted["searched"] == [
+        "Condition: ALL",
         "Searched for: ALL → acute lymphoblastic leukemia, acute lymphocytic leukemia, B-ALL, "
         "T-ALL, Ph+ ALL, pre-B ALL (NCI Thesaurus C3167; ALL alone is not searched: it is also "
         "a word)",

@@ -375,12 +375,19 @@ def plan_query(query: SearchQuery, *, fields: Iterable[str] | None = None) -> Se
     fields_value = fields_param(fields)
     if fields_value is not None:
         params["fields"] = fields_value
+    search_url, left_out = query.website_link()
     return SearchPlan(
         params=params,
-        search_url=query.website_url(),
+        search_url=search_url,
         expansions=query.expansions(),
         near=_near_text(query),
         filters=query.filter_summary(),
+        conditions=list(query.conditions),
+        interventions=list(query.interventions),
+        terms=list(query.terms),
+        notices=query.notices(),
+        hints=query.hints(),
+        website_left_out=left_out,
     )
 
 

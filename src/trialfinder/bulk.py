@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from types import FrameType, TracebackType
 from typing import TextIO
 
@@ -158,11 +158,17 @@ def write_stream(
 
 
 def footer_lines(
-    stream: StudyStream, search_url: str, *, to: str | None = None, limit_from: str | None = None
+    stream: StudyStream,
+    search_url: str,
+    *,
+    to: str | None = None,
+    limit_from: str | None = None,
+    left_out: Sequence[str] = (),
 ) -> list[str]:
     """What follows a streamed list on stderr: counts, the website link, the reminder.
 
-    ``to`` names the file written, if any; ``limit_from`` where an untyped limit came from.
+    ``to`` names the file written, if any; ``limit_from`` where an untyped limit came from;
+    ``left_out`` what the website link cannot carry.
     """
     shown, total, limit = stream.returned, stream.total_count, stream.query.limit
     lines = []
@@ -173,5 +179,7 @@ def footer_lines(
         render.count_text(shown, total, limit, skipped, "Wrote", to=to, limit_from=limit_from)
     )
     lines.append(f"Same search on the website: {search_url}")
+    if left_out:
+        lines.append(f"The website link leaves out: {'; '.join(left_out)}.")
     lines.append(render.DISCLAIMER)
     return lines

@@ -297,15 +297,19 @@ def _stream_search(
 ) -> None:
     """Write a search as JSON Lines or CSV page by page, with the notices on stderr."""
     from trialfinder import bulk, render
-    from trialfinder.api import StudyStream
+    from trialfinder.api import StudyStream, plan_query
 
     err = sys.stderr
     stream = StudyStream(query, client, fields=fields)
     with client, _open_output(output, nothing_written=lambda: stream.returned == 0) as out:
         bulk.write_stream(stream, out, fmt, err=err, progress=live_lines(err))
-    for line in [f"Searched for: {e.describe()}" for e in query.expansions()]:
+    plan = plan_query(query)
+    for line in render.searched_lines(plan):
         echo_text(line, err=True)
-    for line in bulk.footer_lines(stream, query.website_url(), to=output, limit_from=limit_from):
+    footer = bulk.footer_lines(
+        stream, plan.search_url, to=output, limit_from=limit_from, left_out=plan.website_left_out
+    )
+    for line in footer:
         echo_text(line, err=True)
     notice = render.skipped_line(stream.skipped)
     if notice:

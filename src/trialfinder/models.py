@@ -566,6 +566,12 @@ class SearchPlan(_Record):
         expansions: how what was typed was rewritten (``ALL`` → acute lymphoblastic leukemia).
         near: the place searched around and the radius, when ``near`` was given.
         filters: the filters applied, in plain words (``status: recruiting``).
+        conditions, interventions, terms: the words searched, as typed.
+        notices: what else to know about how the words were searched (words that stay
+            required beside an expansion, a class word searched as itself).
+        hints: known acronyms typed in lower case, searched as typed, and how to ask for them.
+        website_left_out: what of this search the website link cannot carry, in plain
+            words; empty when the link is the same search.
     """
 
     params: dict[str, str] = {}
@@ -573,6 +579,12 @@ class SearchPlan(_Record):
     expansions: list[Expansion] = []
     near: str | None = None
     filters: list[str] = []
+    conditions: list[str] = []
+    interventions: list[str] = []
+    terms: list[str] = []
+    notices: list[str] = []
+    hints: list[str] = []
+    website_left_out: list[str] = []
 
 
 class SearchResult(SearchPlan):

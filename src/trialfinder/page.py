@@ -29,6 +29,7 @@ from trialfinder.render import (
     phase_label,
     status_label,
     study_type_text,
+    website_lines,
 )
 from trialfinder.status import is_open
 
@@ -143,7 +144,8 @@ def write_markdown_page(results: Results, info: PageInfo, out: TextIO) -> None:
     """The page as Markdown, written study by study."""
     head = ["# Clinical trials to discuss with my doctor", "", f"> **{DISCLAIMER}**", ""]
     head += [f"- {_md(line)}" for line in _header_lines(info)]
-    head += [f"- Same search on the website: <{results.plan.search_url}>", ""]
+    head.append(f"- Same search on the website: <{results.plan.search_url}>")
+    head += [f"- {_md(line)}" for line in website_lines(results.plan)[1:]] + [""]
     out.write("\n".join(head) + "\n")
     for study, study_notes in results:
         lines = [f"## {_md(study.title or '(no title)')}", "", f"[{study.nct_id}]({study.url})", ""]
@@ -214,6 +216,7 @@ def write_html_page(results: Results, info: PageInfo, out: TextIO) -> None:
         *[f"<li>{_h(line)}</li>" for line in _header_lines(info)],
         f'<li>Same search on the website: <a href="{_h(results.plan.search_url)}">'
         f"{_h(results.plan.search_url)}</a></li>",
+        *[f"<li>{_h(line)}</li>" for line in website_lines(results.plan)[1:]],
         "</ul>",
     ]
     out.write("\n".join(head) + "\n")

@@ -310,16 +310,34 @@ def count_text(
 
 
 def searched_lines(result: SearchPlan) -> list[str]:
-    """What was actually searched: every expansion, the filters and the place.
+    """What was actually searched: the words, every expansion, the filters and the place.
 
     Takes a :class:`SearchPlan` (every :class:`SearchResult` is one), so a search can be
     described before it is sent.
     """
-    lines = [f"Searched for: {e.describe()}" for e in result.expansions]
+    lines = []
+    for label, values in (
+        ("Condition", result.conditions),
+        ("Treatment", result.interventions),
+        ("Other term", result.terms),
+    ):
+        if values:
+            plural = "s" if len(values) > 1 else ""
+            lines.append(f"{label}{plural}: {' and '.join(values)}")
+    lines += [f"Searched for: {e.describe()}" for e in result.expansions]
+    lines += result.notices
     if result.filters:
         lines.append(f"Filters: {'; '.join(result.filters)}")
     if result.near:
         lines.append(f"Near: {result.near}. Distances are city-level (site coordinates).")
+    return lines
+
+
+def website_lines(result: SearchPlan) -> list[str]:
+    """The same search on the website, and what the link leaves out, if anything."""
+    lines = [f"Same search on the website: {result.search_url}"]
+    if result.website_left_out:
+        lines.append(f"The website link leaves out: {'; '.join(result.website_left_out)}.")
     return lines
 
 
@@ -348,19 +366,21 @@ def footer_lines(
     wrote_to: str | None = None,
     limit_from: str | None = None,
     shown: int | None = None,
+    searched: bool = True,
 ) -> list[str]:
     """What follows every result list for people: counts, the website link, the reminder.
 
     ``wrote_to`` names the file the list went to, and ``limit_from`` where the limit came
-    from, for the count line; ``shown`` as for :func:`count_line`.
+    from, for the count line; ``shown`` as for :func:`count_line`. ``searched=False`` leaves
+    out what was searched, for a listing that opens with it.
     """
     shown = len(result.studies) if shown is None else shown
-    lines = searched_lines(result)
+    lines = searched_lines(result) if searched else []
     if not shown:
         lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
         lines += loosen_lines(result)
     lines.append(count_line(result, to=wrote_to, limit_from=limit_from, shown=shown))
-    lines.append(f"Same search on the website: {result.search_url}")
+    lines += website_lines(result)
     lines.append(DISCLAIMER)
     return lines
 
@@ -564,15 +584,21 @@ def write_table(
     style: Style = PLAIN,
     limit_from: str | None = None,
 ) -> None:
-    """The human listing, written study by study: a block per study, then the footer."""
+    """The human listing, written study by study: what was searched, a block per study, then
+    the footer."""
+
+    def wrapped(lines: list[str]) -> str:
+        # Lines holding a link stay whole so that terminals can still open them.
+        return "\n".join(
+            line if "://" in line else "\n".join(wrap_text(line, width)) for line in lines
+        )
+
+    out.write(wrapped(searched_lines(results.plan)) + "\n\n")
     for study, notes in results:
         out.write(study_block(study, width, style, notes) + "\n\n")
-    # Lines holding a link stay whole so that terminals can still open them.
-    lines = footer_lines(results.summary(), limit_from=limit_from, shown=results.returned)
-    footer = "\n".join(
-        line if "://" in line else "\n".join(wrap_text(line, width)) for line in lines
-    )
-    out.write(footer + "\n")
+    summary = results.summary()
+    lines = footer_lines(summary, limit_from=limit_from, shown=results.returned, searched=False)
+    out.write(wrapped(lines) + "\n")
 
 
 def render_table(
@@ -690,6 +716,7 @@ def plan_dict(plan: SearchPlan) -> dict[str, object]:
         "expansions": [{**asdict(e), "text": e.describe()} for e in plan.expansions],
         "near": plan.near,
         "filters": plan.filters,
+        "searched": searched_dict(plan),
     }
 
 
@@ -715,6 +742,24 @@ def result_dict(result: SearchResult) -> dict[str, object]:
             for s in result.studies
         ],
         **counts_dict(result),
+    }
+
+
+def searched_dict(result: SearchPlan) -> dict[str, object]:
+    """What was searched, as fields: the words as typed, what they became, every filter,
+    the website link and what it leaves out, and the same in lines for people."""
+    return {
+        "conditions": result.conditions,
+        "interventions": result.interventions,
+        "terms": result.terms,
+        "expansions": [e.describe() for e in result.expansions],
+        "notices": result.notices,
+        "hints": result.hints,
+        "filters": result.filters,
+        "near": result.near,
+        "website_url": result.search_url,
+        "website_left_out": result.website_left_out,
+        "lines": searched_lines(result),
     }
 
 
