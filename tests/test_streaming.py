@@ -254,12 +254,13 @@ def test_json_streams_one_valid_document_with_the_counts_last(no_pacing: None) -
         rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
         _write("json", results, out)
     document = json.loads(out.getvalue())
-    assert list(document)[:6] == [
+    assert list(document)[:7] == [
         "params",
         "search_url",
         "expansions",
         "near",
         "filters",
+        "searched",
         "studies",
     ]
     assert len(document["studies"]) == 1200

@@ -593,9 +593,15 @@ def write_table(
             line if "://" in line else "\n".join(wrap_text(line, width)) for line in lines
         )
 
-    out.write(wrapped(searched_lines(results.plan)) + "\n\n")
+    # Written with the first study (or the footer): a search that fails writes nothing.
+    header: str | None = wrapped(searched_lines(results.plan)) + "\n\n"
     for study, notes in results:
+        if header:
+            out.write(header)
+            header = None
         out.write(study_block(study, width, style, notes) + "\n\n")
+    if header:
+        out.write(header)
     summary = results.summary()
     lines = footer_lines(summary, limit_from=limit_from, shown=results.returned, searched=False)
     out.write(wrapped(lines) + "\n")
