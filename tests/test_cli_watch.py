@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,17 @@ BEFORE = "watch_myeloma_before_4studies.json"
 AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"
 NOW = "watch_status_now_NCT05100003_completed.json"
 ADD_MYELOMA = ("watch", "add", "myeloma", "-c", "multiple myeloma", "-i", "pembrolizumab")
+#: The saved search as described: the status in force is stored with it.
+SAVED = (
+    "condition: multiple myeloma; intervention: pembrolizumab; limit: 20; "
+    "status: recruiting + not yet recruiting + enrolling by invitation"
+)
+
+
+def at_100(line: str) -> str:
+    """One line of text as the command prints it, wrapped to 100 columns."""
+    return "\n".join(textwrap.wrap(line, 100, break_on_hyphens=False))
+
 
 #: The reminder as printed at 100 columns: the report is wrapped to the width like all text.
 DISCLAIMER_AT_100 = """\
@@ -26,8 +38,9 @@ This list comes from ClinicalTrials.gov. It is not medical advice and may be out
 your doctor, who can confirm whether any trial fits you."""
 assert flat(DISCLAIMER_AT_100) == DISCLAIMER
 
-CHANGES_REPORT = """\
-== myeloma: condition: multiple myeloma; intervention: pembrolizumab; limit: 20
+CHANGES_REPORT = (
+    at_100(f"== myeloma: {SAVED}")
+    + """
 7 changes since <TIME> (4 studies found now).
 New in the results (1):
   NCT05100005  Not yet recruiting  Pembrolizumab With Daratumumab in Newly Diagnosed Myeloma
@@ -56,6 +69,7 @@ Last updated (2):
 
 {DISCLAIMER}
 """.replace("{DISCLAIMER}", DISCLAIMER_AT_100)
+)
 
 
 def masked(text: str) -> str:
@@ -82,16 +96,14 @@ def test_add_then_run_twice_reports_exactly_the_changes(db: Path, server: Replay
     server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(AFTER), Reply.fixture(AFTER))
     added = run_cli(*ADD_MYELOMA, "--db", str(db))
     assert added.returncode == 0, added.stderr
-    assert added.stdout == (
-        "Saved 'myeloma': condition: multiple myeloma; intervention: pembrolizumab; limit: 20.\n"
-    )
+    assert added.stdout == at_100(f"Saved 'myeloma': {SAVED}.") + "\n"
     run = ("watch", "run", "--db", str(db), "--api-url", server.url, "--exit-code")
     first = run_cli(*run)
     assert first.returncode == 0, first.stderr
     assert first.stdout == (
-        "== myeloma: condition: multiple myeloma; intervention: pembrolizumab; limit: 20\n"
-        "First run: baseline recorded with 4 studies. The next run will report what changed.\n"
-        f"\n{DISCLAIMER_AT_100}\n"
+        at_100(f"== myeloma: {SAVED}")
+        + "\nFirst run: baseline recorded with 4 studies. The next run will report what changed.\n"
+        + f"\n{DISCLAIMER_AT_100}\n"
     )
     second = run_cli(*run)
     assert second.returncode == EXIT_CHANGED == 4, second.stderr  # --exit-code: changed
@@ -99,7 +111,10 @@ def test_add_then_run_twice_reports_exactly_the_changes(db: Path, server: Replay
     assert second.stderr == ""
     third = run_cli(*run)
     assert third.returncode == 0, third.stderr
-    assert masked(third.stdout).splitlines()[1] == "No changes since <TIME> (4 studies found)."
+    header = at_100(f"== myeloma: {SAVED}")
+    assert masked(third.stdout).startswith(
+        header + "\nNo changes since <TIME> (4 studies found).\n"
+    )
     params = [p for _, p, _ in server.requests]
     searches = [p for p in params if "filter.ids" not in p]
     assert all(p["query.cond"] == "multiple myeloma" for p in searches) and len(searches) == 3
@@ -162,13 +177,14 @@ def test_list_show_and_remove(db: Path) -> None:
         "not",
         "run",
         "yet",
-        *["condition:", "multiple", "myeloma;", "intervention:", "pembrolizumab;", "limit:", "20"],
+        *SAVED.split(),
     ]
     shown = json.loads(run_cli("watch", "show", "myeloma", "--db", str(db), "-f", "json").stdout)
     assert shown["search"] == {
         "condition": ["multiple myeloma"],
         "intervention": ["pembrolizumab"],
         "limit": 20,
+        "status": ["recruiting", "not yet recruiting", "enrolling by invitation"],
     }
     assert shown["studies"] == [] and shown["last_run_at"] is None
     removed = run_cli("watch", "remove", "myeloma", "--db", str(db))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -190,3 +191,73 @@ def test_a_limit_from_the_file_is_described_as_such(tmp_path: Path, no_pacing: N
     assert "cut at limit 1 from the configuration file" in as_json.stderr
     typed = invoke("search", "-c", "ALL", "--no-cache", "-n", "1", env=env)
     assert "The list was cut at --limit 1; raise it to see more." in typed.stdout
+
+
+# -- one set of defaults: search and saved searches ------------------------------------------
+
+STUDIES = "https://clinicaltrials.gov/api/v2/studies"
+HOME = 'status = "recruiting"\nnear = "55905"\nradius = 100\nlimit = 5\n'
+
+
+@responses.activate
+def test_watch_add_takes_the_file_and_stores_the_values_in_force(
+    tmp_path: Path, no_pacing: None
+) -> None:
+    """The same words mean the same search, saved or not, and keep meaning it later."""
+    env = {"TRIALFINDER_CONFIG": str(write(tmp_path, HOME))}
+    db = str(tmp_path / "watch.db")
+    added = invoke("watch", "add", "home", "-c", "asthma", "--db", db, env=env)
+    assert added.exit_code == 0, added.output
+    saved = json.loads(invoke("watch", "list", "-f", "json", "--db", db, env=env).stdout)[0]
+    assert saved["search"] == {
+        "condition": ["asthma"],
+        "status": ["recruiting"],
+        "near": "55905",
+        "radius": 100.0,
+        "limit": 5,
+    }
+    assert default_map(load(Path(env["TRIALFINDER_CONFIG"])))["watch"]["add"] == {
+        "status": "recruiting",
+        "near": "55905",
+        "radius": 100,
+        "limit": 5,
+    }
+    responses.get(STUDIES, json=load_json("search_no_results.json"))
+    searched = invoke("search", "-c", "asthma", "-f", "json", env=env)
+    assert searched.exit_code == 0, searched.output
+    sent = json.loads(searched.stdout)["params"]
+    # The file changes; the saved search still sends what it sent when it was saved.
+    write(tmp_path, 'status = "all"\nlimit = 50\n')
+    ran = invoke("watch", "run", "home", "--db", db, env=env)
+    assert ran.exit_code == 0, ran.output
+    query = urlsplit(responses.calls[-1].request.url or "").query
+    run_params = {k: v[0] for k, v in parse_qs(query).items() if k != "fields"}
+    assert run_params == {k: v for k, v in sent.items() if k != "fields"}
+    assert run_params["filter.overallStatus"] == "RECRUITING"
+    assert run_params["filter.geo"].endswith(",100mi)")
+
+
+def test_watch_add_stores_the_default_status_in_force(tmp_path: Path) -> None:
+    """With no file and no --status, the open statuses of today are stored, not a default."""
+    db = str(tmp_path / "watch.db")
+    env = {"TRIALFINDER_CONFIG": str(tmp_path / "absent.toml")}
+    assert invoke("watch", "add", "w", "-c", "asthma", "--db", db, env=env).exit_code == 0
+    saved = json.loads(invoke("watch", "list", "-f", "json", "--db", db, env=env).stdout)[0]
+    assert saved["search"]["status"] == [
+        "recruiting",
+        "not yet recruiting",
+        "enrolling by invitation",
+    ]
+    assert "radius" not in saved["search"] and "near" not in saved["search"]
+
+
+@responses.activate
+def test_a_radius_in_the_file_waits_for_a_place(tmp_path: Path, no_pacing: None) -> None:
+    """A home radius without a home place is not an error: it applies once --near is given."""
+    env = {"TRIALFINDER_CONFIG": str(write(tmp_path, "radius = 100\n"))}
+    responses.get(STUDIES, json=load_json("search_no_results.json"))
+    plain = invoke("search", "-c", "asthma", "-f", "json", env=env)
+    assert plain.exit_code == 0, plain.output
+    assert "filter.geo" not in json.loads(plain.stdout)["params"]
+    near = invoke("search", "-c", "asthma", "--near", "55905", "-f", "json", env=env)
+    assert json.loads(near.stdout)["params"]["filter.geo"].endswith(",100mi)")

@@ -217,6 +217,9 @@ def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
     }
     if kwargs.get("status") in ("open", ("open",)):  # the library's default too
         del kwargs["status"]
+    if "radius" in kwargs and "near" not in kwargs and _from_config("radius"):
+        # A home radius in the configuration file waits for a place to measure from.
+        del kwargs["radius"]
     kwargs["limit"] = options.get("limit")
     if options.get("no_expand"):
         kwargs["expand"] = False
@@ -227,6 +230,14 @@ def echo_hints(query: Any) -> None:
     """One stderr line per known acronym typed in lower case: what it would search, and how."""
     for hint in query.hints():
         click.echo(f"trialfinder: note: {hint}", err=True)
+
+
+def _from_config(param: str) -> bool:
+    """Whether the option's value came from the configuration file."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(param) is ParameterSource.DEFAULT_MAP
 
 
 def text_or_json_option(func: F) -> F:

@@ -81,7 +81,9 @@ def watch() -> None:
 def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
     """Save a search under NAME (letters, digits, '.', '_', '-').
 
-    Takes the search options of 'trialfinder search'. Nothing is fetched: the first
+    Takes the search options of 'trialfinder search', with the same defaults from the
+    configuration file; the values in force (status, limit, place and radius) are saved,
+    so the search keeps its meaning if the file changes. Nothing is fetched: the first
     'watch run' records the baseline.
 
     \b
@@ -90,11 +92,21 @@ def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
       trialfinder watch add all-cf -c "cystic fibrosis" --limit all
       trialfinder watch add near-home -c ALL -i blinatumomab --near 55905 --radius 100
     """
-    from trialfinder.query import build_query
+    from trialfinder.cli import query_from_options
+    from trialfinder.filters import STATUS_WORDS
 
+    # One set of defaults: the configuration file applies here as it does to 'search', and
+    # the values in force are stored, so the saved search keeps meaning what it meant when
+    # the file or trialfinder's defaults change.
+    query = query_from_options(options)
+    kwargs = search_kwargs(options)
+    # In printed words ("not yet recruiting"), which the status option reads back.
+    kwargs["status"] = [STATUS_WORDS[s] for s in query.statuses] or "all"
+    if query.near is not None:
+        kwargs["radius"] = query.radius_miles
     with _watchlist(db) as watchlist:
-        saved = watchlist.add(name, replace=replace, **search_kwargs(options))
-    echo_hints(build_query(**saved.search))
+        saved = watchlist.add(name, replace=replace, **kwargs)
+    echo_hints(query)
     echo_text(f"Saved '{saved.name}': {saved.describe()}.")
     click.echo(f"Run 'trialfinder watch run {saved.name}' to record its baseline.", err=True)
 

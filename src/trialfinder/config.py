@@ -62,13 +62,18 @@ SETTINGS: dict[str, Setting] = {
     ]
 }
 
-#: The click parameter each setting feeds, per command.
+#: The click parameter each setting feeds, per command (``group command`` for a subcommand).
 _PARAMS = {"format": "fmt"}
 _COMMANDS = {
     "search": ["api_url", "format", "limit", "timeout", "retries", "status", "near", "radius"],
+    # A saved search takes the same defaults as search (and stores them: see 'watch add').
+    "watch add": ["limit", "status", "near", "radius"],
     "show": ["api_url", "timeout", "retries"],
     "mcp": ["api_url", "timeout", "retries"],
 }
+
+#: The groups whose subcommands take settings (``watch`` for ``watch add``).
+_GROUPS = {command.split()[0] for command in _COMMANDS if " " in command}
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
@@ -182,11 +187,34 @@ class LazyDefaultMap(dict[str, dict[str, object]]):
         self.path = config_path() if path is None else path
         self._loaded = False
 
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in _COMMANDS and not self._loaded:
+    def load(self) -> None:
+        """Read the file, once."""
+        if not self._loaded:
             self._loaded = True
             self.update(default_map(load(self.path)))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in _GROUPS:
+            # A group (watch): its own subcommands decide, so 'watch list' never reads it.
+            return _LazyGroup(self, key)
+        if key in _COMMANDS:
+            self.load()
         return super().get(key, default)
+
+
+class _LazyGroup(dict[str, dict[str, object]]):
+    """The default map of a group, reading the file only for a subcommand that uses it."""
+
+    def __init__(self, root: LazyDefaultMap, name: str) -> None:
+        super().__init__()
+        self._root = root
+        self._name = name
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if f"{self._name} {key}" not in _COMMANDS:
+            return default
+        self._root.load()
+        return dict.get(self._root, self._name, {}).get(key, default)
 
 
 def setting_for(param: str) -> str:
@@ -200,11 +228,19 @@ def commands_using(name: str) -> list[tuple[str, str]]:
 
 
 def default_map(values: Mapping[str, object]) -> dict[str, dict[str, object]]:
-    """Click's ``default_map`` for the commands the settings apply to."""
-    return {
-        command: {_PARAMS.get(name, name): values[name] for name in names if name in values}
-        for command, names in _COMMANDS.items()
-    }
+    """Click's ``default_map`` for the commands the settings apply to.
+
+    A subcommand (``watch add``) gets its defaults nested under its group, as click reads them.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for command, names in _COMMANDS.items():
+        defaults = {_PARAMS.get(name, name): values[name] for name in names if name in values}
+        *groups, leaf = command.split()
+        node = out
+        for group in groups:
+            node = node.setdefault(group, {})
+        node[leaf] = defaults
+    return out
 
 
 def effective(
