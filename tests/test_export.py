@@ -277,7 +277,7 @@ def test_manifest_says_what_was_done(exported: tuple[Path, list[Any], Any]) -> N
     }
     assert manifest["data_timestamp"] == "2026-11-29T09:00:05"
     assert manifest["params"]["query.cond"] == "anything"
-    assert manifest["searched"] == ["Condition: anything"]
+    assert manifest["searched"] == ["Condition: anything", "Filters: status: any"]
     assert manifest["skipped"] == [
         {"study": "record #" + str(len(studies) + 1), "reason": manifest["skipped"][0]["reason"]}
     ]

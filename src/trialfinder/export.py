@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from trialfinder.api import StudyStream
     from trialfinder.client import Client
     from trialfinder.models import Study
-    from trialfinder.query import SearchQuery
 
 #: How to get pyarrow, said whenever it is missing.
 PARQUET_INSTALL = 'pip install "trialfinder[parquet]"'
@@ -498,7 +497,8 @@ def write_dataset(
     path = prepare_directory(directory, force=force)
     plan = plan_query(stream.query)
     manifest = ExportManifest(
-        searched=_typed(stream.query) + searched_lines(plan),
+        # The words as typed, what they became, and every filter (render.searched_lines).
+        searched=searched_lines(plan),
         params=stream.params,
         search_url=plan.search_url,
         api_url=_api_url(stream),
@@ -533,15 +533,6 @@ def write_dataset(
     with protect():
         _move_into_place(tables, manifest, path)
     return manifest
-
-
-def _typed(query: SearchQuery) -> list[str]:
-    asked = [
-        ("Condition", query.conditions),
-        ("Intervention", query.interventions),
-        ("Other terms", query.terms),
-    ]
-    return [f"{label}: {'; '.join(values)}" for label, values in asked if values]
 
 
 def _api_url(stream: StudyStream) -> str:
