@@ -206,6 +206,7 @@ def test_website_link_carries_the_expanded_words() -> None:
         ("nct02013167", "NCT02013167"),
         (" NCT02013167 ", "NCT02013167"),
         ("nct-02013167", "NCT02013167"),
+        ("\u00a0NCT02013167\u00a0", "NCT02013167"),  # pasted from a web page
     ],
 )
 def test_nct_id_normalized(raw: str, expected: str) -> None:
@@ -214,7 +215,18 @@ def test_nct_id_normalized(raw: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["NCT123", "02013167", "NCT020131670", "NCTABCDEFGH", "", "NCT0201316\x1b"]
+    "raw",
+    [
+        "NCT123",
+        "02013167",
+        "NCT020131670",
+        "NCTABCDEFGH",
+        "",
+        "NCT0201316\x1b",
+        # Digits of other scripts match \d, but are not an ID: the API would not find them.
+        "NCT0201316\uff17",
+        "NCT\u0660\u0662\u0660\u0661\u0663\u0661\u0666\u0667",
+    ],
 )
 def test_bad_nct_id_rejected(raw: str) -> None:
     """It rejects anything that is not NCT and 8 digits, naming the right form."""

@@ -98,8 +98,9 @@ LIST_FIELDS: tuple[str, ...] = (
 )
 _PIECE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
-_NCT_RE = re.compile(r"^NCT(\d{8})$")
-_LOOSE_NCT_RE = re.compile(r"^\s*nct\s*[-_]?\s*(\d{1,8})\s*$", re.IGNORECASE)
+# [0-9], not \d: \d also takes the digits of other scripts ("NCT0201316７"), not an ID.
+_NCT_RE = re.compile(r"^NCT([0-9]{8})$")
+_LOOSE_NCT_RE = re.compile(r"^\s*nct\s*[-_]?\s*([0-9]{1,8})\s*$", re.IGNORECASE)
 
 
 def study_url(nct_id: str) -> str:
