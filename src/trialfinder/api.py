@@ -354,7 +354,9 @@ class ResultStream:
         self, studies: list[Study] | None = None, notes: dict[str, StudyNotes] | None = None
     ) -> SearchResult:
         """The result once iterated: the plan and the counts, with ``studies`` if kept."""
-        return SearchResult(
+        # Every part is a record already read and checked: validating them again would run
+        # each study's validators a second time.
+        return SearchResult.model_construct(
             **dict(self.plan),
             studies=studies or [],
             total_count=self.total_count,

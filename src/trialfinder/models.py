@@ -101,13 +101,16 @@ Text = Annotated[str | None, _Reads(_Word | None), _OrEmpty()]
 Texts = Annotated[list[str], _Reads(list[OnErrorOmit[_Word]] | _OneText), _OrEmpty([])]
 
 
-def _unescaped(text: str | None) -> str | None:
-    return None if text is None else unescape_markup(text)
-
-
+# Text without a backslash has no escape to undo: checked in pydantic's core, so most
+# markup fields cost no Python call. Any other text or number goes through unescape_markup.
+_NoEscape = Annotated[str, StringConstraints(pattern=r"^[^\\]*[^\s\\][^\\]*$")]
+_MarkupWord = Annotated[
+    _NoEscape | Annotated[_Word, AfterValidator(unescape_markup)],
+    Field(union_mode="left_to_right"),
+]
 #: Markup text (criteria, summaries, descriptions, why stopped): CommonMark in the API, read
 #: without its backslash escapes, so people and programs get the text as typed.
-Markup = Annotated[str | None, _Reads(_Word | None), AfterValidator(_unescaped), _OrEmpty()]
+Markup = Annotated[str | None, _Reads(_MarkupWord | None), _OrEmpty()]
 
 
 def _p(*path: str | int) -> AliasPath:
@@ -242,6 +245,20 @@ def _checked_nct_id(value: str, info: ValidationInfo) -> str:
         raise ValueError(f"a study record has an unusable NCT ID: {value[:40]!r}") from None
 
 
+#: An NCT ID: one already canonical (almost every record) is checked in pydantic's core,
+#: without a Python call; any other goes through :func:`_checked_nct_id`.
+_NctId = Annotated[
+    str,
+    _Reads(
+        Annotated[
+            Annotated[str, StringConstraints(pattern=r"^NCT[0-9]{8}$")]
+            | Annotated[str, AfterValidator(_checked_nct_id)],
+            Field(union_mode="left_to_right"),
+        ]
+    ),
+]
+
+
 def _url_of(data: dict[str, Any]) -> str:
     nct_id = data.get("nct_id")
     return study_url(nct_id) if nct_id else ""
@@ -254,9 +271,7 @@ class Study(_RegistryRecord):
     wrong kind, is empty (None, or an empty list). ``enrollment`` is None when unknown.
     """
 
-    nct_id: Annotated[str, AfterValidator(_checked_nct_id)] = Field(
-        validation_alias=_p("identificationModule", "nctId")
-    )
+    nct_id: _NctId = Field(validation_alias=_p("identificationModule", "nctId"))
     url: str = Field(default_factory=_url_of)
     title: Text = Field(None, validation_alias=_p("identificationModule", "briefTitle"))
     official_title: Text = Field(None, validation_alias=_p("identificationModule", "officialTitle"))
@@ -599,6 +614,10 @@ class SearchResult(SearchPlan):
         loosen: when nothing matched, the counts with each filter removed.
     """
 
+    # A search makes its result with model_construct (every part is checked already): the
+    # validator is built only when a program makes one itself.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
+
     studies: list[Study] = []
     total_count: int | None = None
     limit: int | None = None
@@ -639,7 +658,8 @@ class _ApiPage(TypedDict, total=False):
 
 
 _PAGE = TypeAdapter(_ApiPage)
-_ITEMS = TypeAdapter(list[_Item])
+# Built on first use: only get_study and parse_study need it, not a search.
+_ITEMS = TypeAdapter(list[_Item], config=ConfigDict(defer_build=True))
 
 
 def nct_id_of(raw: object) -> str | None:
@@ -689,6 +709,9 @@ class StudyPage(_Record):
         total_count: how many studies match in all (``totalCount``), when the page says.
         next_page_token: the token that asks for the next page, when there is one.
     """
+
+    # Made with model_construct by read_page_json: the validator is built only if asked for.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     records: list[Annotated[Study | str, Field(union_mode="left_to_right")]] = []
     total_count: int | None = None
