@@ -285,16 +285,54 @@ def test_database_is_versioned_and_keeps_only_what_the_diff_needs(db: Path) -> N
     Watchlist(db).add("myeloma", **MYELOMA)
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     columns = {
         table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
         for table in ("study", "site")
     }
     conn.close()
     assert columns == {
-        "study": ["watch", "nct_id", "title", "status", "last_updated"],
+        "study": ["watch", "nct_id", "title", "status", "last_updated", "study_type"],
         "site": ["watch", "nct_id", "position", "facility", "city", "country", "status"],
     }
+
+
+def test_a_schema_1_database_is_upgraded_and_keeps_its_snapshots(db: Path) -> None:
+    """It adds the study type to a database of the previous version, keeping what it held."""
+    from trialfinder.watchstore import RunToSave, WatchStore
+
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+    store = WatchStore(db)
+    store.save_runs([RunToSave("myeloma", "2026-01-01T00:00:00Z", 4, states(BEFORE))])
+    store.close()
+    conn = sqlite3.connect(db)  # as trialfinder with schema 1 left it
+    conn.execute("ALTER TABLE study DROP COLUMN study_type")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Watchlist(db) as watchlist:
+        kept = watchlist.snapshot("myeloma")
+    assert kept == [replace(s, study_type=None) for s in states(BEFORE)]
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    conn.close()
+
+
+def test_watch_reports_say_when_a_study_assigns_no_treatment() -> None:
+    """It marks observational and expanded access studies in a report's study lines."""
+    from trialfinder.watch import RunReport
+    from trialfinder.watchrender import report_lines
+
+    page = load_json("search_hand_made_note_cases_7studies.json")["studies"]
+    observational, interventional = state_of(parse_study(page[5])), state_of(parse_study(page[0]))
+    report = RunReport(
+        "x", {}, "2026-01-01T00:00:00Z", "2025-12-01T00:00:00Z", False, 2, 2, False,
+        diff([], [observational, interventional]),
+    )  # fmt: skip
+    text = "\n".join(report_lines(report))
+    assert "  NCT09100006  Recruiting · Observational (does not assign treatment)  Made up" in text
+    assert "  NCT09100001  Recruiting  Made up" in text
 
 
 def test_default_path_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

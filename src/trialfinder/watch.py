@@ -91,6 +91,7 @@ def state_of(
         status=study.status,
         last_updated=study.last_updated,
         sites=tuple(Site(s.facility, s.city, s.country, s.status) for s in locations),
+        study_type=study.study_type,
     )
 
 

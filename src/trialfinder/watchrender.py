@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trialfinder.render import DISCLAIMER, clean, status_label
+from trialfinder.render import DISCLAIMER, STUDY_TYPE_MEANINGS, clean, status_label, word_label
 from trialfinder.watch import RunReport, SiteChange, StatusNow
 from trialfinder.watchstore import StudyState, describe_search
 
@@ -33,9 +33,16 @@ def _plural(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
+def _kind(state: StudyState) -> str:
+    """`` · Observational (does not assign treatment)`` for a study that assigns none."""
+    if state.study_type in STUDY_TYPE_MEANINGS:
+        return f" · {word_label(state.study_type)} (does not assign treatment)"
+    return ""
+
+
 def _study_lines(state: StudyState) -> list[str]:
     return [
-        f"  {state.nct_id}  {_status(state.status)}  {_title(state.title)}",
+        f"  {state.nct_id}  {_status(state.status)}{_kind(state)}  {_title(state.title)}",
         f"    {state.url}",
     ]
 
@@ -49,7 +56,7 @@ def _gone_lines(state: StudyState, now: StatusNow) -> list[str]:
         shown = f"still {was}"
     else:
         shown = f"now {_status(now.status)} (was {was})"
-    return [f"  {state.nct_id}  {shown}  {_title(state.title)}", f"    {state.url}"]
+    return [f"  {state.nct_id}  {shown}{_kind(state)}  {_title(state.title)}", f"    {state.url}"]
 
 
 def _site_line(change: SiteChange) -> str:

@@ -5,7 +5,8 @@ name a person's conditions and treatments. It carries trialfinder's mark in
 ``PRAGMA application_id`` and its schema version in ``PRAGMA user_version``: a file without the
 mark, or from a newer trialfinder, is refused with a clear error and never written to.
 
-Per study only what a comparison needs is kept (ID, title, status, last update, and each
+Per study only what a comparison and its report need is kept (ID, title, status, last update,
+study type, and each
 site's facility, city, country and status), never whole records. Every write is one
 transaction, so an interrupted run leaves the previous snapshot as it was; each saved search's
 snapshot is written on its own.
@@ -30,7 +31,9 @@ from trialfinder.errors import InvalidWatch, UnknownWatch, WatchStoreError
 
 #: "TFND": tells our database from any other SQLite file.
 APPLICATION_ID = 0x54464E44
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: How to bring an older schema up to date: version → statements.
+_UPGRADES = {1: ("ALTER TABLE study ADD COLUMN study_type TEXT",)}
 
 _SCHEMA = """
 CREATE TABLE watch (
@@ -46,6 +49,7 @@ CREATE TABLE study (
     title        TEXT,
     status       TEXT,
     last_updated TEXT,
+    study_type   TEXT,
     PRIMARY KEY (watch, nct_id)
 );
 CREATE TABLE site (
@@ -96,6 +100,8 @@ class StudyState:
     status: str | None = None
     last_updated: str | None = None
     sites: tuple[Site, ...] = ()
+    #: The registry's study type; None in snapshots stored before trialfinder kept it.
+    study_type: str | None = None
 
     @property
     def url(self) -> str:
@@ -238,6 +244,12 @@ class WatchStore:
                     f"{self.path} was written by a newer trialfinder (schema {version}); "
                     "upgrade trialfinder, or use another file ({path})."
                 )
+            if version < SCHEMA_VERSION:
+                with self._transaction(conn):
+                    for step in range(version, SCHEMA_VERSION):
+                        for statement in _UPGRADES[step]:
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             return
         if app_id != 0 or version != 0 or objects != 0:
             raise WatchStoreError(
@@ -368,10 +380,10 @@ class WatchStore:
         ):
             sites.setdefault(nct_id, []).append(Site(*values))
         return [
-            StudyState(nct_id, title, status, updated, tuple(sites.get(nct_id, ())))
-            for nct_id, title, status, updated in self._read(
-                "SELECT nct_id, title, status, last_updated FROM study WHERE watch = ? "
-                "ORDER BY rowid",
+            StudyState(nct_id, title, status, updated, tuple(sites.get(nct_id, ())), kind)
+            for nct_id, title, status, updated, kind in self._read(
+                "SELECT nct_id, title, status, last_updated, study_type FROM study "
+                "WHERE watch = ? ORDER BY rowid",
                 (name,),
             )
         ]
@@ -410,8 +422,9 @@ class WatchStore:
 def _insert_study(conn: sqlite3.Connection, watch: str, study: StudyState) -> None:
     """Write one study and its sites (a separate function so tests can interrupt a run)."""
     conn.execute(
-        "INSERT INTO study (watch, nct_id, title, status, last_updated) VALUES (?, ?, ?, ?, ?)",
-        (watch, study.nct_id, study.title, study.status, study.last_updated),
+        "INSERT INTO study (watch, nct_id, title, status, last_updated, study_type) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (watch, study.nct_id, study.title, study.status, study.last_updated, study.study_type),
     )
     conn.executemany(
         "INSERT INTO site (watch, nct_id, position, facility, city, country, status) "
