@@ -21,6 +21,7 @@ UNTIED = "study_NCT09900007_arms_that_do_not_say_which_gets_which.json"
 CODES = "study_NCT09900008_generic_with_code_names_and_brand_only_study.json"
 WITHHELD = "study_NCT09900021_radiation_omitted_and_named_only_by_side_effects.json"
 IMAGING = "study_NCT09900022_imaging_registered_as_radiation_type.json"
+BLINDED = "study_NCT09900023_blinded_drug_or_placebo_and_placebo_beside_treatment.json"
 FOUR_RADIATION_ARMS = [
     "Whole brain RT",
     "Brachytherapy then resection",
@@ -262,6 +263,33 @@ CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
             "radiation": ("named", ["Ablation"], []),
             "pembrolizumab": ("named", ["Pembrolizumab"], []),
         },
+    ),
+    # "Nivolumab/Placebo" gives one or the other: which arm gets nivolumab is not stated.
+    # "Placebo + SBRT" and "Pembrolizumab after placebo run-in" give the treatment too.
+    (BLINDED, ("nivolumab",), "one_treatment", [], {"nivolumab": ("named", [], [])}),
+    (
+        BLINDED,
+        ("radiation", "nivolumab"),
+        "not_stated",
+        [],
+        {
+            "radiation": ("named", ["Nivolumab + RT", "Placebo + RT", "Sham hyperthermia"], []),
+            "nivolumab": ("named", [], []),
+        },
+    ),
+    (
+        BLINDED,
+        ("pembrolizumab",),
+        "one_treatment",
+        [],
+        {"pembrolizumab": ("named", ["Run-in"], [])},
+    ),
+    (
+        BLINDED,
+        ("radiation",),
+        "one_treatment",
+        [],
+        {"radiation": ("named", ["Nivolumab + RT", "Placebo + RT", "Sham hyperthermia"], [])},
     ),
     # Absence is only "not named".
     (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from test_combos import (
+    BLINDED,
     CHEMO_ONLY,
     MYELOMA,
     NIVO_CHEMO,
@@ -68,6 +69,12 @@ CASES = [
         "(radiation: no arm stated; nivolumab: no arm stated)",
     ),
     (UNTIED, ("nivolumab",), "nivolumab: named, but the record does not say which arm gets it"),
+    (
+        BLINDED,
+        ("nivolumab",),
+        "nivolumab: named, but the record does not say which arm gets it; "
+        "placebo for nivolumab ('Nivolumab/Placebo') arm not stated",
+    ),
     (
         MYELOMA,
         ("radiation", "Keytruda"),

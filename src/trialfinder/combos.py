@@ -113,6 +113,24 @@ def _is_placebo(i: Intervention) -> bool:
     return any(names_placebo(n) for n in (i.name or "", *i.other_names))
 
 
+# One name holding a placebo and more: "Placebo + SBRT" and "Pembrolizumab after placebo run-in"
+# give the treatment beside the placebo; "Nivolumab/Placebo" gives one or the other.
+_BOTH = re.compile(r"\s*\+\s*|\s+(?:plus|then|after|followed\s+by)\s+", re.IGNORECASE)
+_EITHER = re.compile(r"\s*/\s*|\s+or\s+", re.IGNORECASE)
+
+
+def _beside_placebo(w: Wanted, names: list[str]) -> str:
+    """``given`` when a placebo-named name also gives the treatment, ``either`` when it gives
+    the treatment or its placebo, ``""`` when it is only a placebo of it."""
+
+    def alone(parts: list[str]) -> bool:
+        return any(w.search(part) and not names_placebo(part) for part in parts)
+
+    if any(alone(_BOTH.split(n)) for n in names):
+        return "given"
+    return "either" if any(alone(_EITHER.split(n)) for n in names) else ""
+
+
 def _names_of(i: Intervention) -> list[str]:
     return [n for n in (i.name, *i.other_names) if n]
 
@@ -163,7 +181,13 @@ def _gather(index: _Index, w: Wanted) -> _Found:
         hit = _names_hit(w, i)
         if not hit:
             continue
-        if _is_placebo(i) and not w.placebo:
+        beside = _beside_placebo(w, hit) if _is_placebo(i) and not w.placebo else "given"
+        if beside == "either":
+            # Which arm gets the treatment and which its placebo, the record does not say.
+            for items in (found.names, found.not_stated, found.placebo_names):
+                found.add(items, *hit)
+            continue
+        if not beside:
             found.add(found.placebo_names, *hit)
             found.add(found.placebo_arms, *index.arms_of(i, found))
             continue
@@ -178,7 +202,11 @@ def _gather(index: _Index, w: Wanted) -> _Found:
             continue
         if not (w.search(name) or w.typed_as(kind, name)):
             continue
-        if names_placebo(name) and not w.placebo:
+        beside = _beside_placebo(w, [name]) if names_placebo(name) and not w.placebo else "given"
+        if beside == "either":
+            for items in (found.names, found.not_stated, found.placebo_names):
+                found.add(items, name)
+        elif not beside:
             found.add(found.placebo_names, name)
             found.add(found.placebo_arms, label)
         else:

@@ -489,8 +489,9 @@ class AgentCheck(_Record):
             interventions do not name it; the study may still involve it) or ``cannot_check``
             (a value of several words that the record names only part of).
         arms: labels of the arms that give it (not as a placebo), in the record's order.
-        not_stated: the record's interventions that give it but are tied to no arm: which
-            arm gets them, the record does not say.
+        not_stated: the record's interventions that give it but are tied to no arm, or that
+            give it or its placebo (``Nivolumab/Placebo``, also in ``placebo_names``): which
+            arm gets it, the record does not say.
         placebo_arms: labels of arms that give a placebo imitating it.
         matched_names: the record's names that matched (intervention names, other names, or
             arm entries), as the record writes them.
