@@ -599,3 +599,35 @@ def test_list_fields_give_the_same_note_as_whole_records(requested: tuple[str, .
     for record in records:
         lean = parse_study(filter_record(record, LIST_FIELDS, paths))
         assert combination(lean, requested) == combination(parse_study(record), requested)
+
+
+@pytest.mark.parametrize(
+    ("description", "counts"),
+    [
+        ("Undergo surgical resection", True),
+        ("Undergo surgery 4 weeks after chemotherapy", True),
+        ("Undergo surgical resection or radiotherapy per standard of care", False),
+        ("Undergo surgery and/or radiation therapy", False),
+        ("Undergo surgery, or observation", False),
+    ],
+)
+def test_undergo_one_of_a_choice_is_not_given(description: str, counts: bool) -> None:
+    """It does not count what an "Undergo …" description offers only as one of a choice."""
+    raw = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT09900024"},
+            "armsInterventionsModule": {
+                "armGroups": [{"label": "Care", "interventionNames": ["Other: Usual care"]}],
+                "interventions": [
+                    {
+                        "type": "OTHER",
+                        "name": "Usual care",
+                        "description": description,
+                        "armGroupLabels": ["Care"],
+                    }
+                ],
+            },
+        }
+    }
+    check = agent(combination(parse_study(raw), ("surgery",)), "surgery")
+    assert (check.state, check.arms) == (("named", ["Care"]) if counts else ("not_named", []))

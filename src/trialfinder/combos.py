@@ -51,6 +51,8 @@ _UNDERGO = re.compile(
     r"|in|for|then|plus)\b|[,.;:(\n]|$)",
     re.IGNORECASE,
 )
+# "Undergo surgery or radiation therapy": one of a choice, which the arm may not give.
+_CHOICE = re.compile(r"\s*,?\s*(?:or|and\s*/\s*or)(?![\w-])", re.IGNORECASE)
 
 
 def _key(text: str) -> str:
@@ -104,6 +106,8 @@ def _names_hit(w: Wanted, i: Intervention) -> list[str]:
         return hits
     # A kind of treatment is also told by the registry type, or "Undergo …" in the description.
     undergo = _UNDERGO.match(i.description or "")
+    if undergo and _CHOICE.match(i.description or "", undergo.end(1)):
+        undergo = None
     if w.typed_as(i.type, i.name, *i.other_names) or (undergo and w.search(undergo.group(1))):
         return [i.name or "(unnamed intervention)"]
     return []
