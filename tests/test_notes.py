@@ -230,8 +230,9 @@ def test_partial_dates_end_at_the_end_of_their_period(text: str | None, end: dat
         ("2025-11-05", "RECRUITING", date(2026, 11, 6), "not_verified_in_a_year"),
         ("2026-01", "UNKNOWN", date(2026, 2, 1), "status_unknown"),
         (None, "UNKNOWN", date(2026, 2, 1), "status_unknown"),
-        (None, "RECRUITING", date(2030, 1, 1), None),
-        ("later", "RECRUITING", date(2030, 1, 1), None),
+        # No readable verified date: how current the status is cannot be told, so it says so.
+        (None, "RECRUITING", date(2030, 1, 1), "verified_date_not_given"),
+        ("later", "RECRUITING", date(2030, 1, 1), "verified_date_not_given"),
     ],
 )
 def test_staleness_table(

@@ -114,7 +114,8 @@ def period_end(text: str | None) -> date | None:
 
 
 def staleness(study: Study, today: date | None = None) -> Staleness | None:
-    """Why the record may be out of date: status UNKNOWN, or not verified for over a year.
+    """Why the record may be out of date: status UNKNOWN, not verified for over a year, or no
+    readable verified date at all (the record does not say how current its status is).
 
     A partial verified date is read as the end of its period, so a record verified in
     "2025-11" is not stale before 1 December 2026.
@@ -123,7 +124,9 @@ def staleness(study: Study, today: date | None = None) -> Staleness | None:
     since = ((today or date.today()) - through).days if through else None
     if study.status == "UNKNOWN":
         reason = "status_unknown"
-    elif since is not None and since > STALE_AFTER_DAYS:
+    elif since is None:
+        reason = "verified_date_not_given"
+    elif since > STALE_AFTER_DAYS:
         reason = "not_verified_in_a_year"
     else:
         return None

@@ -485,6 +485,8 @@ def staleness_text(stale: Staleness) -> str:
     if stale.reason == "status_unknown":
         since = f" (status last verified {verified})" if verified else ""
         return f"status UNKNOWN: the sponsor has not confirmed it{since}; ask the study team"
+    if stale.reason == "verified_date_not_given":
+        return "the record does not say when its status was last verified; ask the study team"
     return f"status last verified {verified}, over a year ago"
 
 
