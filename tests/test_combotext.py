@@ -156,3 +156,27 @@ def test_every_format_words_the_note_the_same() -> None:
     assert note["verdict"] == "together"
     assert note["agents"][1]["placebo_arms"] == ["Placebo + RT"]
     assert note["agents"][1]["placebo_names"] == ["Placebo matching nivolumab"]
+
+
+@pytest.mark.parametrize(
+    ("study_type", "says"),
+    [
+        ("OBSERVATIONAL", "(an observational study: these are groups it observes, not treatment"),
+        ("EXPANDED_ACCESS", "(expanded access: not a study that assigns treatment)"),
+        ("INTERVENTIONAL", None),
+        (None, None),
+    ],
+)
+def test_groups_a_study_does_not_assign_are_not_called_treatment(
+    study_type: str | None, says: str | None
+) -> None:
+    """An observational or expanded access record's arms are not treatment the study gives."""
+    study = fixture_study(OPDIVO_SBRT).model_copy(update={"study_type": study_type})
+    combo = combination(study, ("radiation", "nivolumab"))
+    assert combo.study_type == study_type
+    text = combination_text(combo)
+    assert text.startswith("radiation + nivolumab together in arm 'SBRT + Opdivo'")
+    if says is None:
+        assert "observ" not in text and "expanded access" not in text
+    else:
+        assert says in text

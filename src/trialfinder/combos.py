@@ -325,5 +325,9 @@ def combination(
         else:
             verdict = "different_arms"
     return Combination(
-        requested=list(requested), agents=checks, verdict=verdict, together_arms=together
+        requested=list(requested),
+        agents=checks,
+        verdict=verdict,
+        together_arms=together,
+        study_type=study.study_type,
     )

@@ -85,8 +85,21 @@ def _extras(check: AgentCheck) -> list[str]:
     return out
 
 
+#: Said after the note when the study's "arms" are not treatment it assigns.
+NOT_ASSIGNED = {
+    "OBSERVATIONAL": "an observational study: these are groups it observes, not treatment it gives",
+    "EXPANDED_ACCESS": "expanded access: not a study that assigns treatment",
+}
+
+
 def combination_text(combo: Combination) -> str:
     """The whole note in one line, for people."""
+    text = _verdict_text(combo)
+    meaning = NOT_ASSIGNED.get(combo.study_type or "")
+    return f"{text} ({meaning})" if text and meaning else text
+
+
+def _verdict_text(combo: Combination) -> str:
     checks = combo.agents
     if not checks:
         return ""

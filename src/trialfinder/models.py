@@ -530,12 +530,15 @@ class Combination(_Record):
             say which arm gets which), ``not_all_named`` or ``cannot_check`` (see ``agents``).
         together_arms: labels of the arms giving every requested treatment (none as placebo);
             for one treatment, the arms giving it.
+        study_type: the study's type as registered; for ``OBSERVATIONAL`` and
+            ``EXPANDED_ACCESS`` the "arms" are groups the study does not assign treatment to.
     """
 
     requested: list[str] = []
     agents: list[AgentCheck] = []
     verdict: CombinationVerdict = "one_treatment"
     together_arms: list[str] = []
+    study_type: str | None = None
 
 
 class StudyNotes(_Record):

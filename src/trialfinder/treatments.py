@@ -2,7 +2,8 @@
 
 A requested value is an agent (``nivolumab``, ``Opdivo``), a class from the expansions table
 (``PD-1``), or a kind of treatment (``radiation``, ``surgery``, ``chemotherapy``). Its names
-come from the expansions table (generic, brand and code names, whichever was typed) and,
+come from the expansions table (generic and brand names, whichever was typed; it holds no
+code names yet) and,
 for a kind of treatment, from the vocabulary in ``trialfinder/data/treatment_types.json``
 (radiation registered as a PROCEDURE or named only ``WBRT`` is still radiation; a CT scan is
 a PROCEDURE but not surgery).
