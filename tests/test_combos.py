@@ -631,3 +631,18 @@ def test_undergo_one_of_a_choice_is_not_given(description: str, counts: bool) ->
     }
     check = agent(combination(parse_study(raw), ("surgery",)), "surgery")
     assert (check.state, check.arms) == (("named", ["Care"]) if counts else ("not_named", []))
+
+
+@pytest.mark.parametrize(
+    "look_alike", ["Placebo matching nivolumab", "Saline matched to nivolumab"]
+)
+def test_a_look_alike_of_the_drug_is_its_placebo(look_alike: str) -> None:
+    """A saline made to match the drug is its placebo, not the drug, in the comparator arm."""
+    text = json.dumps(load_json(PLACEBO_NIVO)).replace("Placebo matching nivolumab", look_alike)
+    study = parse_study(json.loads(text))
+    combo = combination(study, ("radiation", "nivolumab"))
+    assert combo.verdict == "together"
+    assert combo.together_arms == ["Nivo + RT"]
+    nivo = agent(combo, "nivolumab")
+    assert nivo.placebo_arms == ["Placebo + RT"]
+    assert look_alike in nivo.placebo_names

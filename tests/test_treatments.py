@@ -227,6 +227,10 @@ def test_split_value(value: str, parts: tuple[str, ...] | None) -> None:
         ("Matching placebo", True),
         ("Nivolumab", False),
         ("Saline", False),  # may be a placebo, but the record does not call it one
+        ("Saline matched to nivolumab", True),  # made to look like the drug: its placebo
+        ("Normal saline to match the pembrolizumab infusion", True),
+        ("HLA-matched donor transplant", False),
+        ("Matched unrelated donor", False),
     ],
 )
 def test_placebo_names(text: str, placebo: bool) -> None:
