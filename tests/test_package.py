@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +51,49 @@ def test_importing_the_package_is_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def summary_problem(source: str) -> str | None:
+    """What is wrong with a module's opening docstring, or None when it says its job.
+
+    The docstring's first line must be one whole sentence (PEP 257's summary line): it ends
+    with a full stop, holds no second sentence, and is followed by a blank line or nothing.
+    """
+    docstring = ast.get_docstring(ast.parse(source), clean=False)
+    if docstring is None or not docstring.strip():
+        return "has no docstring"
+    lines = docstring.strip("\n").splitlines()
+    first = lines[0].strip()
+    if not first.endswith("."):
+        return f"first line is not a whole sentence: {first!r}"
+    if re.search(r"[.!?] +[A-Z]", first[:-1]):
+        return f"first line holds more than one sentence: {first!r}"
+    if len(lines) > 1 and lines[1].strip():
+        return f"first line runs on into the next: {first!r}"
+    return None
+
+
+def test_summary_check_catches_modules_that_do_not_say_their_job() -> None:
+    """It tells a one-sentence summary from none, a run-on line, two sentences, no full stop."""
+    assert summary_problem('"""Talk HTTP to the API.\n\nMore here.\n"""\n') is None
+    assert summary_problem('"""Talk HTTP to the API."""\n') is None
+    assert summary_problem("import os\n") == "has no docstring"
+    assert summary_problem('"""The calls: search,\nand show.\n"""\n') is not None
+    assert summary_problem('"""Talk HTTP. Also cache.\n"""\n') is not None
+    assert summary_problem('"""Talk HTTP to the API\n"""\n') is not None
+
+
+def test_every_module_opens_by_saying_its_job() -> None:
+    """It checks every module of the package, sub-packages' __init__.py included."""
+    package = Path(trialfinder.__file__).parent
+    modules = sorted(package.rglob("*.py"))
+    problems = [
+        f"{path.relative_to(package.parent)} {problem}"
+        for path in modules
+        if (problem := summary_problem(path.read_text(encoding="utf-8")))
+    ]
+    assert not problems, "\n".join(problems)
+    # A folder of modules without __init__.py would be a namespace package, with no docstring.
+    folders = {path.parent for path in modules}
+    assert all((folder / "__init__.py").exists() for folder in folders), folders
+    assert len(modules) >= 20

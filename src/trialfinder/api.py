@@ -1,8 +1,9 @@
-"""The public library calls: :func:`search`, :func:`iter_studies`, :func:`get_study`,
-:func:`count_studies` and :func:`explain_search`.
+"""The public library calls: search, stream, count, explain and fetch one study.
 
-Each takes plain arguments, validates them before anything is sent, and uses a
-:class:`~trialfinder.client.Client` (a new one, or the one given).
+They are :func:`search`, :func:`iter_studies`, :func:`count_studies`,
+:func:`explain_search` and :func:`get_study`. Each takes plain arguments, validates them
+before anything is sent, and uses a :class:`~trialfinder.client.Client` (a new one, or the
+one given).
 """
 
 from __future__ import annotations
