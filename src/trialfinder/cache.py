@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from trialfinder import paths
+from trialfinder.defaults import DEFAULT_CACHE_TTL
 from trialfinder.errors import CacheError
 
 #: Seconds an answer is served from the cache: one hour.
-DEFAULT_TTL = 3600
+DEFAULT_TTL = DEFAULT_CACHE_TTL
 
 
 def cache_dir() -> Path:

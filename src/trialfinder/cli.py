@@ -430,7 +430,8 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
       trialfinder show NCT02013167
       trialfinder show nct02013167 --format json
     """
-    from trialfinder.query import check_api_url, normalize_nct_id
+    from trialfinder.ids import normalize_nct_id
+    from trialfinder.query import check_api_url
 
     nct_id = normalize_nct_id(nct_id)
     if api_url is not None:

@@ -13,7 +13,13 @@ from typing import Any, TypeVar
 
 import click
 
-from trialfinder.defaults import API_URL_ENV, DEFAULT_LIMIT
+from trialfinder.defaults import (
+    API_URL_ENV,
+    DEFAULT_CACHE_TTL,
+    DEFAULT_LIMIT,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_READ_TIMEOUT,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -337,14 +343,14 @@ def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
         click.option(
             "--timeout",
             type=click.FloatRange(0.1, 600),
-            default=30.0,
+            default=DEFAULT_READ_TIMEOUT,
             show_default=True,
             help="Seconds to wait for the API to answer each request.",
         ),
         click.option(
             "--retries",
             type=click.IntRange(1, 10),
-            default=4,
+            default=DEFAULT_MAX_ATTEMPTS,
             show_default=True,
             help="Attempts per request when the API is busy or unreachable.",
         ),
@@ -383,7 +389,8 @@ def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
                 metavar="SECONDS",
                 expose_value=False,
                 callback=_set_cache_ttl,
-                help="Serve a repeated request from the local cache for this long (default 3600).",
+                help="Serve a repeated request from the local cache for this long "
+                f"(default {DEFAULT_CACHE_TTL}).",
             ),
         ]
     return options

@@ -24,7 +24,12 @@ from requests.adapters import BaseAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from trialfinder._version import __version__
-from trialfinder.defaults import API_URL_ENV, DEFAULT_API_URL
+from trialfinder.defaults import (
+    API_URL_ENV,
+    DEFAULT_API_URL,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_READ_TIMEOUT,
+)
 from trialfinder.errors import (
     ApiConnectionError,
     ApiStatusError,
@@ -38,14 +43,14 @@ from trialfinder.errors import (
     TrialFinderError,
     UnexpectedHtml,
 )
-from trialfinder.query import check_api_url, normalize_nct_id
+from trialfinder.ids import normalize_nct_id
+from trialfinder.query import check_api_url
 
 if TYPE_CHECKING:
     from trialfinder.models import StudyPage
 
 USER_AGENT = f"trialfinder/{__version__} (+https://pypi.org/project/trialfinder/)"
-DEFAULT_TIMEOUT = (10.0, 30.0)
-DEFAULT_MAX_ATTEMPTS = 4
+DEFAULT_TIMEOUT = (10.0, DEFAULT_READ_TIMEOUT)
 #: Seconds between the starts of two requests: about one request a second, sustained.
 DEFAULT_MIN_INTERVAL = 1.0
 #: A Retry-After longer than this is cut to it, so a hostile server cannot stall us.

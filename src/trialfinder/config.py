@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trialfinder.defaults import API_URL_ENV, DEFAULT_API_URL, DEFAULT_LIMIT
+from trialfinder.defaults import (
+    API_URL_ENV,
+    DEFAULT_API_URL,
+    DEFAULT_LIMIT,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_RADIUS_MILES,
+    DEFAULT_READ_TIMEOUT,
+)
 from trialfinder.errors import ConfigError, InvalidQuery
 from trialfinder.paths import config_file
 
@@ -54,11 +61,20 @@ SETTINGS: dict[str, Setting] = {
         Setting("api_url", (str,), DEFAULT_API_URL, "API base URL", "--api-url", API_URL_ENV),
         Setting("format", (str,), "table", "output format of search", "--format"),
         Setting("limit", (int, str), DEFAULT_LIMIT, "most studies to show, or 'all'", "--limit"),
-        Setting("timeout", (int, float), 30.0, "seconds to wait for each answer", "--timeout"),
-        Setting("retries", (int,), 4, "attempts per request", "--retries"),
+        Setting(
+            "timeout",
+            (int, float),
+            DEFAULT_READ_TIMEOUT,
+            "seconds to wait for each answer",
+            "--timeout",
+        ),
+        Setting("retries", (int,), DEFAULT_MAX_ATTEMPTS, "attempts per request", "--retries"),
         Setting("status", (str,), "open", "which recruitment statuses to search", "--status"),
         Setting("near", (str,), None, "home location for --near (lat,lon, ZIP or city)", "--near"),
-        Setting("radius", (int, float), 50, "miles around --near", "--radius"),
+        # Shown as a person writes it in the file: 50, not 50.0.
+        Setting(
+            "radius", (int, float), round(DEFAULT_RADIUS_MILES), "miles around --near", "--radius"
+        ),
     ]
 }
 

@@ -7,3 +7,11 @@ machinery: ``trialfinder --help`` stays fast.
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 API_URL_ENV = "TRIALFINDER_API_URL"
 DEFAULT_LIMIT = 20
+#: Seconds to wait for the API to answer one request (the connect timeout is apart).
+DEFAULT_READ_TIMEOUT = 30.0
+#: Attempts per request when the API is busy or unreachable.
+DEFAULT_MAX_ATTEMPTS = 4
+#: Seconds an answer is served from the response cache: one hour.
+DEFAULT_CACHE_TTL = 3600
+#: Miles around ``near`` when no radius is given.
+DEFAULT_RADIUS_MILES = 50.0

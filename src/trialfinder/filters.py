@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from trialfinder.defaults import DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
 from trialfinder.status import OPEN_STATUSES
 
@@ -85,7 +86,6 @@ STUDY_TYPES = {
 SEXES = {"female": "FEMALE", "male": "MALE"}
 SORTS = {"relevance": "@relevance", "updated": "LastUpdatePostDate:desc", "start": "StartDate:desc"}
 MAX_AGE = 120
-DEFAULT_RADIUS_MILES = 50.0
 MAX_RADIUS_MILES = 5000.0
 KM_PER_MILE = 1.609344
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from trialfinder.defaults import DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
-from trialfinder.filters import DEFAULT_RADIUS_MILES
 from trialfinder.models import Location, NearestSite, NearestSiteNote, Study
 from trialfinder.query import check_point
 from trialfinder.status import is_enrolling

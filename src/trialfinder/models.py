@@ -42,8 +42,8 @@ from typing_extensions import TypedDict
 
 from trialfinder.errors import InvalidQuery, InvalidResponse, InvalidStudy
 from trialfinder.expand import Expansion
+from trialfinder.ids import normalize_nct_id, study_url
 from trialfinder.markup import unescape_markup
-from trialfinder.query import normalize_nct_id, study_url
 
 #: ClinicalTrials.gov's placeholder for an unknown enrollment.
 ENROLLMENT_UNKNOWN = 99999999

@@ -16,11 +16,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from trialfinder import filters
-from trialfinder.defaults import DEFAULT_API_URL, DEFAULT_LIMIT
+from trialfinder.defaults import DEFAULT_API_URL, DEFAULT_LIMIT, DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
 from trialfinder.expand import Expansion, expand_values
 
-STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
+# Re-exported: they lived here before trialfinder.ids, and callers still import them from here.
+from trialfinder.ids import STUDY_URL as STUDY_URL
+from trialfinder.ids import normalize_nct_id as normalize_nct_id
+from trialfinder.ids import study_url as study_url
+from trialfinder.ids import visible as _visible
+
 WEBSITE_SEARCH_URL = "https://clinicaltrials.gov/search"
 # The website's own filter keys (its aggFilters), each seen in public links to the website's
 # search; a filter without a verified key is left out of the link, and the link says so.
@@ -97,39 +102,6 @@ LIST_FIELDS: tuple[str, ...] = (
     "HasResults",
 )
 _PIECE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-
-# [0-9], not \d: \d also takes the digits of other scripts ("NCT0201316７"), not an ID.
-_NCT_RE = re.compile(r"^NCT([0-9]{8})$")
-_LOOSE_NCT_RE = re.compile(r"^\s*nct\s*[-_]?\s*([0-9]{1,8})\s*$", re.IGNORECASE)
-
-
-def study_url(nct_id: str) -> str:
-    """Return the ClinicalTrials.gov page of a study."""
-    return STUDY_URL.format(nct_id=nct_id)
-
-
-def normalize_nct_id(value: object) -> str:
-    """Check a study ID and return it in canonical form (``nct02013167`` → ``NCT02013167``).
-
-    Raises:
-        InvalidQuery: when the value is not an NCT ID.
-    """
-    if not isinstance(value, str):
-        raise InvalidQuery("A study ID must be text like NCT02013167.")
-    match = _LOOSE_NCT_RE.match(value)
-    if not match or len(match.group(1)) != 8:
-        shown = _visible(value)
-        raise InvalidQuery(
-            f"'{shown}' is not a ClinicalTrials.gov ID: use NCT followed by 8 digits, "
-            "for example NCT02013167."
-        )
-    return "NCT" + match.group(1)
-
-
-def _visible(value: str, width: int = 40) -> str:
-    """A short, printable rendering of user input for error messages."""
-    cleaned = "".join(ch if ch.isprintable() else "?" for ch in value)
-    return cleaned if len(cleaned) <= width else cleaned[: width - 1] + "…"
 
 
 def check_value(value: object, what: str) -> str:
@@ -290,7 +262,7 @@ class SearchQuery:
     city: tuple[str, ...] = ()
     near: tuple[float, float] | None = None
     near_label: str | None = None
-    radius_miles: float = filters.DEFAULT_RADIUS_MILES
+    radius_miles: float = DEFAULT_RADIUS_MILES
     sort: str | None = None
 
     @classmethod

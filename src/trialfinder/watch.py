@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidWatch
+from trialfinder.ids import study_url
 from trialfinder.query import SearchQuery
 from trialfinder.watchstore import (
     RunToSave,
@@ -106,10 +107,6 @@ def near_of(params: dict[str, str]) -> tuple[float, float, float] | None:
     distance = float(match.group(3))
     miles = distance / 1.609344 if match.group(4) == "km" else distance
     return float(match.group(1)), float(match.group(2)), miles
-
-
-def _link(nct_id: str) -> str:
-    return f"https://clinicaltrials.gov/study/{nct_id}"
 
 
 @dataclass(frozen=True)
@@ -204,7 +201,7 @@ class ChangeReport:
         def entry(item: Any) -> dict[str, Any]:
             data = asdict(item)
             data.pop("sites", None)
-            return {**data, "url": _link(item.nct_id)}
+            return {**data, "url": study_url(item.nct_id)}
 
         def gone(state: StudyState) -> dict[str, Any]:
             now = self.status_now(state.nct_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from trialfinder.ids import study_url
 from trialfinder.render import DISCLAIMER, STUDY_TYPE_MEANINGS, clean, status_label, word_label
 from trialfinder.watch import RunReport, SiteChange, StatusNow
 from trialfinder.watchstore import StudyState, describe_search
@@ -107,7 +108,7 @@ def report_lines(report: RunReport) -> list[str]:
                 f"  {change.nct_id}  {_status(change.before)} → {_status(change.after)}  "
                 f"{_title(change.title)}"
             )
-            lines.append(f"    https://clinicaltrials.gov/study/{change.nct_id}")
+            lines.append(f"    {study_url(change.nct_id)}")
     if changes.site_changes:
         lines.append(f"Sites changed ({len(changes.site_changes)}):")
         by_study: dict[str, list[SiteChange]] = {}
@@ -116,7 +117,7 @@ def report_lines(report: RunReport) -> list[str]:
         for nct_id, sites in by_study.items():
             lines.append(f"  {nct_id}  {_title(sites[0].title)}")
             lines += [_site_line(site) for site in sites]
-            lines.append(f"    https://clinicaltrials.gov/study/{nct_id}")
+            lines.append(f"    {study_url(nct_id)}")
     if changes.date_changes:
         lines.append(f"Last updated ({len(changes.date_changes)}):")
         for date in changes.date_changes:
@@ -124,7 +125,7 @@ def report_lines(report: RunReport) -> list[str]:
                 f"  {date.nct_id}  {clean(date.before) or 'no date'} → "
                 f"{clean(date.after) or 'no date'}  {_title(date.title)}"
             )
-            lines.append(f"    https://clinicaltrials.gov/study/{date.nct_id}")
+            lines.append(f"    {study_url(date.nct_id)}")
     return lines
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from trialfinder import paths
 from trialfinder.errors import InvalidWatch, UnknownWatch, WatchStoreError
+from trialfinder.ids import study_url
 
 #: "TFND": tells our database from any other SQLite file.
 APPLICATION_ID = 0x54464E44
@@ -106,7 +107,7 @@ class StudyState:
     @property
     def url(self) -> str:
         """The study's page on ClinicalTrials.gov."""
-        return f"https://clinicaltrials.gov/study/{self.nct_id}"
+        return study_url(self.nct_id)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,33 @@
+"""Tests for trialfinder.ids: the study link and NCT ID check, below the records."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from trialfinder.errors import InvalidQuery
+from trialfinder.ids import normalize_nct_id, study_url
+
+
+def test_study_url_is_the_registry_page() -> None:
+    assert study_url("NCT02013167") == "https://clinicaltrials.gov/study/NCT02013167"
+
+
+def test_normalize_forgives_case_and_spacing_but_not_other_digits() -> None:
+    assert normalize_nct_id(" nct-02013167 ") == "NCT02013167"
+    with pytest.raises(InvalidQuery, match="NCT followed by 8 digits"):
+        normalize_nct_id("NCT0201316\uff17")
+
+
+def test_records_import_neither_the_query_nor_the_places() -> None:
+    # models → query → geo → models was a cycle; the records now sit below both.
+    code = (
+        "import sys, trialfinder.models\n"
+        "print(sorted(m for m in ('trialfinder.query', 'trialfinder.geo') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
