@@ -20,6 +20,13 @@ TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 #: Real API responses recorded by others; read in place, never copied into the repo.
 SHARED_CTGOV = TESTS.parent.parent / "shared" / "ctgov"
+#: Waits turned down for every test and every command it starts: no pacing, retries at once.
+#: The real defaults are proved in test_client.py without sleeping through them.
+QUICK_WAITS = {
+    "TRIALFINDER_MIN_INTERVAL": "0",
+    "TRIALFINDER_BACKOFF": "0.01",
+    "TRIALFINDER_MAX_RETRY_AFTER": "0",
+}
 
 
 def load_json(name: str) -> Any:
@@ -89,9 +96,18 @@ def server() -> Iterator[ReplayServer]:
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the user's API URL or configuration file."""
+    """No test reads the user's API URL or configuration file; waits are turned down."""
     monkeypatch.delenv("TRIALFINDER_API_URL", raising=False)
     monkeypatch.setenv("TRIALFINDER_CONFIG", str(tmp_path / "no-config.toml"))
+    for name, value in QUICK_WAITS.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def real_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in pacing and retry waits, as a user gets them."""
+    for name in QUICK_WAITS:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(autouse=True)

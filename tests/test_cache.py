@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from conftest import modes, run_cli
 from pages import PagedApi
@@ -107,13 +108,17 @@ def test_a_different_search_is_not_served_from_the_cache(server: ReplayServer) -
 
 
 def test_an_expired_answer_is_fetched_again(server: ReplayServer) -> None:
-    """It asks the API again once the TTL has passed."""
+    """It serves an answer from the cache until the TTL has passed, then asks the API again."""
     server.add("/studies", Reply(body=PAGE))
-    with _client(server, ttl=1) as client:
+    start = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    with time_machine.travel(start, tick=False) as clock, _client(server, ttl=60) as client:
         search(condition="melanoma", client=client)
-        time.sleep(1.3)
+        clock.shift(timedelta(seconds=59))
         search(condition="melanoma", client=client)
-        assert client.cache_hits == 0
+        assert client.cache_hits == 1
+        clock.shift(timedelta(seconds=2))
+        search(condition="melanoma", client=client)
+        assert client.cache_hits == 1
     assert len(server.requests) == 2
 
 

@@ -122,6 +122,18 @@ def test_bad_api_url_from_environment() -> None:
     assert len(responses.calls) == 0
 
 
+@responses.activate
+def test_bad_wait_setting_from_environment() -> None:
+    """It refuses a pacing setting that is not a number of seconds: one line, exit 2."""
+    result = invoke("search", "-c", "x", env={"TRIALFINDER_MIN_INTERVAL": "1s"})
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "trialfinder: error: $TRIALFINDER_MIN_INTERVAL must be a number of seconds from 0 up,"
+        " not '1s'."
+    ]
+    assert len(responses.calls) == 0
+
+
 # -- successful runs -----------------------------------------------------------------------
 
 

@@ -9,6 +9,8 @@ import select
 import subprocess
 import time
 
+import pytest
+
 from conftest import run_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
 from trialfinder.cli_options import WaitLine, wait_text
@@ -76,8 +78,12 @@ def _run_on_a_terminal(*args: str) -> tuple[int, str, str]:
     return proc.returncode, out.decode(), b"".join(chunks).decode()
 
 
+@pytest.mark.usefixtures("real_waits")
 def test_a_busy_api_shows_the_wait_on_a_terminal(server: ReplayServer) -> None:
-    """It shows one updating line on a terminal's stderr, and clears it before the result."""
+    """It shows one updating line on a terminal's stderr, and clears it before the result.
+
+    With the built-in waits: the command honours the server's one-second Retry-After.
+    """
     server.add("/studies/NCT02013167", BUSY, Reply.fixture(STUDY))
     code, out, err = _run_on_a_terminal("show", "NCT02013167", "--api-url", server.url)
     assert code == 0, err

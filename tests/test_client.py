@@ -18,6 +18,7 @@ from trialfinder.errors import (
     ApiStatusError,
     ApiTimeout,
     BadRequest,
+    ConfigError,
     InvalidQuery,
     InvalidResponse,
     RateLimited,
@@ -366,6 +367,81 @@ def test_pacing_spaces_requests_but_not_the_first() -> None:
     assert sleeps == []
     client.get_json("/studies")
     assert len(sleeps) == 1 and 0.5 < sleeps[0] <= 1.0
+
+
+@responses.activate
+@pytest.mark.usefixtures("real_waits")
+def test_by_default_it_paces_one_a_second_and_backs_off_from_one_second() -> None:
+    """Without settings it spaces requests 1 s apart and waits 1-2 s, then 2-3 s, to retry."""
+    for name in (PAGE1, PAGE2, PAGE3):
+        responses.get(STUDIES, json=load_json(name))
+    sleeps = Sleeps()
+    client = Client(sleep=sleeps)
+    assert (client.min_interval, client.backoff, client.max_retry_after) == (1.0, 1.0, 30.0)
+    search(condition="multiple myeloma", intervention="radiation AND pembrolizumab", client=client)
+    assert len(sleeps) == 2 and all(0.5 < wait <= 1.0 for wait in sleeps)
+    responses.reset()
+    responses.get(STUDIES, status=503)
+    sleeps.clear()
+    with pytest.raises(ServerError):
+        Client(sleep=sleeps, min_interval=0).get_json("/studies")
+    assert len(sleeps) == 3
+    for n, wait in enumerate(sleeps):
+        assert 2**n <= wait <= 2**n + 1
+
+
+@pytest.mark.usefixtures("real_waits")
+def test_wait_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It reads the waits from TRIALFINDER_MIN_INTERVAL, _BACKOFF and _MAX_RETRY_AFTER."""
+    local = "http://127.0.0.1:9/api/v2"
+    monkeypatch.setenv("TRIALFINDER_MIN_INTERVAL", "0")
+    monkeypatch.setenv("TRIALFINDER_BACKOFF", " 0.25 ")
+    monkeypatch.setenv("TRIALFINDER_MAX_RETRY_AFTER", "2")
+    client = Client(local)
+    assert (client.min_interval, client.backoff, client.max_retry_after) == (0.0, 0.25, 2.0)
+    explicit = Client(local, min_interval=3, backoff=4, max_retry_after=5)
+    assert (explicit.min_interval, explicit.backoff, explicit.max_retry_after) == (3, 4, 5)
+    monkeypatch.setenv("TRIALFINDER_BACKOFF", "")
+    assert Client(local).backoff == 1.0
+
+
+@pytest.mark.usefixtures("real_waits")
+def test_the_environment_never_shortens_waits_on_the_public_api(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It keeps at least the built-in waits against ClinicalTrials.gov, and allows longer."""
+    for name in ("MIN_INTERVAL", "BACKOFF", "MAX_RETRY_AFTER"):
+        monkeypatch.setenv(f"TRIALFINDER_{name}", "0")
+    client = Client(API)
+    assert (client.min_interval, client.backoff, client.max_retry_after) == (1.0, 1.0, 30.0)
+    monkeypatch.setenv("TRIALFINDER_MIN_INTERVAL", "2.5")
+    monkeypatch.setenv("TRIALFINDER_BACKOFF", "1e9")
+    client = Client(API)
+    assert (client.min_interval, client.backoff) == (2.5, 30.0)
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf"])
+def test_a_bad_wait_setting_is_a_config_error(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """It names the variable and the value, and sends nothing."""
+    monkeypatch.setenv("TRIALFINDER_BACKOFF", value)
+    with pytest.raises(ConfigError, match=r"^\$TRIALFINDER_BACKOFF must be a number of seconds"):
+        Client("http://127.0.0.1:9/api/v2")
+
+
+def test_the_command_line_client_uses_the_same_waits(
+    real_waits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The installed command's client has the built-in waits, or the environment's."""
+    from trialfinder.cli_options import make_client
+
+    local = "http://127.0.0.1:9/api/v2"
+    client = make_client(local, 30, 4, cache=False)
+    assert (client.min_interval, client.backoff, client.max_retry_after) == (1.0, 1.0, 30.0)
+    monkeypatch.setenv("TRIALFINDER_MIN_INTERVAL", "0.1")
+    monkeypatch.setenv("TRIALFINDER_BACKOFF", "0.2")
+    monkeypatch.setenv("TRIALFINDER_MAX_RETRY_AFTER", "0.3")
+    client = make_client(local, 30, 4, cache=False)
+    assert (client.min_interval, client.backoff, client.max_retry_after) == (0.1, 0.2, 0.3)
 
 
 def test_env_var_sets_api_url(monkeypatch: pytest.MonkeyPatch) -> None:

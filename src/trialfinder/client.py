@@ -26,15 +26,19 @@ from tenacity import RetryCallState, Retrying, retry_if_exception
 from trialfinder._version import __version__
 from trialfinder.defaults import (
     API_URL_ENV,
+    BACKOFF_ENV,
     DEFAULT_API_URL,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_READ_TIMEOUT,
+    MAX_RETRY_AFTER_ENV,
+    MIN_INTERVAL_ENV,
 )
 from trialfinder.errors import (
     ApiConnectionError,
     ApiStatusError,
     ApiTimeout,
     BadRequest,
+    ConfigError,
     InvalidResponse,
     NetworkError,
     RateLimited,
@@ -55,6 +59,8 @@ DEFAULT_TIMEOUT = (10.0, DEFAULT_READ_TIMEOUT)
 DEFAULT_MIN_INTERVAL = 1.0
 #: A Retry-After longer than this is cut to it, so a hostile server cannot stall us.
 MAX_RETRY_AFTER = 30.0
+#: First wait between attempts, in seconds (doubled each retry, plus jitter).
+DEFAULT_BACKOFF = 1.0
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _BODY_EXCERPT = 200
 #: URLs in messages are cut to this many characters (the query alone can run to 900).
@@ -104,6 +110,34 @@ def resolve_api_url(api_url: str | None = None) -> str:
     if api_url is None:
         api_url = os.environ.get(API_URL_ENV) or DEFAULT_API_URL
     return check_api_url(api_url)
+
+
+def _wait_setting(
+    given: float | None, env: str, default: float, api_url: str, *, ceiling: float | None = None
+) -> float:
+    """A wait in seconds: the argument, else ``$env``, else ``default``.
+
+    A value from the environment can only lengthen the wait against the public API (the
+    variables exist for tests and local mirrors, and must not make us unkind to the registry);
+    ``ceiling`` bounds it, so a typo cannot stall every request.
+
+    Raises:
+        ConfigError: the environment variable is not a number of seconds from 0 up.
+    """
+    if given is not None:
+        return max(0.0, given)
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ConfigError(f"${env} must be a number of seconds from 0 up, not {raw!r}.")
+    if api_url == DEFAULT_API_URL:
+        value = max(value, default)
+    return value if ceiling is None else min(value, ceiling)
 
 
 def _excerpt(text: str) -> str:
@@ -168,9 +202,13 @@ class Client:
         max_attempts: attempts per request, the first included, for failures worth retrying
             (connection errors, timeouts, 429, 502, 503, 504, an HTML page instead of JSON).
             A 500 is tried at most twice: the API answers some bad requests with 500 every time.
-        min_interval: least seconds between the starts of two requests (default 1).
-        max_retry_after: longest wait honoured from a ``Retry-After`` header.
-        backoff: first backoff wait in seconds (doubled each retry, plus jitter).
+        min_interval: least seconds between the starts of two requests; default
+            ``$TRIALFINDER_MIN_INTERVAL``, else 1.
+        max_retry_after: longest wait honoured from a ``Retry-After`` header; default
+            ``$TRIALFINDER_MAX_RETRY_AFTER``, else 30.
+        backoff: first backoff wait in seconds (doubled each retry, plus jitter, at most 30);
+            default ``$TRIALFINDER_BACKOFF``, else 1. Against the public API the environment
+            variables can only lengthen these waits.
         session: a ``requests.Session`` to use instead of a new one, for example a cached
             session from :func:`trialfinder.cache.cached_session`.
         on_wait: called with a :class:`RetryWait` before each wait between attempts, and
@@ -183,6 +221,7 @@ class Client:
 
     Raises:
         InvalidQuery: the API URL is malformed.
+        ConfigError: a wait's environment variable is not a number of seconds.
     """
 
     def __init__(
@@ -192,8 +231,8 @@ class Client:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         min_interval: float | None = None,
-        max_retry_after: float = MAX_RETRY_AFTER,
-        backoff: float = 1.0,
+        max_retry_after: float | None = None,
+        backoff: float | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         on_wait: Callable[[RetryWait | None], None] | None = None,
@@ -201,9 +240,12 @@ class Client:
         self.api_url = resolve_api_url(api_url)
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
-        self.min_interval = max(0.0, DEFAULT_MIN_INTERVAL if min_interval is None else min_interval)
-        self.max_retry_after = max_retry_after
-        self.backoff = backoff
+        url = self.api_url
+        self.min_interval = _wait_setting(min_interval, MIN_INTERVAL_ENV, DEFAULT_MIN_INTERVAL, url)
+        self.max_retry_after = _wait_setting(
+            max_retry_after, MAX_RETRY_AFTER_ENV, MAX_RETRY_AFTER, url, ceiling=3600.0
+        )
+        self.backoff = _wait_setting(backoff, BACKOFF_ENV, DEFAULT_BACKOFF, url, ceiling=30.0)
         self.requests_sent = 0
         self.cache_hits = 0
         self._sleep = sleep

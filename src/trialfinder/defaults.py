@@ -15,3 +15,8 @@ DEFAULT_MAX_ATTEMPTS = 4
 DEFAULT_CACHE_TTL = 3600
 #: Miles around ``near`` when no radius is given.
 DEFAULT_RADIUS_MILES = 50.0
+#: Environment variables that set the client's waits (seconds), for tests and local mirrors.
+#: Against the public API they can only lengthen the waits, never shorten them.
+MIN_INTERVAL_ENV = "TRIALFINDER_MIN_INTERVAL"
+BACKOFF_ENV = "TRIALFINDER_BACKOFF"
+MAX_RETRY_AFTER_ENV = "TRIALFINDER_MAX_RETRY_AFTER"
