@@ -22,6 +22,7 @@ CODES = "study_NCT09900008_generic_with_code_names_and_brand_only_study.json"
 WITHHELD = "study_NCT09900021_radiation_omitted_and_named_only_by_side_effects.json"
 IMAGING = "study_NCT09900022_imaging_registered_as_radiation_type.json"
 BLINDED = "study_NCT09900023_blinded_drug_or_placebo_and_placebo_beside_treatment.json"
+CODES_ONLY = "study_NCT09900031_drugs_named_only_by_code_names_spaced_differently.json"
 FOUR_RADIATION_ARMS = [
     "Whole brain RT",
     "Brachytherapy then resection",
@@ -84,7 +85,55 @@ CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
         [],
         {"Yervoy": ("named", ["Ipilimumab"], []), "nivolumab": ("named", ["Code-named arm"], [])},
     ),
-    (OPDIVO_SBRT, ("BMS-936558",), "one_treatment", [], {"BMS-936558": ("not_named", [], [])}),
+    # A code name from the table finds the drug by its generic and brand names too.
+    (
+        OPDIVO_SBRT,
+        ("BMS-936558",),
+        "one_treatment",
+        [],
+        {"BMS-936558": ("named", ["SBRT + Opdivo", "Nivolumab alone"], [])},
+    ),
+    # A record naming a drug only by its code, spaced its own way, whichever name is typed;
+    # a longer code (MK-34750) is another compound.
+    (
+        CODES_ONLY,
+        ("pembrolizumab",),
+        "one_treatment",
+        [],
+        {"pembrolizumab": ("named", ["MK 3475 + RT"], [])},
+    ),
+    (
+        CODES_ONLY,
+        ("Keytruda", "radiation"),
+        "together",
+        ["MK 3475 + RT"],
+        {"Keytruda": ("named", ["MK 3475 + RT"], [])},
+    ),
+    (CODES_ONLY, ("MK-3475",), "one_treatment", [], {"MK-3475": ("named", ["MK 3475 + RT"], [])}),
+    (CODES_ONLY, ("mk 3475",), "one_treatment", [], {"mk 3475": ("named", ["MK 3475 + RT"], [])}),
+    (
+        CODES_ONLY,
+        ("SCH 900475",),
+        "one_treatment",
+        [],
+        {"SCH 900475": ("named", ["MK 3475 + RT"], [])},
+    ),
+    (
+        CODES_ONLY,
+        ("MK-34750",),
+        "one_treatment",
+        [],
+        {"MK-34750": ("named", ["Other compound"], [])},
+    ),
+    (CODES_ONLY, ("Opdivo",), "one_treatment", [], {"Opdivo": ("named", ["BMS-936558 alone"], [])}),
+    (
+        CODES_ONLY,
+        ("ONO-4538", "pembrolizumab"),
+        "different_arms",
+        [],
+        {"ONO-4538": ("named", ["BMS-936558 alone"], [])},
+    ),
+    (CODES_ONLY, ("ipilimumab",), "one_treatment", [], {"ipilimumab": ("not_named", [], [])}),
     # Placebo is not the drug.
     (
         PLACEBO_NIVO,
@@ -347,6 +396,26 @@ def test_evidence_names_the_records_words() -> None:
     assert "Biopsy" not in wbrt.matched_names
 
 
+@pytest.mark.parametrize(
+    ("requested", "matched", "text"),
+    [
+        ("pembrolizumab", ["MK3475"], "pembrolizumab (as 'MK3475') in arm 'MK 3475 + RT'"),
+        ("Keytruda", ["MK3475"], "Keytruda (as 'MK3475') in arm 'MK 3475 + RT'"),
+        ("nivolumab", ["BMS-936558"], "nivolumab (as 'BMS-936558') in arm 'BMS-936558 alone'"),
+        ("BMS 936558", ["BMS-936558"], "BMS 936558 in arm 'BMS-936558 alone'"),
+    ],
+)
+def test_a_code_name_match_shows_the_records_name(
+    requested: str, matched: list[str], text: str
+) -> None:
+    """It shows the record's code name that matched when it is not what was typed."""
+    from trialfinder.combotext import combination_text
+
+    combo = combination(fixture_study(CODES_ONLY), (requested,))
+    assert agent(combo, requested).matched_names == matched
+    assert combination_text(combo) == text
+
+
 def test_placebo_names_kept_apart() -> None:
     """It names the placebo that imitates a drug, and never counts it as the drug."""
     check = agent(combination(fixture_study(PLACEBO_NIVO), ("nivolumab",)), "nivolumab")
@@ -591,7 +660,7 @@ def test_list_fields_give_the_same_note_as_whole_records(requested: tuple[str, .
     if not metadata.exists():
         pytest.skip("the shared metadata is not here")
     paths = piece_paths(json.loads(metadata.read_text(encoding="utf-8")))
-    names = [RADIATION_KINDS, PLACEBO_NIVO, SPELLED, UNTIED, CODES, NIVO_CHEMO]
+    names = [RADIATION_KINDS, PLACEBO_NIVO, SPELLED, UNTIED, CODES, NIVO_CHEMO, CODES_ONLY]
     records = [load_json(name) for name in names]
     records += [
         json.loads(p.read_text(encoding="utf-8")) for p in (SHARED_CTGOV / "studies").glob("*")

@@ -47,6 +47,27 @@ def test_expansions_sent_as_or_group(value: str, field: str, expected: str) -> N
     assert sent(value, field) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("MK-3475", '"MK-3475" OR pembrolizumab'),
+        ("MK 3475", '"MK 3475" OR pembrolizumab'),
+        ("MK3475", "MK3475 OR pembrolizumab"),
+        ("BMS-936558", '"BMS-936558" OR nivolumab'),
+        ("SCH 900475", '"SCH 900475" OR pembrolizumab'),
+        ("MK-34750", "MK-34750"),  # another code: never a piece of a longer one
+        ("pembrolizumab", "pembrolizumab"),  # a generic name is sent as typed, codes not added
+    ],
+)
+def test_a_code_name_is_searched_with_its_generic_name(value: str, expected: str) -> None:
+    """It sends a typed code name with its generic name, and says where that comes from."""
+    result = expand_value(value, "intervention")
+    assert result.text == expected
+    for made in result.expansions:
+        assert made.source.startswith("NCI Drug Dictionary: ")
+        assert made.describe().startswith(f"{value} → {value}, ")
+
+
 def test_all_never_reaches_the_api_bare() -> None:
     """ALL is sent as its phrases only: the bare word also matches 'all comers'."""
     for value in ("ALL", "relapsed ALL", "B-cell ALL in adults"):
@@ -220,10 +241,12 @@ def test_issue_brands_present(brand: str) -> None:
 
 
 SOURCE = re.compile(r"^(NCI Thesaurus C\d+|FDA label: [A-Z]\w+.*)$")
+CODE_SOURCE = re.compile(r"^(NCI Drug Dictionary|NCI Dictionary of Cancer Terms): [a-z][\w ]+$")
 
 
 def test_every_entry_cites_its_source() -> None:
-    """An acronym cites an NCI Thesaurus code, a brand its FDA label, each class member too."""
+    """An acronym cites an NCI Thesaurus code, a brand its FDA label, each class member too,
+    a code name the NCI dictionary entry that lists it (for a drug whose label is cited)."""
     data = load_data()
     for entry in data.entries:
         if entry.kind == "class":
@@ -232,6 +255,12 @@ def test_every_entry_cites_its_source() -> None:
             assert any(lists), entry.term
             for name in (n for names in lists for n in names):
                 assert SOURCE.match(data.source_of(name)), (entry.term, name)
+        elif entry.kind == "code":
+            # A code cites the NCI dictionary entry of its one drug, which lists the code.
+            (generic,) = entry.expansions
+            assert CODE_SOURCE.match(entry.source), (entry.term, entry.source)
+            assert entry.source.split(": ")[1] == generic, entry.term
+            assert SOURCE.match(data.source_of(generic)), (entry.term, generic)
         else:
             assert SOURCE.match(entry.source), (entry.term, entry.source)
             if entry.kind == "acronym":
@@ -252,11 +281,11 @@ def test_table_is_well_formed_and_packaged() -> None:
     data = load_data()
     assert data.field_kinds == {
         "condition": ("acronym",),
-        "intervention": ("brand", "class"),
+        "intervention": ("brand", "code", "class"),
         "term": (),
     }
     for entry in data.entries:
-        assert entry.kind in ("acronym", "brand", "class")
+        assert entry.kind in ("acronym", "brand", "code", "class")
         has_terms = bool(entry.expansions or entry.by_condition)
         assert has_terms != bool(entry.ambiguous), entry.term
         if entry.kind == "acronym":

@@ -164,12 +164,16 @@ def test_radiation_counts_the_registry_type() -> None:
 @pytest.mark.parametrize(
     ("value", "names"),
     [
-        ("Opdivo", ("Opdivo", "nivolumab")),
-        ("nivolumab", ("nivolumab", "Opdivo")),
-        ("NIVOLUMAB", ("NIVOLUMAB", "Opdivo")),
+        ("Opdivo", ("Opdivo", "nivolumab", "BMS-936558", "MDX-1106", "ONO-4538")),
+        ("nivolumab", ("nivolumab", "Opdivo", "BMS-936558", "MDX-1106", "ONO-4538")),
+        ("NIVOLUMAB", ("NIVOLUMAB", "Opdivo", "BMS-936558", "MDX-1106", "ONO-4538")),
+        ("MK-3475", ("MK-3475", "pembrolizumab", "Keytruda", "SCH 900475")),
+        ("MK 3475", ("MK 3475", "pembrolizumab", "Keytruda", "SCH 900475")),
+        ("MK-34750", ("MK-34750",)),  # another code, not in the table
+        ("Yervoy", ("Yervoy", "ipilimumab", "MDX-010")),
         ("Besponsa", ("Besponsa", "inotuzumab ozogamicin")),
         ("inotuzumab ozogamicin", ("inotuzumab ozogamicin", "Besponsa")),
-        ("CTLA-4", ("CTLA-4", "ipilimumab", "tremelimumab", "Yervoy")),
+        ("CTLA-4", ("CTLA-4", "ipilimumab", "tremelimumab", "Yervoy", "MDX-010")),
         ("remdesivir", ("remdesivir",)),
         ("MS", ("MS",)),  # ambiguous acronyms stay as typed
     ],
@@ -177,6 +181,37 @@ def test_radiation_counts_the_registry_type() -> None:
 def test_agent_names_both_ways(value: str, names: tuple[str, ...]) -> None:
     """It gives every name of an agent whichever was typed: brand → generic and back."""
     assert agent_names(value) == names
+
+
+# (requested, record text, names it): a code however it is spaced, never inside another code
+CODE_NAMES = [
+    ("pembrolizumab", "MK-3475", True),
+    ("pembrolizumab", "MK 3475", True),
+    ("pembrolizumab", "MK3475", True),
+    ("pembrolizumab", "mk-3475", True),
+    ("pembrolizumab", "Pembrolizumab (MK-3475)", True),
+    ("pembrolizumab", "SCH900475", True),
+    ("Keytruda", "MK-3475 200 mg", True),
+    ("nivolumab", "BMS936558", True),
+    ("nivolumab", "ONO 4538", True),
+    ("nivolumab", "MDX-1106", True),
+    ("MK-3475", "Pembrolizumab", True),
+    ("MK 3475", "Keytruda", True),
+    ("ipilimumab", "MDX-010", True),
+    ("pembrolizumab", "MK-34750", False),
+    ("pembrolizumab", "MK-34753", False),
+    ("pembrolizumab", "XMK-3475", False),
+    ("pembrolizumab", "MK-3475-189 study drug", False),  # a study code, not the drug's name
+    ("pembrolizumab", "MK-1308", False),
+    ("nivolumab", "BMS-986016", False),
+    ("ipilimumab", "MDX-0101", False),
+]
+
+
+@pytest.mark.parametrize(("value", "text", "names"), CODE_NAMES)
+def test_code_names_match_however_spaced(value: str, text: str, names: bool) -> None:
+    """It finds a drug by its code names, spaced any way, never inside a longer code."""
+    assert wanted(value).search(text) is names
 
 
 def test_class_words_read_with_the_condition() -> None:

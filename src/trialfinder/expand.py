@@ -35,6 +35,20 @@ from functools import lru_cache
 from typing import Any
 
 _SIMPLE = re.compile(r"\w+")
+# A research code: letters then digits ("MK-3475", "SCH 900475", "MEDI4736").
+_CODE = re.compile(r"[A-Za-z]{1,6}[\s-]?\d{3,7}")
+
+
+def is_code(name: str) -> bool:
+    """True for a research code such as ``MK-3475`` (letters, then three to seven digits)."""
+    return bool(_CODE.fullmatch(name.strip()))
+
+
+def code_body(name: str) -> str:
+    """A regex for a research code however it is spaced: ``MK-3475``, ``MK 3475``, ``MK3475``."""
+    return r"[\s-]?".join(re.findall(r"[A-Za-z]+|\d+", name))
+
+
 # Text using Essie syntax is the user's own expression: leave it alone.
 _SYNTAX = re.compile(r'["()\[\]]|\b(?:AND|OR|NOT)\b')
 
@@ -64,7 +78,8 @@ class Entry:
 
     Attributes:
         term: what people type.
-        kind: ``acronym`` (conditions), ``brand`` or ``class`` (interventions).
+        kind: ``acronym`` (conditions), ``brand``, ``code`` (a research code such as
+            ``MK-3475``) or ``class`` (interventions).
         expansions: what it is searched as.
         source: where the meaning comes from; for classes each member's source is in
             :attr:`Table.members`.
@@ -88,9 +103,12 @@ class Entry:
         """The term as a whole word or phrase (hyphens are part of a word).
 
         Acronyms match in capitals only. Brand and class names match in any case, as
-        plurals too, followed by any absorbed words (group ``tail``).
+        plurals too, followed by any absorbed words (group ``tail``). A code matches however
+        it is spaced (``MK 3475``, ``MK3475``), never inside a longer code (``MK-34750``).
         """
         body = r"\s+".join(re.escape(word) for word in self.term.split())
+        if self.kind == "code":
+            body = code_body(self.term)
         if self.kind == "acronym":
             return re.compile(rf"(?<![\w-])(?P<core>{body})(?P<tail>)(?![\w-])")
         words = "|".join(r"\s+".join(map(re.escape, a.split())) for a in absorbed) or "(?!)"
@@ -392,18 +410,23 @@ def synonyms(
 def agent_names(value: str, conditions: Iterable[str] = ()) -> tuple[str, ...]:
     """Every name the table knows for one intervention, whichever of them was typed.
 
-    ``Opdivo`` and ``nivolumab`` both give the generic name and the brand: what was typed,
-    the generic names it expands to, then every brand whose entry names exactly one of those
-    generic names. A class (``PD-1 inhibitors``) gives its agents and their brands; a class
-    whose drugs depend on the disease (``immunotherapy``) is read with ``conditions`` (the
-    conditions searched and their expansions), as :func:`expand_value` reads it. Unlike
+    ``Opdivo``, ``BMS-936558`` and ``nivolumab`` all give the generic name, the brand and the
+    code names: what was typed, the generic names it expands to, then every brand and code
+    whose entry names exactly one of those generic names. A class (``PD-1 inhibitors``)
+    gives its agents and their brands; a class whose drugs depend on the disease
+    (``immunotherapy``) is read with ``conditions`` (the conditions searched and their
+    expansions), as :func:`expand_value` reads it. Unlike
     :func:`synonyms`, the whole value must be the term: ``Keytruda maintenance`` gives only
     itself.
     """
     names = [value]
 
+    def key(name: str) -> str:
+        # "MK 3475" typed is already the code MK-3475.
+        return re.sub(r"[\s-]", "", name.lower()) if is_code(name) else name.lower()
+
     def add(name: str) -> None:
-        if name.lower() not in (n.lower() for n in names):
+        if key(name) not in (key(n) for n in names):
             names.append(name)
 
     made = expand_value(value, "intervention", conditions).expansions
@@ -411,10 +434,13 @@ def agent_names(value: str, conditions: Iterable[str] = ()) -> tuple[str, ...]:
         for term in made[0].terms:
             add(term)
     data = load_data()
-    brands = [e for e in data.entries if e.kind in data.field_kinds.get("intervention", ())]
+    kinds = data.field_kinds.get("intervention", ())
+    # Brands before codes: the names people know come first in what is shown.
+    brands = sorted((e for e in data.entries if e.kind in kinds), key=lambda e: e.kind == "code")
     for generic in list(names):
         for entry in brands:
-            # A brand names exactly one agent; a class names several and is not another name.
+            # A brand or code names exactly one agent; a class names several and is not
+            # another name.
             if len(entry.expansions) == 1 and entry.expansions[0].lower() == generic.lower():
                 add(entry.term)
     return tuple(names)

@@ -2,11 +2,11 @@
 
 A requested value is an agent (``nivolumab``, ``Opdivo``), a class from the expansions table
 (``PD-1``), or a kind of treatment (``radiation``, ``surgery``, ``chemotherapy``). Its names
-come from the expansions table (generic and brand names, whichever was typed; it holds no
-code names yet) and,
-for a kind of treatment, from the vocabulary in ``trialfinder/data/treatment_types.json``
-(radiation registered as a PROCEDURE or named only ``WBRT`` is still radiation; a CT scan is
-a PROCEDURE but not surgery).
+come from the expansions table (generic, brand and code names, whichever was typed; a code
+such as ``MK-3475`` matches however it is spaced, ``MK 3475`` or ``MK3475``, but never inside
+a longer code) and, for a kind of treatment, from the vocabulary in
+``trialfinder/data/treatment_types.json`` (radiation registered as a PROCEDURE or named only
+``WBRT`` is still radiation; a CT scan is a PROCEDURE but not surgery).
 
 A value holding several treatments (``nivolumab chemotherapy``) is split into them when every
 word belongs to a known name; otherwise it stays one name, looked for as a whole phrase.
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from trialfinder.expand import agent_names, expand_values, load_data
+from trialfinder.expand import agent_names, code_body, expand_values, is_code, load_data
 
 # Words that join treatments in one value: "nivolumab and chemotherapy", "RT + pembrolizumab".
 _JOINERS = re.compile(r"^(?:\s|[+,;&/]|\band\b|\bplus\b|\bwith\b)*$", re.IGNORECASE)
@@ -57,7 +57,15 @@ def is_acronym(word: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+def _exact(name: str) -> bool:
+    """Short acronyms match only as written; a research code (``MK-3475``) in any case."""
+    return is_acronym(name) and len(name) <= 8 and not is_code(name)
+
+
 def _body(term: str) -> str:
+    # A code however it is spaced ("MK 3475", "MK3475"), never inside another ("MK-34750").
+    if is_code(term):
+        return code_body(term)
     return r"\s+".join(re.escape(word) for word in term.split())
 
 
@@ -69,7 +77,7 @@ def word_pattern(term: str, case_sensitive: bool = False) -> re.Pattern[str]:
 @lru_cache(maxsize=1024)
 def name_pattern(name: str) -> re.Pattern[str]:
     """A name as a whole word or phrase; acronyms in capitals match only as written."""
-    return word_pattern(name, case_sensitive=is_acronym(name) and len(name) <= 8)
+    return word_pattern(name, case_sensitive=_exact(name))
 
 
 @lru_cache(maxsize=1)
@@ -192,7 +200,7 @@ def _patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """One pattern for the names matched in any case, one for acronyms matched as written."""
     out = []
     for exact in (False, True):
-        group = [n for n in names if (is_acronym(n) and len(n) <= 8) is exact]
+        group = [n for n in names if _exact(n) is exact]
         if group:
             bodies = "|".join(_body(n) for n in sorted(group, key=len, reverse=True))
             out.append(re.compile(rf"(?<![\w-])(?:{bodies})(?![\w-])", 0 if exact else re.I))
