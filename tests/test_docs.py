@@ -1,4 +1,4 @@
-"""Docs that cannot drift: generated help in the README, every command documented."""
+"""Docs that cannot drift: generated blocks in docs/, every command documented, a short README."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ from trialfinder.cli import cli
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = ROOT / "docs"
+#: The command reference: every command's generated --help, and shell completion.
+REFERENCE = (DOCS / "reference.md").read_text(encoding="utf-8")
+#: What a patient's family member reads top to bottom; the rest is in docs/.
+README_MAX_BYTES = 20_000
 
 
 def commands(
@@ -31,28 +36,36 @@ def commands(
             yield from commands(sub, (*path, name))
 
 
-def test_readme_help_blocks_are_current() -> None:
-    """It fails when the README's generated --help blocks differ from the real CLI."""
+def generated_files() -> list[str]:
+    """The Markdown files holding cog blocks, relative to the repository root."""
+    files = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+    return [str(f.relative_to(ROOT)) for f in files if "[[[cog" in f.read_text(encoding="utf-8")]
+
+
+def test_generated_doc_blocks_are_current() -> None:
+    """It fails when a generated block in docs/ (--help, export columns) differs from the code."""
+    files = generated_files()
+    assert {"docs/reference.md", "docs/export.md"} <= set(files)
     done = subprocess.run(
-        [sys.executable, "-m", "cogapp", "--check", "README.md"],
+        [sys.executable, "-m", "cogapp", "--check", *files],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, (
-        f"README is stale: run `cog -r README.md`\n{done.stdout}{done.stderr}"
+        f"docs are stale: run `cog -r {' '.join(files)}`\n{done.stdout}{done.stderr}"
     )
 
 
-def test_every_command_has_help_with_examples_and_is_in_readme() -> None:
-    """It documents every command, with an example, and shows it in the README."""
+def test_every_command_has_help_with_examples_and_is_in_the_reference() -> None:
+    """It documents every command, with an example, and shows it in docs/reference.md."""
     seen = 0
     for path, command in commands():
         name = " ".join(("trialfinder", *path))
         assert command.help and command.help.strip(), f"{name} has no help text"
         assert "Example" in command.help, f"{name} --help has no example"
-        assert f"### `{name} --help`" in README, f"{name} is not in the README"
+        assert f"### `{name} --help`" in REFERENCE, f"{name} is not in docs/reference.md"
         seen += 1
     assert seen >= 5
 
@@ -142,7 +155,7 @@ def test_quick_start_installs_on_an_externally_managed_python(tmp_path: Path) ->
 def test_shell_completion_is_documented_and_works() -> None:
     """It documents completion for bash, zsh and fish, and click provides the script."""
     for shell in ("bash", "zsh", "fish"):
-        assert f"_TRIALFINDER_COMPLETE={shell}_source trialfinder" in README
+        assert f"_TRIALFINDER_COMPLETE={shell}_source trialfinder" in REFERENCE
     beside = Path(sys.executable).parent / "trialfinder"
     done = subprocess.run(
         [str(beside)],
@@ -170,3 +183,40 @@ def test_readme_exit_code_table_matches_the_code() -> None:
     ]
     assert listed == used
     assert len(set(used)) == len(used)
+
+
+def test_readme_stays_short_and_its_docs_links_resolve() -> None:
+    """It keeps the README within 20 KB, every docs/ link pointing at a file, every doc linked."""
+    size = len(README.encode("utf-8"))
+    assert size <= README_MAX_BYTES, (
+        f"README.md is {size:,} bytes, over {README_MAX_BYTES:,}: move reference to docs/"
+    )
+    targets = re.findall(r"\]\((docs/[^)#\s]*)(?:#[^)]*)?\)", README)
+    assert targets, "the README links to nothing in docs/"
+    missing = sorted({t for t in targets if not (ROOT / t).is_file()})
+    assert not missing, f"README links to missing files: {missing}"
+    unlinked = sorted(
+        str(f.relative_to(ROOT))
+        for f in DOCS.glob("*.md")
+        if str(f.relative_to(ROOT)) not in targets
+    )
+    assert not unlinked, f"docs the README does not link to: {unlinked}"
+
+
+def test_links_between_docs_resolve() -> None:
+    """It follows every relative link in docs/ to a file, and each README anchor to a heading."""
+    headings = {
+        re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+        for h in re.findall(r"^#+ (.*)$", README, re.MULTILINE)
+    }
+    checked = 0
+    for doc in sorted(DOCS.glob("*.md")):
+        for target, anchor in re.findall(
+            r"\]\(((?!https?:)[^)#\s]+)(?:#([^)]*))?\)", doc.read_text(encoding="utf-8")
+        ):
+            path = (doc.parent / target).resolve()
+            assert path.is_file(), f"{doc.name} links to missing {target}"
+            if anchor and path == (ROOT / "README.md").resolve():
+                assert anchor in headings, f"{doc.name} links to a missing README heading #{anchor}"
+            checked += 1
+    assert checked >= 3

@@ -43,7 +43,7 @@ SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]
 STUDY = "study_NCT02013167_pembrolizumab_radiation_myeloma.json"
 WHAT = ("condition", "intervention", "term")
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+GUIDE = (Path(__file__).parent.parent / "docs" / "ai-assistant.md").read_text(encoding="utf-8")
 
 Session = Callable[[McpClient], Awaitable[None]]
 
@@ -343,7 +343,7 @@ def test_one_client_for_every_call_keeps_cache_and_pacing(server: ReplayServer) 
 
 
 def test_the_tools_are_the_library_calls() -> None:
-    """It keeps each tool a method over one client, named as the issue and README say."""
+    """It keeps each tool a method over one client, named as the issue and docs say."""
     tools = TrialTools(Client("http://127.0.0.1:9/api/v2")).tools()
     assert [tool.name for tool in tools] == [
         "search_trials",
@@ -421,13 +421,12 @@ def is_part_of(shown: object, real: object) -> bool:
     return shown == real
 
 
-def test_the_readme_example_is_what_the_server_returns(
+def test_the_documented_example_is_what_the_server_returns(
     server: ReplayServer, client: Client
 ) -> None:
-    """It gives the README's worked call the README's result, and its snippet starts the server."""
-    section = README.split("## Use from an AI assistant", 1)[1].split("\n## ", 1)[0]
+    """It gives the guide's worked call the guide's result, and its snippet starts the server."""
     config, arguments, shown = (
-        json.loads(block) for block in re.findall(r"```json\n(.*?)\n```", section, re.DOTALL)
+        json.loads(block) for block in re.findall(r"```json\n(.*?)\n```", GUIDE, re.DOTALL)
     )
     assert config["mcpServers"]["trialfinder"] == {"command": "trialfinder", "args": ["mcp"]}
     server.add("/studies", Reply.fixture(SINGLE))
@@ -438,6 +437,6 @@ def test_the_readme_example_is_what_the_server_returns(
 
     talk(client, session)
     assert is_part_of(shown, real), (
-        "the README's worked MCP call is stale; the server now returns:\n"
+        "docs/ai-assistant.md's worked MCP call is stale; the server now returns:\n"
         + json.dumps(real, indent=2, ensure_ascii=False)
     )

@@ -2,8 +2,8 @@
 
 A dataset folder holds one file per kind of row, keyed by ``nct_id``, and ``manifest.json``
 (what was searched, when, the API's data timestamp, row counts, skipped studies, and
-``complete``). The columns are :data:`TABLES`; the README's table per file is generated
-from it.
+``complete``). The columns are :data:`TABLES`; the table per file in ``docs/export.md`` is
+generated from it.
 
 The studies come from a :class:`~trialfinder.api.StudyStream`, page by page, and each page
 becomes one row group of every table, so memory stays flat however many studies match.

@@ -741,7 +741,7 @@ def read_page_json(body: bytes | str) -> StudyPage:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    # The collector trick kept, for the benchmark row that justifies it (README, Performance:
+    # The collector trick kept, for the benchmark row that justifies it (docs/performance.md:
     # it halves the time of a cached repeat). A page makes some 40,000 objects that all stay
     # alive, and the cyclic collector would scan them, and every earlier page's, again and
     # again while they are made. Reference counting frees them either way.
