@@ -23,6 +23,7 @@ WITHHELD = "study_NCT09900021_radiation_omitted_and_named_only_by_side_effects.j
 IMAGING = "study_NCT09900022_imaging_registered_as_radiation_type.json"
 BLINDED = "study_NCT09900023_blinded_drug_or_placebo_and_placebo_beside_treatment.json"
 CODES_ONLY = "study_NCT09900031_drugs_named_only_by_code_names_spaced_differently.json"
+ISOTOPES = "study_NCT09900032_radiopharmaceuticals_beside_isotope_scans_and_contrast.json"
 FOUR_RADIATION_ARMS = [
     "Whole brain RT",
     "Brachytherapy then resection",
@@ -209,6 +210,28 @@ CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
         "one_treatment",
         [],
         {"radiation therapy": ("named", FOUR_RADIATION_ARMS, [])},
+    ),
+    # Radiopharmaceuticals are radiation; an isotope scan, PET/CT or iodine contrast is not.
+    (
+        ISOTOPES,
+        ("radiation",),
+        "one_treatment",
+        [],
+        {
+            "radiation": (
+                "named",
+                ["Lu-PSMA", "Radium", "Thyroid remnant ablation", "Liver-directed"],
+                [],
+            )
+        },
+    ),
+    (ISOTOPES, ("surgery",), "one_treatment", [], {"surgery": ("not_named", [], [])}),
+    (
+        ISOTOPES,
+        ("radioactive iodine",),
+        "one_treatment",
+        [],
+        {"radioactive iodine": ("named", ["Thyroid remnant ablation"], [])},
     ),
     # Several treatments in one value: each is required and reported.
     (
@@ -414,6 +437,17 @@ def test_a_code_name_match_shows_the_records_name(
     combo = combination(fixture_study(CODES_ONLY), (requested,))
     assert agent(combo, requested).matched_names == matched
     assert combination_text(combo) == text
+
+
+def test_radiopharmaceutical_evidence_leaves_out_scans() -> None:
+    """It names the radiopharmaceuticals that matched, never the isotope scan or contrast."""
+    check = agent(combination(fixture_study(ISOTOPES), ("radiation",)), "radiation")
+    assert check.matched_names == [
+        "Lutetium Lu 177 Vipivotide Tetraxetan",
+        "Radium-223 dichloride",
+        "Sodium iodide I-131",
+        "Y-90 glass microspheres",
+    ]
 
 
 def test_placebo_names_kept_apart() -> None:
@@ -661,6 +695,7 @@ def test_list_fields_give_the_same_note_as_whole_records(requested: tuple[str, .
         pytest.skip("the shared metadata is not here")
     paths = piece_paths(json.loads(metadata.read_text(encoding="utf-8")))
     names = [RADIATION_KINDS, PLACEBO_NIVO, SPELLED, UNTIED, CODES, NIVO_CHEMO, CODES_ONLY]
+    names.append(ISOTOPES)
     records = [load_json(name) for name in names]
     records += [
         json.loads(p.read_text(encoding="utf-8")) for p in (SHARED_CTGOV / "studies").glob("*")

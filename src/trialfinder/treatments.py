@@ -39,6 +39,7 @@ class TreatmentType:
     registry_types: tuple[str, ...]
     source: str
     not_by_type: tuple[str, ...] = ()
+    unless_test: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def vocabulary() -> Vocabulary:
             words=tuple(t["words"]),
             registry_types=tuple(t.get("registry_types", ())),
             not_by_type=tuple(t.get("not_by_type", ())),
+            unless_test=tuple(t.get("unless_test", ())),
             source=str(t["source"]),
         )
         for t in raw["types"]
@@ -157,6 +159,9 @@ class Wanted:
         treatment_type: ``radiation``, ``surgery``… when a kind of treatment was asked for.
         placebo: the request is itself for a placebo, so placebos count.
         not_by_type: names that, under one of ``registry_types``, are a test, not this treatment.
+        unless_test: names that are this treatment unless the same text names a test (one of
+            ``not_by_type``): an isotope gives radiation (``Iodine-131``) or images
+            (``I-131 whole body scan``).
     """
 
     agent: str
@@ -166,15 +171,20 @@ class Wanted:
     treatment_type: str | None = None
     placebo: bool = False
     not_by_type: tuple[str, ...] = ()
+    unless_test: tuple[str, ...] = ()
 
     def search(self, text: str | None) -> bool:
         """True when ``text`` names this treatment as a whole word or phrase, as given.
 
-        A mention that says it is not given (``Omission of radiotherapy``) does not count.
+        A mention that says it is not given (``Omission of radiotherapy``) does not count, nor
+        an isotope named beside a test (``Radioactive iodine uptake scan``).
         """
-        return bool(text) and any(
-            _given(text or "", m) for p in _patterns(self.names) for m in p.finditer(text or "")
-        )
+        if not text:
+            return False
+        names = self.names
+        if self.unless_test and not any(p.search(text) for p in _patterns(self.not_by_type)):
+            names = (*names, *self.unless_test)
+        return any(_given(text, m) for p in _patterns(names) for m in p.finditer(text))
 
     def typed_as(self, registry_type: str | None, *names: str | None) -> bool:
         """True when the registry type alone makes an intervention with ``names`` this treatment.
@@ -191,7 +201,7 @@ class Wanted:
         return (
             bool(text)
             and not self.search(text)
-            and any(p.search(text or "") for p in _patterns(self.names))
+            and any(p.search(text or "") for p in _patterns((*self.names, *self.unless_test)))
         )
 
 
@@ -227,8 +237,15 @@ def wanted(agent: str, value: str | None = None, conditions: tuple[str, ...] = (
             kind.registry_types,
             kind.type,
             not_by_type=kind.not_by_type,
+            unless_test=kind.unless_test,
         )
     names = agent_names(agent, conditions)
+    for kind in vocabulary().types:
+        # An isotope asked for by name ("radioactive iodine") is not its scan either.
+        if any(name_pattern(word).fullmatch(agent.strip()) for word in kind.unless_test):
+            return Wanted(
+                agent, value or agent, (), not_by_type=kind.not_by_type, unless_test=names
+            )
     return Wanted(agent, value or agent, names, placebo=names_placebo(agent))
 
 
@@ -240,7 +257,7 @@ def _known_names() -> tuple[str, ...]:
     known = {e.term for e in entries} | {x for e in entries for x in e.expansions}
     known |= set(data.members)
     for kind in vocabulary().types:
-        known |= set(kind.asked_as) | set(kind.words)
+        known |= set(kind.asked_as) | set(kind.words) | set(kind.unless_test)
     known |= set(vocabulary().placebo_words)
     return tuple(sorted(known, key=lambda n: (-len(n), n)))
 
