@@ -16,6 +16,7 @@ from typing import Any
 from trialfinder.client import Client, resolve_api_url
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
+from trialfinder.filterspec import FILTER_NAMES
 from trialfinder.models import (
     Loosening,
     SearchPlan,
@@ -31,22 +32,14 @@ def _client_for(client: Client | None, api_url: str | None) -> AbstractContextMa
     return nullcontext(client) if client is not None else Client(api_url)
 
 
-#: Filter keyword arguments shared by :func:`search` and :func:`iter_studies`.
-FILTER_ARGS = (
-    "expand",
-    "status",
-    "phase",
-    "study_type",
-    "sex",
-    "age",
-    "healthy_volunteers",
-    "country",
-    "state",
-    "city",
-    "near",
-    "radius",
-    "sort",
-)
+#: Filter keyword arguments shared by :func:`search`, :func:`iter_studies`,
+#: :func:`explain_search` and :func:`count_studies` (see :mod:`trialfinder.filterspec`).
+FILTER_ARGS = FILTER_NAMES
+
+
+def _filters_of(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The filter arguments of a call, from its ``locals()``: written once, not per call."""
+    return {name: arguments[name] for name in FILTER_ARGS}
 
 
 def count_matching(query: SearchQuery, client: Client) -> int | None:
@@ -138,7 +131,19 @@ def iter_studies(
     fields: Iterable[str] | None = None,
     api_url: str | None = None,
     client: Client | None = None,
-    **filters: Any,
+    status: str | Iterable[str] | None = "open",
+    phase: str | Iterable[str] | None = None,
+    study_type: str | Iterable[str] | None = None,
+    sex: str | None = None,
+    age: int | str | None = None,
+    healthy_volunteers: bool = False,
+    country: str | Iterable[str] | None = None,
+    state: str | Iterable[str] | None = None,
+    city: str | Iterable[str] | None = None,
+    near: str | tuple[float, float] | None = None,
+    radius: float | str | None = None,
+    sort: str | None = None,
+    expand: bool = True,
 ) -> StudyStream:
     """Stream matching studies page by page without holding them all in memory.
 
@@ -157,7 +162,8 @@ def iter_studies(
         api_url: API base URL when no client is given.
         client: the client to fetch with; by default one is opened for the iteration and
             closed when it ends.
-        **filters: the same filters as :func:`search`.
+        status, phase, study_type, sex, age, healthy_volunteers, country, state, city, near,
+        radius, sort, expand: the filters, as for :func:`search`.
 
     Returns:
         An iterable of :class:`Study` that also reports ``total_count`` and ``skipped``.
@@ -165,15 +171,8 @@ def iter_studies(
     Raises:
         InvalidQuery: bad input (raised at once, before any request).
     """
-    query = build_query(condition, intervention, term, limit, **_checked(filters))
+    query = build_query(condition, intervention, term, limit, **_filters_of(locals()))
     return StudyStream(query, client, fields=fields, api_url=api_url)
-
-
-def _checked(filters: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(filters) - set(FILTER_ARGS))
-    if unknown:
-        raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
-    return filters
 
 
 def search(
@@ -184,7 +183,6 @@ def search(
     *,
     api_url: str | None = None,
     client: Client | None = None,
-    expand: bool = True,
     status: str | Iterable[str] | None = "open",
     phase: str | Iterable[str] | None = None,
     study_type: str | Iterable[str] | None = None,
@@ -197,6 +195,7 @@ def search(
     near: str | tuple[float, float] | None = None,
     radius: float | str | None = None,
     sort: str | None = None,
+    expand: bool = True,
     explain_empty: bool = True,
     fields: Iterable[str] | None = None,
 ) -> SearchResult:
@@ -247,25 +246,7 @@ def search(
         InvalidQuery: bad input, found before any request is sent.
         TrialFinderError: a subclass for network, API and response failures.
     """
-    query = build_query(
-        condition,
-        intervention,
-        term,
-        limit,
-        near=near,
-        expand=expand,
-        status=status,
-        phase=phase,
-        study_type=study_type,
-        sex=sex,
-        age=age,
-        healthy_volunteers=healthy_volunteers,
-        country=country,
-        state=state,
-        city=city,
-        radius=radius,
-        sort=sort,
-    )
+    query = build_query(condition, intervention, term, limit, **_filters_of(locals()))
     return run_query(
         query, client=client, api_url=api_url, explain_empty=explain_empty, fields=fields
     )
@@ -401,7 +382,19 @@ def explain_search(
     limit: int | None = DEFAULT_LIMIT,
     *,
     fields: Iterable[str] | None = None,
-    **filters: Any,
+    status: str | Iterable[str] | None = "open",
+    phase: str | Iterable[str] | None = None,
+    study_type: str | Iterable[str] | None = None,
+    sex: str | None = None,
+    age: int | str | None = None,
+    healthy_volunteers: bool = False,
+    country: str | Iterable[str] | None = None,
+    state: str | Iterable[str] | None = None,
+    city: str | Iterable[str] | None = None,
+    near: str | tuple[float, float] | None = None,
+    radius: float | str | None = None,
+    sort: str | None = None,
+    expand: bool = True,
 ) -> SearchPlan:
     """What :func:`search` would send for these arguments, without sending anything.
 
@@ -410,7 +403,8 @@ def explain_search(
 
     Args:
         condition, intervention, term, limit, fields: as for :func:`search`.
-        **filters: the same filters as :func:`search` (``status``, ``phase``, ``near`` …).
+        status, phase, study_type, sex, age, healthy_volunteers, country, state, city, near,
+        radius, sort, expand: the filters, as for :func:`search`.
 
     Returns:
         A :class:`SearchPlan`: the parameters, the expansions, the filters in plain words,
@@ -419,7 +413,7 @@ def explain_search(
     Raises:
         InvalidQuery: bad input, with how to fix it.
     """
-    query = build_query(condition, intervention, term, limit, **_checked(filters))
+    query = build_query(condition, intervention, term, limit, **_filters_of(locals()))
     return plan_query(query, fields=fields)
 
 
@@ -430,13 +424,26 @@ def count_studies(
     *,
     api_url: str | None = None,
     client: Client | None = None,
-    **filters: Any,
+    status: str | Iterable[str] | None = "open",
+    phase: str | Iterable[str] | None = None,
+    study_type: str | Iterable[str] | None = None,
+    sex: str | None = None,
+    age: int | str | None = None,
+    healthy_volunteers: bool = False,
+    country: str | Iterable[str] | None = None,
+    state: str | Iterable[str] | None = None,
+    city: str | Iterable[str] | None = None,
+    near: str | tuple[float, float] | None = None,
+    radius: float | str | None = None,
+    sort: str | None = None,
+    expand: bool = True,
 ) -> int | None:
     """How many studies match, with one small request (no study is read).
 
     Args:
         condition, intervention, term, api_url, client: as for :func:`search`.
-        **filters: the same filters as :func:`search`.
+        status, phase, study_type, sex, age, healthy_volunteers, country, state, city, near,
+        radius, sort, expand: the filters, as for :func:`search`.
 
     Returns:
         The API's count of matching studies, or None when its answer has no count.
@@ -445,7 +452,7 @@ def count_studies(
         InvalidQuery: bad input, found before any request is sent.
         TrialFinderError: a subclass for network, API and response failures.
     """
-    query = build_query(condition, intervention, term, **_checked(filters))
+    query = build_query(condition, intervention, term, **_filters_of(locals()))
     with _client_for(client, api_url) as active:
         return count_matching(query, active)
 

@@ -20,6 +20,7 @@ from trialfinder.defaults import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_READ_TIMEOUT,
 )
+from trialfinder.filterspec import FILTERS, Filter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,6 +109,15 @@ def _apply(func: F, options: list[Callable[[Any], Any]]) -> F:
     return func
 
 
+def _filter_option(info: Filter) -> Callable[[Any], Any]:
+    """The option of one search filter, as :data:`~trialfinder.filterspec.FILTERS` has it."""
+    if info.flag:
+        return click.option(*info.option, is_flag=True, help=info.help)
+    if info.repeatable:
+        return _many(*info.option, metavar=info.metavar, help=info.help)
+    return click.option(*info.option, metavar=info.metavar, help=info.help)
+
+
 def whole_search_options(func: F) -> F:
     """:func:`search_options` with ``--limit`` at ``all``, for ``export``."""
     return search_options(func, limit_default="all")
@@ -147,65 +157,7 @@ def search_options(func: F, *, limit_default: str = str(DEFAULT_LIMIT)) -> F:
                 show_default=True,
                 help="Most studies to show, or 'all'.",
             ),
-            _many(
-                "--status",
-                metavar="open|recruiting|all|STATUS,…",
-                help="Recruitment status (default open: recruiting, not yet recruiting, "
-                "enrolling by invitation), recruiting, all, or statuses such as COMPLETED or "
-                "'active, not recruiting'. Repeat or use commas: any of them.",
-            ),
-            _many(
-                "--phase",
-                metavar="1,2,3,4,early1,na,1/2",
-                help="Phases to keep. Repeat or use commas: any of them.",
-            ),
-            _many(
-                "--type",
-                "study_type",
-                metavar="interventional|observational|expanded-access",
-                help="Study type. Repeat or use commas: any of them.",
-            ),
-            click.option(
-                "--sex", metavar="female|male", help="Keep studies open to this sex (and to all)."
-            ),
-            click.option(
-                "--age",
-                metavar="AGE",
-                help="Keep studies whose age range reaches this age: years (67), or 20m, 6w, "
-                "10d, 2y.",
-            ),
-            click.option(
-                "--healthy-volunteers",
-                is_flag=True,
-                help="Only studies that accept healthy volunteers.",
-            ),
-            _many(
-                "--country",
-                metavar="TEXT",
-                help="A site must be in this country. Repeat: any of them.",
-            ),
-            _many(
-                "--state",
-                metavar="TEXT",
-                help="A site must be in this state or region. Repeat: any of them.",
-            ),
-            _many(
-                "--city", metavar="TEXT", help="A site must be in this city. Repeat: any of them."
-            ),
-            click.option(
-                "--near", metavar="LAT,LON|ZIP|CITY", help="Sites near this place (found offline)."
-            ),
-            click.option(
-                "--radius", metavar="MILES", help="Distance around --near (default 50; or 80km)."
-            ),
-            click.option(
-                "--sort", metavar="relevance|updated|start", help="Order (default relevance)."
-            ),
-            click.option(
-                "--no-expand",
-                is_flag=True,
-                help="Search exactly as typed: no acronym, brand or drug-class expansion.",
-            ),
+            *(_filter_option(f) for f in FILTERS),
         ],
     )
 

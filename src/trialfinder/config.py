@@ -27,10 +27,10 @@ from trialfinder.defaults import (
     DEFAULT_API_URL,
     DEFAULT_LIMIT,
     DEFAULT_MAX_ATTEMPTS,
-    DEFAULT_RADIUS_MILES,
     DEFAULT_READ_TIMEOUT,
 )
 from trialfinder.errors import ConfigError, InvalidQuery
+from trialfinder.filterspec import FILTERS
 from trialfinder.paths import config_file
 
 
@@ -69,21 +69,21 @@ SETTINGS: dict[str, Setting] = {
             "--timeout",
         ),
         Setting("retries", (int,), DEFAULT_MAX_ATTEMPTS, "attempts per request", "--retries"),
-        Setting("status", (str,), "open", "which recruitment statuses to search", "--status"),
-        Setting("near", (str,), None, "home location for --near (lat,lon, ZIP or city)", "--near"),
-        # Shown as a person writes it in the file: 50, not 50.0.
-        Setting(
-            "radius", (int, float), round(DEFAULT_RADIUS_MILES), "miles around --near", "--radius"
+        *(
+            Setting(f.name, f.setting_types, f.setting_default, f.setting, f.option[0])
+            for f in FILTERS
+            if f.setting is not None
         ),
     ]
 }
 
+_FILTER_SETTINGS = [f.name for f in FILTERS if f.setting is not None]
 #: The click parameter each setting feeds, per command (``group command`` for a subcommand).
 _PARAMS = {"format": "fmt"}
 _COMMANDS = {
-    "search": ["api_url", "format", "limit", "timeout", "retries", "status", "near", "radius"],
+    "search": ["api_url", "format", "limit", "timeout", "retries", *_FILTER_SETTINGS],
     # A saved search takes the same defaults as search (and stores them: see 'watch add').
-    "watch add": ["limit", "status", "near", "radius"],
+    "watch add": ["limit", *_FILTER_SETTINGS],
     "show": ["api_url", "timeout", "retries"],
     "mcp": ["api_url", "timeout", "retries"],
 }

@@ -37,24 +37,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from trialfinder.filterspec import FILTERS, SEARCH_WORDS
+
 #: The arguments a message may name, written ``{name}`` in the message.
 ARGUMENTS = frozenset(
     {
-        "condition",
-        "intervention",
-        "term",
-        "limit",
-        "status",
-        "phase",
-        "study_type",
-        "sex",
-        "age",
-        "country",
-        "state",
-        "city",
-        "near",
-        "radius",
-        "sort",
+        *SEARCH_WORDS,
+        # A flag (healthy_volunteers, expand) takes no value a message could find wrong.
+        *(f.name for f in FILTERS if not f.flag),
         "api_url",
         "timeout",
         "max_attempts",

@@ -8,6 +8,7 @@ with this map. Light to import: no third-party modules.
 from __future__ import annotations
 
 from trialfinder.errors import ARGUMENTS, TrialFinderError
+from trialfinder.filterspec import FILTERS
 
 #: Library argument → command-line option.
 FLAGS: dict[str, str] = {
@@ -15,17 +16,7 @@ FLAGS: dict[str, str] = {
     "intervention": "-i/--intervention",
     "term": "-t/--term",
     "limit": "-n/--limit",
-    "status": "--status",
-    "phase": "--phase",
-    "study_type": "--type",
-    "sex": "--sex",
-    "age": "--age",
-    "country": "--country",
-    "state": "--state",
-    "city": "--city",
-    "near": "--near",
-    "radius": "--radius",
-    "sort": "--sort",
+    **{f.name: f.option[0] for f in FILTERS if not f.flag},
     "api_url": "--api-url",
     "timeout": "--timeout",
     "max_attempts": "--retries",

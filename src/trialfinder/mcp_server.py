@@ -22,7 +22,7 @@ import inspect
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
@@ -37,6 +37,7 @@ from trialfinder.api import count_studies, explain_search, get_study, search
 from trialfinder.client import Client
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
+from trialfinder.filterspec import FILTERS, Filter, SearchFilters
 from trialfinder.models import Intervention, Loosening, SearchPlan, SearchResult, Study, StudyNotes
 from trialfinder.notes import staleness
 from trialfinder.query import LIST_FIELDS
@@ -91,63 +92,6 @@ TermArg = Annotated[
     Values | None,
     Field(description="Other words anywhere in the record, or a list (all must match)."),
 ]
-StatusArg = Annotated[
-    Values | None,
-    Field(
-        description="Recruitment status: 'open' (the default: recruiting, not yet recruiting, "
-        "enrolling by invitation), 'recruiting', 'all', or statuses such as COMPLETED or "
-        "'active, not recruiting'; several: any of them."
-    ),
-]
-PhaseArg = Annotated[
-    Values | None,
-    Field(description="Phases to keep: 1, 2, 3, 4, early1, na, 1/2, 2/3; several: any of them."),
-]
-StudyTypeArg = Annotated[
-    Values | None,
-    Field(
-        description="'interventional', 'observational' or 'expanded-access'; several: any of them."
-    ),
-]
-SexArg = Annotated[
-    str | None, Field(description="'female' or 'male': studies open to it (and to all).")
-]
-AgeArg = Annotated[
-    int | str | None,
-    Field(
-        description="An age the registered age range must reach into: whole years (67), "
-        "or with a unit: '20m' (months), '6w' (weeks), '10d' (days), '2y'."
-    ),
-    Number,
-]
-HealthyArg = Annotated[bool, Field(description="Only studies that accept healthy volunteers.")]
-CountryArg = Annotated[
-    Values | None, Field(description="A site must be in this country (several: any of them).")
-]
-StateArg = Annotated[
-    Values | None,
-    Field(description="A site must be in this state or region (several: any of them)."),
-]
-CityArg = Annotated[
-    Values | None, Field(description="A site must be in this city (several: any of them).")
-]
-NearArg = Annotated[
-    str | None,
-    Field(
-        description="Sites near this place: 'lat,lon', a US ZIP code or a city name "
-        "(found offline). Distances are city-level."
-    ),
-]
-RadiusArg = Annotated[
-    float | str | None,
-    Field(description="Distance around 'near': miles (default 50), or like '80km'."),
-    Number,
-]
-SortArg = Annotated[str | None, Field(description="'relevance' (default), 'updated' or 'start'.")]
-ExpandArg = Annotated[
-    bool,
-    Field(description="Expand acronyms, brand names and drug classes (each one is reported)."),
-]
 LimitArg = Annotated[
     int,
     Field(ge=1, le=MAX_LIMIT, description=f"Most studies to return, 1 to {MAX_LIMIT}."),
@@ -166,29 +110,52 @@ SiteLimitArg = Annotated[
 ]
 
 
+def _filter_argument(info: Filter, hint: object) -> inspect.Parameter:
+    """One search filter as a tool argument: JSON's types, described for an assistant."""
+    if info.repeatable:
+        kind: object = Values | None
+    else:
+        # JSON has no tuples: a place is text here; (lat, lon) is for Python callers.
+        kinds = tuple(k for k in get_args(hint) or (hint,) if get_origin(k) is not tuple)
+        kind = Union[kinds]  # noqa: UP007 - made from a tuple of types at run time
+    metadata: list[object] = [Field(description=info.describe)]
+    if info.number:
+        metadata.append(Number)
+    return inspect.Parameter(
+        info.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        # None status means open, as in the library; a flag keeps its own default.
+        default=info.default if info.flag else None,
+        annotation=cast(Any, Annotated)[(kind, *metadata)],
+    )
+
+
 def search_arguments(
     condition: ConditionArg = None,
     intervention: InterventionArg = None,
     term: TermArg = None,
-    status: StatusArg = None,
-    phase: PhaseArg = None,
-    study_type: StudyTypeArg = None,
-    sex: SexArg = None,
-    age: AgeArg = None,
-    healthy_volunteers: HealthyArg = False,
-    country: CountryArg = None,
-    state: StateArg = None,
-    city: CityArg = None,
-    near: NearArg = None,
-    radius: RadiusArg = None,
-    sort: SortArg = None,
-    expand: ExpandArg = True,
     limit: LimitArg = DEFAULT_LIMIT,
+    **filters: Any,
 ) -> None:
     """The arguments of the search tools: :func:`trialfinder.search`'s, typed for JSON Schema.
 
-    Declared once here; :func:`_takes` gives them to each tool.
+    The filters come from :data:`trialfinder.filterspec.FILTERS`, between ``term`` and
+    ``limit`` (see :func:`_with_filters`); :func:`_takes` gives them to each tool.
     """
+
+
+def _with_filters(arguments: Callable[..., None]) -> None:
+    """Put the filters into the signature and annotations of ``arguments``."""
+    own = list(inspect.signature(arguments, eval_str=True).parameters.values())
+    hints = get_type_hints(SearchFilters)
+    filters = [_filter_argument(info, hints[info.name]) for info in FILTERS]
+    words = [p.replace(kind=p.KEYWORD_ONLY) for p in own if p.kind is not p.VAR_KEYWORD]
+    parameters = [*words[:-1], *filters, words[-1]]
+    arguments.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+    arguments.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": None}
+
+
+_with_filters(search_arguments)
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -19,6 +19,7 @@ from trialfinder import filters
 from trialfinder.defaults import DEFAULT_API_URL, DEFAULT_LIMIT, DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
 from trialfinder.expand import Expansion, expand_values
+from trialfinder.filterspec import FILTERS
 
 # Re-exported: they lived here before trialfinder.ids, and callers still import them from here.
 from trialfinder.ids import STUDY_URL as STUDY_URL
@@ -416,13 +417,13 @@ class SearchQuery:
         kept = [
             ("status", ", ".join(words(s) for s in self.statuses) or "any"),
             ("phase", ", ".join(phase_words(p) for p in self.phases)),
-            ("study type", " or ".join(words(t) for t in self.study_type)),
-            ("open to", words(self.sex or "")),
+            ("study_type", " or ".join(words(t) for t in self.study_type)),
+            ("sex", words(self.sex or "")),
             ("age", "" if self.age is None else f"{self.age}, overlapping the registered range"),
-            ("healthy volunteers", "accepted" if self.healthy_volunteers else ""),
-            ("site in", _places(self.city, self.state, self.country)),
+            ("healthy_volunteers", "accepted" if self.healthy_volunteers else ""),
+            ("country", _places(self.city, self.state, self.country)),
         ]
-        return [f"{name}: {value}" for name, value in kept if value]
+        return [f"{_SHOWN_AS[name]}: {value}" for name, value in kept if value]
 
     def loosened(self) -> list[tuple[str, tuple[str, ...], SearchQuery]]:
         """Each active filter group with a copy of this query without it, to explain zero hits.
@@ -559,6 +560,10 @@ class SearchQuery:
             left_out.append(f"near {place} within {self.radius_miles:g} miles")
         query = urlencode(pairs, quote_via=quote, safe=":,")
         return f"{WEBSITE_SEARCH_URL}?{query}", left_out
+
+
+#: Each filter's label in what-was-searched (``open to``, ``site in``).
+_SHOWN_AS = {f.name: f.shown_as for f in FILTERS}
 
 
 def phase_words(value: str) -> str:

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidWatch
+from trialfinder.filterspec import FILTER_NAMES, SEARCH_WORDS
 from trialfinder.ids import study_url
-from trialfinder.query import SearchQuery
 from trialfinder.watchstore import (
     RunToSave,
     SavedSearch,
@@ -377,15 +377,14 @@ def check_search(kwargs: dict[str, Any]) -> dict[str, Any]:
     from trialfinder.query import build_query  # resolves --near places offline, like search
 
     given = {k: v for k, v in kwargs.items() if k == "limit" or v not in (None, (), [])}
-    try:
-        base = {"condition": None, "intervention": None, "term": None, "limit": DEFAULT_LIMIT}
-        query = build_query(**{**base, **given})
-    except TypeError:
-        known = sorted(inspect.signature(SearchQuery.build).parameters)
-        unknown = sorted(set(given) - set(known))
+    known = (*SEARCH_WORDS, *FILTER_NAMES)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
         raise InvalidWatch(
-            f"unknown search option(s) {', '.join(unknown)}: use {', '.join(known)}."
-        ) from None
+            f"unknown search option(s) {', '.join(unknown)}: use {', '.join(sorted(known))}."
+        )
+    base = {"condition": None, "intervention": None, "term": None, "limit": DEFAULT_LIMIT}
+    query = build_query(**{**base, **given})
     normalized = {
         "condition": list(query.conditions),
         "intervention": list(query.interventions),
