@@ -207,7 +207,9 @@ def test_every_format_to_a_file_says_the_same_one_line(tmp_path: Path, fmt: str)
     responses.get(STUDIES, json=load_json(SINGLE_PAGE))
     responses.get(f"{API}/version", json=load_json("version.json"))
     target = tmp_path / f"out.{fmt}"
-    result = invoke("search", "-c", "ALL", "-f", fmt, "-o", str(target), "--no-cache")
+    # Wide enough that a long temporary path (as under pytest-xdist) is not wrapped.
+    wide = {"COLUMNS": "500"}
+    result = invoke("search", "-c", "ALL", "-f", fmt, "-o", str(target), "--no-cache", env=wide)
     assert result.exit_code == 0, result.stderr
     wrote = [line for line in result.stderr.splitlines() if "Wrote" in line or "Showing" in line]
     assert wrote == [f"Wrote 2 of 2 studies to {target}."]
@@ -220,7 +222,7 @@ def test_html_page_to_file(tmp_path: Path) -> None:
     responses.get(STUDIES, json=load_json(SINGLE_PAGE))
     responses.get(f"{API}/version", status=503)
     target = tmp_path / "for-my-doctor.html"
-    result = invoke("search", "-c", "ALL", "-f", "html", "-o", str(target))
+    result = invoke("search", "-c", "ALL", "-f", "html", "-o", str(target), env={"COLUMNS": "500"})
     assert result.exit_code == 0
     assert result.stdout == ""
     assert f"Wrote 2 of 2 studies to {target}." in result.stderr

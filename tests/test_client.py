@@ -8,6 +8,7 @@ from email.utils import format_datetime
 import pytest
 import requests
 import responses
+import time_machine
 from responses import matchers
 
 from conftest import load_json, load_text
@@ -462,9 +463,10 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after(None) is None
     assert parse_retry_after("soon") is None
-    future = datetime.now(timezone.utc) + timedelta(seconds=20)
-    seconds = parse_retry_after(format_datetime(future, usegmt=True))
-    assert seconds is not None and 15 <= seconds <= 21
+    now = datetime(2026, 11, 30, 9, 0, 0, tzinfo=timezone.utc)
+    with time_machine.travel(now, tick=False):
+        in_20_s = format_datetime(now + timedelta(seconds=20), usegmt=True)
+        assert parse_retry_after(in_20_s) == 20.0
     past = datetime.now(timezone.utc) - timedelta(days=1)
     assert parse_retry_after(format_datetime(past, usegmt=True)) == 0.0
 
