@@ -24,6 +24,7 @@ IMAGING = "study_NCT09900022_imaging_registered_as_radiation_type.json"
 BLINDED = "study_NCT09900023_blinded_drug_or_placebo_and_placebo_beside_treatment.json"
 CODES_ONLY = "study_NCT09900031_drugs_named_only_by_code_names_spaced_differently.json"
 ISOTOPES = "study_NCT09900032_radiopharmaceuticals_beside_isotope_scans_and_contrast.json"
+ONE_ARM = "study_NCT09900033_single_arm_interventions_without_arm_labels.json"
 FOUR_RADIATION_ARMS = [
     "Whole brain RT",
     "Brachytherapy then resection",
@@ -439,6 +440,107 @@ def test_a_code_name_match_shows_the_records_name(
     assert combination_text(combo) == text
 
 
+def _one_arm(study_type: str = "INTERVENTIONAL", second_arm: bool = False) -> Study:
+    raw = load_json(ONE_ARM)
+    raw["protocolSection"]["designModule"]["studyType"] = study_type
+    if second_arm:
+        raw["protocolSection"]["armsInterventionsModule"]["armGroups"].append(
+            {"label": "Observation", "type": "NO_INTERVENTION"}
+        )
+    return parse_study(raw)
+
+
+ONLY_ARM_TEXT = "(the study's only arm: every listed intervention is given in it)"
+# (study type, a second arm, requested, verdict, arms of the first agent (placebo arms too),
+# note ends with)
+ONE_ARM_CASES = [
+    (
+        "INTERVENTIONAL",
+        False,
+        ("radiation", "nivolumab"),
+        "together",
+        ["SBRT then immunotherapy"],
+        f"together in arm 'SBRT then immunotherapy' {ONLY_ARM_TEXT}",
+    ),
+    (
+        "INTERVENTIONAL",
+        False,
+        ("Opdivo",),
+        "one_treatment",
+        ["SBRT then immunotherapy"],
+        f"in arm 'SBRT then immunotherapy' {ONLY_ARM_TEXT}",
+    ),
+    ("INTERVENTIONAL", False, ("pembrolizumab",), "one_treatment", [], "or interventions"),
+    ("INTERVENTIONAL", False, ("ONO-4538",), "one_treatment", ["SBRT then immunotherapy"], ")"),
+    # A placebo untied in the only arm is that arm's placebo, never the drug.
+    (
+        "INTERVENTIONAL",
+        False,
+        ("ipilimumab",),
+        "one_treatment",
+        ["SBRT then immunotherapy"],
+        f"in arm 'SBRT then immunotherapy' {ONLY_ARM_TEXT}",
+    ),
+    # Two arms, or groups a study only observes: the record does not say.
+    (
+        "INTERVENTIONAL",
+        True,
+        ("radiation", "nivolumab"),
+        "not_stated",
+        [],
+        "the record does not say which arm gets which (radiation: no arm stated; "
+        "nivolumab: no arm stated)",
+    ),
+    (
+        "OBSERVATIONAL",
+        False,
+        ("radiation", "nivolumab"),
+        "not_stated",
+        [],
+        "not treatment it gives)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("study_type", "second_arm", "requested", "verdict", "arms", "ending"), ONE_ARM_CASES
+)
+def test_the_only_arm_gives_every_listed_intervention(
+    study_type: str,
+    second_arm: bool,
+    requested: tuple[str, ...],
+    verdict: str,
+    arms: list[str],
+    ending: str,
+) -> None:
+    """It places untied interventions in a one-arm interventional study's arm, and says so."""
+    from trialfinder.combotext import combination_text
+
+    combo = combination(_one_arm(study_type, second_arm), requested)
+    assert combo.verdict == verdict
+    assert combo.agents[0].arms + combo.agents[0].placebo_arms == arms
+    # Said only when an arm was known because the study has one.
+    assert combo.only_arm is (ONLY_ARM_TEXT in combination_text(combo))
+    assert combo.only_arm is (study_type == "INTERVENTIONAL" and not second_arm and bool(arms))
+    assert combination_text(combo).endswith(ending)
+
+
+def test_real_one_arm_studies_give_what_they_list_in_their_arm() -> None:
+    """In every real one-arm interventional record, a named treatment is in that arm."""
+    studies = [
+        s
+        for s in shared_records().values()
+        if len(s.arms) == 1 and s.study_type == "INTERVENTIONAL"
+    ]
+    if not studies:
+        pytest.skip("the shared recorded responses are not here")
+    for study in studies:
+        names = [i.name for i in study.interventions if i.name]
+        combo = combination(study, tuple(names))
+        for check in combo.agents:
+            assert check.arms == [study.arms[0].label], study.nct_id
+
+
 def test_radiopharmaceutical_evidence_leaves_out_scans() -> None:
     """It names the radiopharmaceuticals that matched, never the isotope scan or contrast."""
     check = agent(combination(fixture_study(ISOTOPES), ("radiation",)), "radiation")
@@ -695,7 +797,7 @@ def test_list_fields_give_the_same_note_as_whole_records(requested: tuple[str, .
         pytest.skip("the shared metadata is not here")
     paths = piece_paths(json.loads(metadata.read_text(encoding="utf-8")))
     names = [RADIATION_KINDS, PLACEBO_NIVO, SPELLED, UNTIED, CODES, NIVO_CHEMO, CODES_ONLY]
-    names.append(ISOTOPES)
+    names += [ISOTOPES, ONE_ARM]
     records = [load_json(name) for name in names]
     records += [
         json.loads(p.read_text(encoding="utf-8")) for p in (SHARED_CTGOV / "studies").glob("*")

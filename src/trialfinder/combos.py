@@ -10,6 +10,8 @@ so each study is checked arm by arm, and never says more than the record does:
 * An arm gives a treatment when the record ties them: the intervention's arm labels, or an
   entry of the arm's list (``Drug: Nivolumab (BMS-936558)``) that names the intervention
   (type prefix, code in parentheses, case and punctuation aside) or the treatment itself.
+* In an interventional study with exactly one arm group, every listed intervention is given
+  in that arm, whether or not the record ties it there.
 * "Only in different arms" is said only when the record ties every matching intervention to
   an arm; otherwise the record does not say which arm gets which.
 * A treatment the record does not name is "not named", never "absent": the registry found
@@ -162,6 +164,11 @@ class _Index:
         self.own = frozenset(
             k for i in study.interventions for n in _names_of(i) for k in spellings(n)
         )
+        # One arm group in a study that assigns treatment: whatever it lists, that arm gives.
+        labelled = [arm.label for arm in study.arms if arm.label]
+        one = len(study.arms) == 1 and len(labelled) == 1
+        self.only_arm = labelled[0] if one and study.study_type == "INTERVENTIONAL" else None
+        self.used_only_arm = False
 
     def arm_label(self, label: str) -> str | None:
         """The study's own label for an arm named ``label``, or None when no arm has that name."""
@@ -176,6 +183,9 @@ class _Index:
             _Found.add(labels, own or label)
         for key in {k for n in _names_of(i) for k in spellings(n)}:
             _Found.add(labels, *self.listing.get(key, ()))
+        if not labels and self.only_arm:
+            labels.append(self.only_arm)
+            self.used_only_arm = True
         return labels
 
 
@@ -330,4 +340,5 @@ def combination(
         verdict=verdict,
         together_arms=together,
         study_type=study.study_type,
+        only_arm=index.used_only_arm,
     )

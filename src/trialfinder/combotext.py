@@ -92,10 +92,14 @@ NOT_ASSIGNED = {
 }
 
 
+#: Said after the note when an arm was known only because the study has one.
+ONLY_ARM = "the study's only arm: every listed intervention is given in it"
+
+
 def combination_text(combo: Combination) -> str:
     """The whole note in one line, for people."""
     text = _verdict_text(combo)
-    meaning = NOT_ASSIGNED.get(combo.study_type or "")
+    meaning = NOT_ASSIGNED.get(combo.study_type or "") or (ONLY_ARM if combo.only_arm else "")
     return f"{text} ({meaning})" if text and meaning else text
 
 

@@ -532,6 +532,9 @@ class Combination(_Record):
             for one treatment, the arms giving it.
         study_type: the study's type as registered; for ``OBSERVATIONAL`` and
             ``EXPANDED_ACCESS`` the "arms" are groups the study does not assign treatment to.
+        only_arm: the study is interventional with exactly one arm group, and an
+            intervention the record ties to no arm is listed as given in that arm (every
+            listed intervention of a one-arm study is given in it).
     """
 
     requested: list[str] = []
@@ -539,6 +542,7 @@ class Combination(_Record):
     verdict: CombinationVerdict = "one_treatment"
     together_arms: list[str] = []
     study_type: str | None = None
+    only_arm: bool = False
 
 
 class StudyNotes(_Record):
