@@ -165,3 +165,16 @@ def test_truncated_flag() -> None:
     # The API ending early is not a cut by the limit.
     assert not SearchResult(studies=[study], total_count=21, limit=20).truncated
     assert not SearchResult(studies=[study], total_count=21, limit=None).truncated
+
+
+def test_a_page_keeps_an_unreadable_record_in_its_place() -> None:
+    """It puts a typed UnreadableStudy where a record cannot be read, with no ID it lacks."""
+    from trialfinder.models import UnreadableStudy, read_page
+
+    good = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
+    bad_id = {"protocolSection": {"identificationModule": {"nctId": "NCT123"}}}
+    page = read_page({"studies": [bad_id, good, 7], "totalCount": 3})
+    first, second, third = page.records
+    assert first == UnreadableStudy(nct_id=None)
+    assert isinstance(second, Study) and second.nct_id == "NCT02013167"
+    assert third == UnreadableStudy(nct_id=None)

@@ -19,6 +19,44 @@ def test_public_api_sorted_and_importable() -> None:
     assert issubclass(trialfinder.InvalidQuery, trialfinder.TrialFinderError)
 
 
+def test_every_error_is_exported() -> None:
+    """It exports every exception class a call may raise, ConfigError and CacheError too."""
+    from trialfinder import errors
+
+    classes = [v for v in vars(errors).values() if isinstance(v, type) and issubclass(v, Exception)]
+    for error in classes:
+        assert getattr(trialfinder, error.__name__) is error
+
+
+def _types_in(annotation: object) -> set[type]:
+    """The classes named anywhere in a type annotation."""
+    import typing
+
+    found = {annotation} if isinstance(annotation, type) else set()
+    for argument in typing.get_args(annotation):
+        found |= _types_in(argument)
+    return found
+
+
+def test_every_record_a_search_result_holds_is_exported() -> None:
+    """It exports each type a caller meets inside a SearchResult: studies, notes, loosening."""
+    seen: set[type] = set()
+    todo: list[type] = [trialfinder.SearchResult]
+    while todo:
+        kind = todo.pop()
+        if kind in seen or not kind.__module__.startswith("trialfinder."):
+            continue
+        seen.add(kind)
+        assert getattr(trialfinder, kind.__name__) is kind, kind.__name__
+        fields = getattr(kind, "model_fields", None) or getattr(kind, "__dataclass_fields__", {})
+        for field in fields.values():
+            annotation = getattr(field, "annotation", None) or field.type
+            todo += _types_in(annotation)
+    assert {"AgentCheck", "Combination", "NearestSiteNote", "Staleness"} <= {
+        kind.__name__ for kind in seen
+    }
+
+
 def test_unknown_attribute() -> None:
     """It raises AttributeError for names it does not have."""
     try:

@@ -7,6 +7,12 @@
 
 Names are imported on first use, so ``trialfinder --help`` starts without loading the HTTP
 and validation libraries.
+
+Exported: the library calls, the records and notes a :class:`SearchResult` holds, every
+error, and what a caller passes in (:class:`Client`, :func:`cached_session`,
+:data:`LIST_FIELDS`). :class:`SavedSearch` and :class:`StudyState` belong to the saved-search
+store, but callers meet them: :meth:`Watchlist.get` returns a :class:`SavedSearch`, and a
+:class:`ChangeReport` lists :class:`StudyState` records.
 """
 
 from __future__ import annotations
@@ -25,12 +31,15 @@ if TYPE_CHECKING:
         iter_studies,
         search,
     )
+    from trialfinder.cache import cached_session
     from trialfinder.client import Client
     from trialfinder.errors import (
         ApiConnectionError,
         ApiStatusError,
         ApiTimeout,
         BadRequest,
+        CacheError,
+        ConfigError,
         ExportDirectoryNotEmpty,
         ExportError,
         InvalidQuery,
@@ -48,19 +57,29 @@ if TYPE_CHECKING:
         WatchError,
         WatchStoreError,
     )
+    from trialfinder.expand import Expansion
     from trialfinder.export import ExportManifest, export_parquet
     from trialfinder.models import (
+        AgeCheck,
+        AgentCheck,
         Arm,
+        Combination,
         Contact,
         Eligibility,
         Intervention,
         Location,
+        Loosening,
+        NearestSite,
+        NearestSiteNote,
         SearchPlan,
         SearchResult,
+        SexCheck,
+        Staleness,
         Study,
+        StudyNotes,
         parse_study,
     )
-    from trialfinder.query import SearchQuery
+    from trialfinder.query import LIST_FIELDS, SearchQuery
     from trialfinder.watch import ChangeReport, RunReport, Watchlist, diff
     from trialfinder.watchstore import SavedSearch, StudyState
 
@@ -75,19 +94,31 @@ _WHERE = {
     "ExportManifest": "export",
     "export_parquet": "export",
     "SearchQuery": "query",
+    "LIST_FIELDS": "query",
+    "cached_session": "cache",
+    "Expansion": "expand",
     "parse_study": "models",
     **dict.fromkeys(["ChangeReport", "RunReport", "Watchlist", "diff"], "watch"),
     **dict.fromkeys(["SavedSearch", "StudyState"], "watchstore"),
     **dict.fromkeys(
         [
+            "AgeCheck",
+            "AgentCheck",
             "Arm",
+            "Combination",
             "Contact",
             "Eligibility",
             "Intervention",
             "Location",
+            "Loosening",
+            "NearestSite",
+            "NearestSiteNote",
             "SearchPlan",
             "SearchResult",
+            "SexCheck",
+            "Staleness",
             "Study",
+            "StudyNotes",
         ],
         "models",
     ),
@@ -97,6 +128,8 @@ _WHERE = {
             "ApiStatusError",
             "ApiTimeout",
             "BadRequest",
+            "CacheError",
+            "ConfigError",
             "ExportDirectoryNotEmpty",
             "ExportError",
             "InvalidQuery",
@@ -118,16 +151,23 @@ _WHERE = {
     ),
 }
 
-__all__ = [
+# Sorted plainly (tests/test_package.py), not isort-style: constants among the rest.
+__all__ = [  # noqa: RUF022
+    "AgeCheck",
+    "AgentCheck",
     "ApiConnectionError",
     "ApiStatusError",
     "ApiTimeout",
     "Arm",
     "BadRequest",
+    "CacheError",
     "ChangeReport",
     "Client",
+    "Combination",
+    "ConfigError",
     "Contact",
     "Eligibility",
+    "Expansion",
     "ExportDirectoryNotEmpty",
     "ExportError",
     "ExportManifest",
@@ -136,8 +176,12 @@ __all__ = [
     "InvalidResponse",
     "InvalidStudy",
     "InvalidWatch",
+    "LIST_FIELDS",
     "Location",
+    "Loosening",
     "MissingDependency",
+    "NearestSite",
+    "NearestSiteNote",
     "NetworkError",
     "RateLimited",
     "RunReport",
@@ -146,8 +190,11 @@ __all__ = [
     "SearchQuery",
     "SearchResult",
     "ServerError",
+    "SexCheck",
+    "Staleness",
     "Study",
     "StudyNotFound",
+    "StudyNotes",
     "StudyState",
     "StudyStream",
     "TrialFinderError",
@@ -157,6 +204,7 @@ __all__ = [
     "WatchStoreError",
     "Watchlist",
     "__version__",
+    "cached_session",
     "count_studies",
     "diff",
     "explain_search",

@@ -104,7 +104,7 @@ class StudyStream:
             for record in page.records:
                 if not isinstance(record, Study):
                     self.skipped.append(
-                        record or f"record #{self.returned + len(self.skipped) + 1}"
+                        record.nct_id or f"record #{self.returned + len(self.skipped) + 1}"
                     )
                     continue
                 number = int(record.nct_id[3:])

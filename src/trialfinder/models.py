@@ -18,6 +18,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import copy
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar, cast
 
@@ -347,11 +348,6 @@ class Study(_RegistryRecord):
                 object.__setattr__(site, "latitude", None)
                 object.__setattr__(site, "longitude", None)
         return self
-
-    @classmethod
-    def from_api(cls, raw: object) -> Study:
-        """Normalize one v2 study document. See :func:`parse_study`."""
-        return parse_study(raw)
 
 
 class NearestSite(_Record):
@@ -710,12 +706,23 @@ def _study_or_raise(item: object) -> Study:
     raise InvalidStudy(f"a study record has an unusable NCT ID: {item.nct_id[:40]!r}")
 
 
+@dataclass(frozen=True)
+class UnreadableStudy:
+    """A study record on a page that could not be read, kept so that it is named, not lost.
+
+    Attributes:
+        nct_id: its NCT ID when the record has a usable one, else None.
+    """
+
+    nct_id: str | None = None
+
+
 class StudyPage(_Record):
     """One page of ``GET /studies``, read.
 
     Attributes:
-        records: the page's studies in order; for a record that cannot be read, its NCT ID
-            when it has one, else ``""``.
+        records: the page's studies in order; a record that cannot be read is an
+            :class:`UnreadableStudy` in its place.
         total_count: how many studies match in all (``totalCount``), when the page says.
         next_page_token: the token that asks for the next page, when there is one.
     """
@@ -723,7 +730,7 @@ class StudyPage(_Record):
     # Made with model_construct by read_page_json: the validator is built only if asked for.
     model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
-    records: list[Annotated[Study | str, Field(union_mode="left_to_right")]] = []
+    records: list[Annotated[Study | UnreadableStudy, Field(union_mode="left_to_right")]] = []
     total_count: int | None = None
     next_page_token: str | None = None
 
@@ -788,8 +795,9 @@ def read_page(document: object) -> StudyPage:
 
 
 def _study_page(page: _ApiPage) -> StudyPage:
-    records: list[Study | str] = [
-        item if isinstance(item, Study) else _name_of(item) for item in page.get("studies", ())
+    records: list[Study | UnreadableStudy] = [
+        item if isinstance(item, Study) else UnreadableStudy(_name_of(item))
+        for item in page.get("studies", ())
     ]
     return StudyPage.model_construct(
         records=records,
@@ -798,13 +806,13 @@ def _study_page(page: _ApiPage) -> StudyPage:
     )
 
 
-def _name_of(item: object) -> str:
+def _name_of(item: object) -> str | None:
     if isinstance(item, _Unreadable) and item.nct_id is not None:
         try:
             return normalize_nct_id(item.nct_id)
         except InvalidQuery:
             pass
-    return ""
+    return None
 
 
 def _is_json_error(exc: ValidationError) -> bool:
