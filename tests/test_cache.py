@@ -270,3 +270,22 @@ def test_a_page_with_a_lone_surrogate_keeps_every_study(server: ReplayServer) ->
         again = search(condition="melanoma", client=client)
         assert client.requests_sent == 1
     assert again.studies == first.studies
+
+
+def test_session_without_the_yaml_serializer_leaves_yaml_importable(tmp_path: Path) -> None:
+    """It imports requests-cache without PyYAML when asked, and yaml still imports after."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("yaml")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from trialfinder.cache import cached_session\n"
+        f"session = cached_session(60, Path({str(tmp_path)!r}), yaml_serializer=False)\n"
+        "print('yaml' in sys.modules, 'requests_cache' in sys.modules)\n"
+        "import yaml\n"
+        "print(yaml.safe_load('a: 1'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["False True", "{'a': 1}"]

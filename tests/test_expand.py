@@ -294,3 +294,9 @@ def test_table_is_well_formed_and_packaged() -> None:
             assert (entry.send_term and not entry.ambiguous) or entry.why, entry.term
     for acronym in ("ALL", "AML", "CLL", "CML", "MM", "NSCLC", "SCLC", "DLBCL", "MDS", "HCC"):
         assert any(e.term == acronym for e in load_table())
+
+
+@pytest.mark.parametrize("value", ["Keytruda für Melanom", "KEYTRUDA", "Keytrudas"])
+def test_terms_found_in_any_case_and_beside_other_scripts(value: str) -> None:
+    """It finds a brand in capitals, as a plural, and in a value that is not all ASCII."""
+    assert "pembrolizumab" in expand_value(value, "intervention").text

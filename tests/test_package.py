@@ -135,3 +135,14 @@ def test_every_module_opens_by_saying_its_job() -> None:
     folders = {path.parent for path in modules}
     assert all((folder / "__init__.py").exists() for folder in folders), folders
     assert len(modules) >= 20
+
+
+def test_search_output_loads_no_treatment_or_place_modules() -> None:
+    """Notes and rendering load the combination and distance modules only when asked."""
+    code = (
+        "import sys, trialfinder.notes, trialfinder.render; "
+        "print(sorted(m for m in ('trialfinder.combos', 'trialfinder.combotext', "
+        "'trialfinder.geo', 'trialfinder.treatments') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -79,6 +79,7 @@ def cached_session(
     directory: Path | None = None,
     *,
     notice: Callable[[str], None] = _stderr_notice,
+    yaml_serializer: bool = True,
 ) -> Any:
     """A ``requests.Session`` that answers repeated GETs from the disk for ``ttl`` seconds.
 
@@ -90,8 +91,15 @@ def cached_session(
         ttl: seconds an answer stays fresh (default one hour).
         directory: where the cache file lives (default :func:`cache_dir`).
         notice: receives the one-line message when the cache is unusable.
+        yaml_serializer: False when the process needs no requests-cache session but this
+            one (the command line): requests-cache is then imported, if not yet, without
+            its optional YAML serializer, whose PyYAML takes some 20 ms to load. This
+            cache stores pickles and never needs it.
     """
     import requests
+
+    if not yaml_serializer:
+        _import_without_yaml()
     from requests_cache import CachedSession
 
     path = cache_path(directory)
@@ -135,6 +143,19 @@ def cached_session(
         )
         return requests.Session()
     return session
+
+
+def _import_without_yaml() -> None:
+    if "requests_cache" in sys.modules or "yaml" in sys.modules:
+        return
+    # A module set to None cannot be imported: requests-cache then leaves out its YAML
+    # serializer, as when PyYAML is not installed. Later imports of yaml work as usual.
+    sys.modules["yaml"] = None  # type: ignore[assignment]
+    try:
+        import requests_cache  # noqa: F401
+    finally:
+        if sys.modules.get("yaml", ...) is None:
+            del sys.modules["yaml"]
 
 
 def cache_info(directory: Path | None = None) -> dict[str, Any]:

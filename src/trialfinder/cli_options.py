@@ -386,6 +386,7 @@ def make_client(api_url: str | None, timeout: float, retries: int, *, cache: boo
         session = cached_session(
             DEFAULT_TTL if ttl is None else ttl,
             notice=lambda message: click.echo(f"trialfinder: notice: {message}", err=True),
+            yaml_serializer=False,
         )
     return Client(
         api_url,

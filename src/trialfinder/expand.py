@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 _SIMPLE = re.compile(r"\w+")
@@ -230,15 +230,21 @@ def _phrase(text: str, ignore_case: bool = False) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[Entry, re.Pattern[str], re.Pattern[str] | None], ...]:
-    data = load_data()
+def _entries() -> tuple[tuple[Entry, str], ...]:
+    """Each entry with the first word of its term in lower case, for :func:`expand_value`."""
     return tuple(
-        (
-            entry,
-            entry.pattern(data.absorbed),
-            _phrase(entry.term, ignore_case=True) if entry.kind == "acronym" else None,
-        )
-        for entry in data.entries
+        (entry, re.split(r"[\s-]+", entry.term.strip())[0].lower()) for entry in load_data().entries
+    )
+
+
+@cache
+def _patterns_of(index: int) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    # Compiled on first use: compiling every entry's patterns costs some 10 ms a process,
+    # and a value needs only those of the terms whose first word it contains.
+    entry = _entries()[index][0]
+    return (
+        entry.pattern(load_data().absorbed),
+        _phrase(entry.term, ignore_case=True) if entry.kind == "acronym" else None,
     )
 
 
@@ -308,9 +314,15 @@ def expand_value(value: str, field_name: str, conditions: Iterable[str] = ()) ->
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _, _ in spans)
 
-    for entry, pattern, loose in _patterns():
+    # An entry whose first word the value lacks cannot match. Outside ASCII a
+    # case-insensitive match is not a plain lower-case one: then every entry is tried.
+    folded = value.lower() if value.isascii() else None
+    for index, (entry, first) in enumerate(_entries()):
         if entry.kind not in kinds:
             continue
+        if folded is not None and first.isascii() and first not in folded:
+            continue
+        pattern, loose = _patterns_of(index)
         for match in pattern.finditer(value):
             if free(*match.span()):
                 spans.append((*match.span(), entry, match))

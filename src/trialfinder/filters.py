@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from trialfinder.defaults import DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
@@ -119,7 +120,9 @@ def _name_pattern(words: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1)
 def _status_names() -> list[tuple[re.Pattern[str], str]]:
+    # Compiled on first use: most searches name no status and need none of the 31 patterns.
     names: list[tuple[str, str]] = [(group, group) for group in STATUS_GROUPS]
     for status, words in STATUS_WORDS.items():
         names += [(status.lower(), status), (words, status)]
@@ -129,9 +132,6 @@ def _status_names() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(_name_pattern(text) + r"\s*(?=[,|]|$)", re.IGNORECASE), value)
         for text, value in names
     ]
-
-
-_STATUS_NAMES = _status_names()
 
 
 def _status_items(raw: str | Iterable[str]) -> list[tuple[str, str | None]]:
@@ -145,7 +145,7 @@ def _status_items(raw: str | Iterable[str]) -> list[tuple[str, str | None]]:
             if text[pos] in ",| \t":
                 pos += 1
                 continue
-            for pattern, value in _STATUS_NAMES:
+            for pattern, value in _status_names():
                 match = pattern.match(text, pos)
                 if match:
                     found.append((match.group().strip(), value))

@@ -12,9 +12,7 @@ import re
 from datetime import date
 from fractions import Fraction
 
-from trialfinder.combos import combination
 from trialfinder.filters import DAYS_PER_UNIT, Age
-from trialfinder.geo import nearest_sites
 from trialfinder.models import AgeCheck, SexCheck, Staleness, Study, StudyNotes
 from trialfinder.query import SearchQuery
 
@@ -142,14 +140,18 @@ def staleness(study: Study, today: date | None = None) -> Staleness | None:
 
 def study_notes(study: Study, query: SearchQuery, today: date | None = None) -> StudyNotes:
     """Everything this search adds to one study."""
+    # Imported when a search asks for them: a search without treatments or a place (the
+    # most common one) loads neither module.
     combo = None
     if query.interventions:
+        from trialfinder.combos import combination
+
         combo = combination(study, query.interventions, query.conditions)
-    nearest = (
-        nearest_sites(study, *query.near, radius_miles=query.radius_miles)
-        if query.near is not None
-        else None
-    )
+    nearest = None
+    if query.near is not None:
+        from trialfinder.geo import nearest_sites
+
+        nearest = nearest_sites(study, *query.near, radius_miles=query.radius_miles)
     return StudyNotes(
         combination=combo,
         nearest_site=nearest,

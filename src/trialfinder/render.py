@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Protocol, TextIO
 
-from trialfinder.combotext import combination_text
 from trialfinder.flags import FLAGS
 from trialfinder.models import (
     AgeCheck,
@@ -496,6 +495,9 @@ def note_lines(notes: StudyNotes | None) -> list[tuple[str, str]]:
         return []
     out = []
     if notes.combination is not None:
+        # Loaded for a search of treatments only, with the treatment vocabulary it reads.
+        from trialfinder.combotext import combination_text
+
         out.append(("Arms: ", combination_text(notes.combination)))
     if notes.nearest_site is not None:
         out.append(("Nearest site: ", nearest_site_text(notes.nearest_site)))
@@ -776,6 +778,8 @@ def _notes_dict(notes: StudyNotes | None) -> dict[str, object] | None:
         return None
     out = notes.model_dump(mode="json")
     if notes.combination is not None:
+        from trialfinder.combotext import combination_text
+
         # The typed fields, and the same words people read.
         out["combination"]["text"] = combination_text(notes.combination)
     return out
