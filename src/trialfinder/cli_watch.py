@@ -93,7 +93,7 @@ def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
       trialfinder watch add near-home -c ALL -i blinatumomab --near 55905 --radius 100
     """
     from trialfinder.cli import query_from_options
-    from trialfinder.filters import STATUS_WORDS
+    from trialfinder.status import STATUS_WORDS
 
     # One set of defaults: the configuration file applies here as it does to 'search', and
     # the values in force are stored, so the saved search keeps meaning what it meant when

@@ -19,44 +19,8 @@ from functools import lru_cache
 
 from trialfinder.defaults import DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
-from trialfinder.status import OPEN_STATUSES
+from trialfinder.status import OPEN_STATUSES, STATUS_WORDS, STATUSES
 
-#: Every overall status the registry uses (spec 2.0.5).
-STATUSES = (
-    "RECRUITING",
-    "NOT_YET_RECRUITING",
-    "ENROLLING_BY_INVITATION",
-    "ACTIVE_NOT_RECRUITING",
-    "COMPLETED",
-    "SUSPENDED",
-    "TERMINATED",
-    "WITHDRAWN",
-    "AVAILABLE",
-    "NO_LONGER_AVAILABLE",
-    "TEMPORARILY_NOT_AVAILABLE",
-    "APPROVED_FOR_MARKETING",
-    "WITHHELD",
-    "UNKNOWN",
-)
-#: Each status as trialfinder prints it (``render.STATUS_LABELS``, which a test keeps equal):
-#: typed back in any case, these are accepted too, and the comma in "active, not recruiting"
-#: is part of the name, not a separator.
-STATUS_WORDS = {
-    "RECRUITING": "recruiting",
-    "NOT_YET_RECRUITING": "not yet recruiting",
-    "ENROLLING_BY_INVITATION": "enrolling by invitation",
-    "ACTIVE_NOT_RECRUITING": "active, not recruiting",
-    "COMPLETED": "completed",
-    "SUSPENDED": "suspended",
-    "TERMINATED": "terminated",
-    "WITHDRAWN": "withdrawn",
-    "AVAILABLE": "available",
-    "NO_LONGER_AVAILABLE": "no longer available",
-    "TEMPORARILY_NOT_AVAILABLE": "temporarily not available",
-    "APPROVED_FOR_MARKETING": "approved for marketing",
-    "WITHHELD": "withheld",
-    "UNKNOWN": "unknown status",
-}
 #: Friendly status groups; ``all`` means no status filter.
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     "open": OPEN_STATUSES,

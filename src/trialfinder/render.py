@@ -29,6 +29,7 @@ from trialfinder.models import (
     StudyNotes,
     cut_by_limit,
 )
+from trialfinder.status import STATUS_WORDS
 from trialfinder.term import PLAIN, Style
 
 STUDY_DISCLAIMER = (
@@ -40,22 +41,8 @@ DISCLAIMER = (
     "take it to your doctor, who can confirm whether any trial fits you."
 )
 
-STATUS_LABELS = {
-    "RECRUITING": "Recruiting",
-    "NOT_YET_RECRUITING": "Not yet recruiting",
-    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
-    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
-    "COMPLETED": "Completed",
-    "SUSPENDED": "Suspended",
-    "TERMINATED": "Terminated",
-    "WITHDRAWN": "Withdrawn",
-    "AVAILABLE": "Available",
-    "NO_LONGER_AVAILABLE": "No longer available",
-    "TEMPORARILY_NOT_AVAILABLE": "Temporarily not available",
-    "APPROVED_FOR_MARKETING": "Approved for marketing",
-    "WITHHELD": "Withheld",
-    "UNKNOWN": "Unknown status",
-}
+#: Each registry status as a label: the words of :data:`trialfinder.status.STATUS_WORDS`.
+STATUS_LABELS = {status: words[0].upper() + words[1:] for status, words in STATUS_WORDS.items()}
 PHASE_LABELS = {
     "EARLY_PHASE1": "Early phase 1",
     "PHASE1": "Phase 1",

@@ -1,5 +1,6 @@
-"""What "open" means, written once for every note and output.
+"""The registry's overall statuses, and what "open" means, written once for every output.
 
+Every status the registry uses is in :data:`STATUS_WORDS`, with the words trialfinder prints.
 A study or a site is *open* when its status says it takes participants now or will:
 recruiting, not yet recruiting, or enrolling by invitation. Of those, *enrolling* ones take
 participants now. The default ``status="open"`` filter, the nearest-site note and the sites
@@ -14,6 +15,28 @@ from __future__ import annotations
 OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
 #: Open statuses that take participants now.
 ENROLLING_STATUSES = ("RECRUITING", "ENROLLING_BY_INVITATION")
+
+#: Every overall status the registry uses (spec 2.0.5), in words as trialfinder prints them
+#: (capitalized in :data:`trialfinder.render.STATUS_LABELS`). Typed back in any case, the
+#: words are accepted too, and the comma in "active, not recruiting" is part of the name.
+STATUS_WORDS = {
+    "RECRUITING": "recruiting",
+    "NOT_YET_RECRUITING": "not yet recruiting",
+    "ENROLLING_BY_INVITATION": "enrolling by invitation",
+    "ACTIVE_NOT_RECRUITING": "active, not recruiting",
+    "COMPLETED": "completed",
+    "SUSPENDED": "suspended",
+    "TERMINATED": "terminated",
+    "WITHDRAWN": "withdrawn",
+    "AVAILABLE": "available",
+    "NO_LONGER_AVAILABLE": "no longer available",
+    "TEMPORARILY_NOT_AVAILABLE": "temporarily not available",
+    "APPROVED_FOR_MARKETING": "approved for marketing",
+    "WITHHELD": "withheld",
+    "UNKNOWN": "unknown status",
+}
+#: Every overall status the registry uses, in its order.
+STATUSES = tuple(STATUS_WORDS)
 
 
 def is_open(status: str | None) -> bool:
