@@ -212,6 +212,60 @@ CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
         [],
         {"radiation therapy": ("named", FOUR_RADIATION_ARMS, [])},
     ),
+    # One form of a treatment of several words is checked whole, by all its names: never
+    # "could not check" because the record names one of its words ("therapy").
+    (
+        ONE_ARM,
+        ("stereotactic body radiation therapy",),
+        "one_treatment",
+        [],
+        {"stereotactic body radiation therapy": ("named", ["SBRT then immunotherapy"], [])},
+    ),
+    (
+        ONE_ARM,
+        ("proton beam therapy",),
+        "one_treatment",
+        [],
+        {"proton beam therapy": ("not_named", [], [])},
+    ),
+    (
+        OPDIVO_SBRT,
+        ("stereotactic body radiation therapy", "nivolumab"),
+        "together",
+        ["SBRT + Opdivo"],
+        {"stereotactic body radiation therapy": ("named", ["SBRT + Opdivo"], [])},
+    ),
+    (
+        RADIATION_KINDS,
+        ("whole brain radiotherapy",),
+        "one_treatment",
+        [],
+        {"whole brain radiotherapy": ("named", ["Whole brain RT", "Cranial treatment"], [])},
+    ),
+    (
+        RADIATION_KINDS,
+        ("whole brain radiation therapy",),
+        "one_treatment",
+        [],
+        {"whole brain radiation therapy": ("named", ["Whole brain RT", "Cranial treatment"], [])},
+    ),
+    (
+        RADIATION_KINDS,
+        ("stereotactic body radiation therapy",),
+        "one_treatment",
+        [],
+        {"stereotactic body radiation therapy": ("not_named", [], [])},
+    ),
+    (
+        NIVO_CHEMO,
+        ("nivolumab whole brain radiotherapy",),
+        "not_all_named",
+        [],
+        {
+            "nivolumab": ("named", ["Nivolumab + chemo"], []),
+            "whole brain radiotherapy": ("not_named", [], []),
+        },
+    ),
     # Radiopharmaceuticals are radiation; an isotope scan, PET/CT or iodine contrast is not.
     (
         ISOTOPES,

@@ -278,6 +278,17 @@ def test_a_class_never_comes_back_from_one_agent() -> None:
         ("Opdivo and radiation", ("Opdivo", "radiation")),
         ("Keytruda, carboplatin", ("Keytruda", "carboplatin")),
         ("radiation therapy", None),  # one known name
+        ("stereotactic body radiation therapy", None),  # one form of radiation
+        ("whole brain radiotherapy", None),
+        ("proton beam therapy", None),
+        (
+            "nivolumab stereotactic body radiation therapy",
+            ("nivolumab", "stereotactic body radiation therapy"),
+        ),
+        (
+            "whole-brain radiotherapy and pembrolizumab",
+            ("whole-brain radiotherapy", "pembrolizumab"),
+        ),
         ("nivolumab", None),
         ("nivolumab maintenance", None),  # an unknown word: cannot be split safely
         ("growth hormone", None),
@@ -314,6 +325,54 @@ def test_placebo_asked_for_counts_placebos() -> None:
     """It lets a request for a placebo match placebos."""
     assert wanted("placebo").placebo
     assert not wanted("nivolumab").placebo
+
+
+# (value, record text, names it): one form of a treatment, by every name it goes by, whole
+FORMS = [
+    ("stereotactic body radiation therapy", "SBRT", True),
+    ("stereotactic body radiation therapy", "Stereotactic Ablative Radiotherapy (SABR)", True),
+    ("stereotactic body radiation therapy", "Stereotactic body radiotherapy", True),
+    ("SBRT", "Stereotactic body radiation therapy", True),
+    ("SABR", "SBRT", True),
+    ("whole brain radiotherapy", "Whole-brain radiation therapy", True),
+    ("whole brain radiotherapy", "WBRT", True),
+    ("WBRT", "Whole brain irradiation", True),
+    ("proton beam therapy", "Proton therapy", True),
+    ("intensity-modulated radiation therapy", "IMRT", True),
+    ("stereotactic body radiation therapy", "Radiation therapy", False),  # which form: unsaid
+    ("stereotactic body radiation therapy", "Whole brain radiotherapy", False),
+    ("stereotactic body radiation therapy", "Stereotactic biopsy", False),
+    ("whole brain radiotherapy", "SBRT to brain metastases", False),
+    ("whole brain radiotherapy", "Hippocampal-avoidance whole brain radiotherapy", True),
+    ("whole brain radiotherapy", "No whole brain radiotherapy", False),
+    ("proton beam therapy", "Photon radiotherapy", False),
+    ("proton beam therapy", "Stereotactic body radiation therapy", False),
+]
+
+
+@pytest.mark.parametrize(("value", "text", "names"), FORMS)
+def test_one_form_of_a_treatment_by_all_its_names(value: str, text: str, names: bool) -> None:
+    """It looks for a form of a treatment (SBRT, WBRT) by its names, not by its words."""
+    want = wanted(value)
+    assert want.whole and want.treatment_type is None
+    assert want.search(text) is names
+
+
+@pytest.mark.parametrize(
+    ("value", "known"),
+    [
+        ("stereotactic body radiation therapy", True),
+        ("Whole-Brain Radiotherapy", True),
+        ("proton beam therapy", True),
+        ("radioactive iodine", True),
+        ("inotuzumab ozogamicin", True),
+        ("nivolumab maintenance", False),
+        ("stereotactic body radiation therapy boost", False),
+    ],
+)
+def test_known_names_are_one_treatment(value: str, known: bool) -> None:
+    """It knows which values of several words are one treatment from the table or vocabulary."""
+    assert wanted(value).whole is known
 
 
 def test_content_words() -> None:

@@ -237,7 +237,7 @@ def _in_study_order(study: Study, labels: list[str]) -> list[str]:
 def _partial(study: Study, w: Wanted) -> list[str]:
     """The record's names holding a word of a multi-word value that it does not name whole."""
     words = content_words(w.agent)
-    if w.treatment_type is not None or len(words) < 2:
+    if w.treatment_type is not None or w.whole or len(words) < 2:
         return []
     texts = [n for i in study.interventions for n in _names_of(i)]
     texts += [split_entry(e)[1] for arm in study.arms for e in arm.intervention_names]

@@ -40,6 +40,7 @@ class TreatmentType:
     source: str
     not_by_type: tuple[str, ...] = ()
     unless_test: tuple[str, ...] = ()
+    forms: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def vocabulary() -> Vocabulary:
             registry_types=tuple(t.get("registry_types", ())),
             not_by_type=tuple(t.get("not_by_type", ())),
             unless_test=tuple(t.get("unless_test", ())),
+            forms=tuple(tuple(f) for f in t.get("forms", ())),
             source=str(t["source"]),
         )
         for t in raw["types"]
@@ -142,6 +144,16 @@ def treatment_type(value: str) -> TreatmentType | None:
     return None
 
 
+def treatment_form(value: str) -> tuple[str, ...] | None:
+    """Every name of the one form of a treatment that ``value`` names (``SBRT``: stereotactic
+    body radiation therapy, SABR…), from the vocabulary's ``forms``; None when none."""
+    for kind in vocabulary().types:
+        for form in kind.forms:
+            if any(name_pattern(name).fullmatch(value.strip()) for name in form):
+                return form
+    return None
+
+
 def names_placebo(text: str) -> bool:
     """True when ``text`` names a placebo, sham or vehicle (``Placebo matching nivolumab``)."""
     return any(name_pattern(word).search(text) for word in vocabulary().placebo_words)
@@ -159,6 +171,9 @@ class Wanted:
         treatment_type: ``radiation``, ``surgery``… when a kind of treatment was asked for.
         placebo: the request is itself for a placebo, so placebos count.
         not_by_type: names that, under one of ``registry_types``, are a test, not this treatment.
+        whole: the request is one known treatment of several words (``stereotactic body
+            radiation therapy``): a record naming only some of its words does not name part
+            of it.
         unless_test: names that are this treatment unless the same text names a test (one of
             ``not_by_type``): an isotope gives radiation (``Iodine-131``) or images
             (``I-131 whole body scan``).
@@ -172,6 +187,7 @@ class Wanted:
     placebo: bool = False
     not_by_type: tuple[str, ...] = ()
     unless_test: tuple[str, ...] = ()
+    whole: bool = False
 
     def search(self, text: str | None) -> bool:
         """True when ``text`` names this treatment as a whole word or phrase, as given.
@@ -239,14 +255,24 @@ def wanted(agent: str, value: str | None = None, conditions: tuple[str, ...] = (
             not_by_type=kind.not_by_type,
             unless_test=kind.unless_test,
         )
+    form = treatment_form(agent)
+    if form is not None:
+        names = (agent, *[n for n in form if n.lower() != agent.lower()])
+        return Wanted(agent, value or agent, names, whole=True)
     names = agent_names(agent, conditions)
+    whole = is_known_name(agent)
     for kind in vocabulary().types:
         # An isotope asked for by name ("radioactive iodine") is not its scan either.
         if any(name_pattern(word).fullmatch(agent.strip()) for word in kind.unless_test):
             return Wanted(
-                agent, value or agent, (), not_by_type=kind.not_by_type, unless_test=names
+                agent,
+                value or agent,
+                (),
+                not_by_type=kind.not_by_type,
+                unless_test=names,
+                whole=whole,
             )
-    return Wanted(agent, value or agent, names, placebo=names_placebo(agent))
+    return Wanted(agent, value or agent, names, placebo=names_placebo(agent), whole=whole)
 
 
 @lru_cache(maxsize=1)
@@ -258,8 +284,14 @@ def _known_names() -> tuple[str, ...]:
     known |= set(data.members)
     for kind in vocabulary().types:
         known |= set(kind.asked_as) | set(kind.words) | set(kind.unless_test)
+        known |= {name for form in kind.forms for name in form}
     known |= set(vocabulary().placebo_words)
     return tuple(sorted(known, key=lambda n: (-len(n), n)))
+
+
+def is_known_name(value: str) -> bool:
+    """True when the whole of ``value`` is one name from the table or the vocabulary."""
+    return any(name_pattern(name).fullmatch(value.strip()) for name in _known_names())
 
 
 def split_value(value: str) -> tuple[str, ...] | None:
