@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidWatch
+from trialfinder.filters import KM_PER_MILE
 from trialfinder.filterspec import FILTER_NAMES, SEARCH_WORDS
 from trialfinder.ids import study_url
 from trialfinder.watchstore import (
@@ -105,7 +106,7 @@ def near_of(params: dict[str, str]) -> tuple[float, float, float] | None:
     if not match:
         return None
     distance = float(match.group(3))
-    miles = distance / 1.609344 if match.group(4) == "km" else distance
+    miles = distance / KM_PER_MILE if match.group(4) == "km" else distance
     return float(match.group(1)), float(match.group(2)), miles
 
 
