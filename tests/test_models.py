@@ -178,3 +178,9 @@ def test_a_page_keeps_an_unreadable_record_in_its_place() -> None:
     assert first == UnreadableStudy(nct_id=None)
     assert isinstance(second, Study) and second.nct_id == "NCT02013167"
     assert third == UnreadableStudy(nct_id=None)
+
+
+def test_study_built_by_name_gets_its_link_unless_given() -> None:
+    """It makes the study's link from its NCT ID, and keeps a link that was given."""
+    assert Study(nct_id="NCT00000001").url == "https://clinicaltrials.gov/study/NCT00000001"
+    assert Study(nct_id="NCT00000001", url="u").url == "u"

@@ -352,3 +352,12 @@ def test_every_note_on_every_real_record_says_only_what_the_record_does() -> Non
             assert status in ("RECRUITING", "ENROLLING_BY_INVITATION")
         words = " ".join(text for _, text in note_lines(notes))
         assert "eligib" not in words.lower()
+
+
+def test_staleness_depends_on_the_day_asked() -> None:
+    """The same record read on two days gets each day's note (notes are shared per day)."""
+    study = Study(nct_id="NCT00000001", status="RECRUITING", status_verified="2025-11")
+    assert staleness(study, date(2026, 11, 30)) is None
+    later = staleness(study, date(2026, 12, 2))
+    assert later is not None and later.days_since == 367
+    assert staleness(study, date(2026, 12, 2)) == later

@@ -260,11 +260,6 @@ _NctId = Annotated[
 ]
 
 
-def _url_of(data: dict[str, Any]) -> str:
-    nct_id = data.get("nct_id")
-    return study_url(nct_id) if nct_id else ""
-
-
 class Study(_RegistryRecord):
     """One clinical study, flattened from the API's v2 document.
 
@@ -273,7 +268,8 @@ class Study(_RegistryRecord):
     """
 
     nct_id: _NctId = Field(validation_alias=_p("identificationModule", "nctId"))
-    url: str = Field(default_factory=_url_of)
+    #: The study's page for people; made from ``nct_id`` when not given.
+    url: str = ""
     title: Text = Field(None, validation_alias=_p("identificationModule", "briefTitle"))
     official_title: Text = Field(None, validation_alias=_p("identificationModule", "officialTitle"))
     acronym: Text = Field(None, validation_alias=_p("identificationModule", "acronym"))
@@ -340,6 +336,8 @@ class Study(_RegistryRecord):
     def _complete(self) -> Study:
         # The record is new and not yet shared: finishing it in place is safe, and cheaper
         # than a validator on each of a thousand sites.
+        if not self.url and self.nct_id:  # here, not a default factory: one call a study
+            object.__setattr__(self, "url", study_url(self.nct_id))
         if self.title is None and self.official_title is not None:
             object.__setattr__(self, "title", self.official_title)
         for site in self.locations:

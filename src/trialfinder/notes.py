@@ -11,6 +11,7 @@ import calendar
 import re
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 
 from trialfinder.filters import DAYS_PER_UNIT, Age
 from trialfinder.models import AgeCheck, SexCheck, Staleness, Study, StudyNotes
@@ -118,9 +119,16 @@ def staleness(study: Study, today: date | None = None) -> Staleness | None:
     A partial verified date is read as the end of its period, so a record verified in
     "2025-11" is not stale before 1 December 2026.
     """
-    through = period_end(study.status_verified)
-    since = ((today or date.today()) - through).days if through else None
-    if study.status == "UNKNOWN":
+    return _staleness(study.status == "UNKNOWN", study.status_verified, today or date.today())
+
+
+# A search's studies share few verified dates: each note is worked out once and shared,
+# which is safe since notes are frozen (some 5 µs a study otherwise).
+@lru_cache(maxsize=512)
+def _staleness(status_unknown: bool, status_verified: str | None, today: date) -> Staleness | None:
+    through = period_end(status_verified)
+    since = (today - through).days if through else None
+    if status_unknown:
         reason = "status_unknown"
     elif since is None:
         reason = "verified_date_not_given"
@@ -131,7 +139,7 @@ def staleness(study: Study, today: date | None = None) -> Staleness | None:
     return Staleness.model_validate(
         {
             "reason": reason,
-            "status_verified": study.status_verified,
+            "status_verified": status_verified,
             "verified_through": through,
             "days_since": since,
         }
