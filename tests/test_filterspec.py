@@ -13,12 +13,19 @@ import pytest
 from trialfinder import api, config, filterspec
 from trialfinder.cli import cli
 from trialfinder.errors import ARGUMENTS, InvalidWatch
+from trialfinder.export import export_parquet
 from trialfinder.filterspec import FILTER_NAMES, FILTERS, Filter, SearchFilters
 from trialfinder.flags import FLAGS
 from trialfinder.query import SearchQuery
 from trialfinder.watch import check_search
 
-LIBRARY_CALLS = [api.search, api.iter_studies, api.explain_search, api.count_studies]
+LIBRARY_CALLS = [
+    api.search,
+    api.iter_studies,
+    api.explain_search,
+    api.count_studies,
+    export_parquet,
+]
 SEARCH_COMMANDS = [("search",), ("watch", "add"), ("export",)]
 
 
@@ -43,8 +50,8 @@ def test_the_filters_are_the_fields_in_order() -> None:
 
 @pytest.mark.parametrize("function", LIBRARY_CALLS, ids=lambda f: f.__name__)
 def test_each_library_call_takes_every_filter_typed(function: Callable[..., Any]) -> None:
-    """It gives search, iter_studies, explain_search and count_studies every filter as a
-    keyword argument with the type and default of SearchFilters (no **filters)."""
+    """It gives search, iter_studies, explain_search, count_studies and export_parquet every
+    filter as a keyword argument with the type and default of SearchFilters (no **filters)."""
     parameters = inspect.signature(function).parameters
     assert not any(p.kind is p.VAR_KEYWORD for p in parameters.values())
     annotations = SearchFilters.__annotations__

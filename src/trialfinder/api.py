@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
-from typing import Any
 
 from trialfinder.client import Client, resolve_api_url
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
-from trialfinder.filterspec import FILTER_NAMES
+from trialfinder.filterspec import FILTER_NAMES, filter_arguments
 from trialfinder.models import (
     Loosening,
     SearchPlan,
@@ -35,11 +34,6 @@ def _client_for(client: Client | None, api_url: str | None) -> AbstractContextMa
 #: Filter keyword arguments shared by :func:`search`, :func:`iter_studies`,
 #: :func:`explain_search` and :func:`count_studies` (see :mod:`trialfinder.filterspec`).
 FILTER_ARGS = FILTER_NAMES
-
-
-def _filters_of(arguments: dict[str, Any]) -> dict[str, Any]:
-    """The filter arguments of a call, from its ``locals()``: written once, not per call."""
-    return {name: arguments[name] for name in FILTER_ARGS}
 
 
 def count_matching(query: SearchQuery, client: Client) -> int | None:
@@ -171,7 +165,7 @@ def iter_studies(
     Raises:
         InvalidQuery: bad input (raised at once, before any request).
     """
-    query = build_query(condition, intervention, term, limit, **_filters_of(locals()))
+    query = build_query(condition, intervention, term, limit, **filter_arguments(locals()))
     return StudyStream(query, client, fields=fields, api_url=api_url)
 
 
@@ -246,7 +240,7 @@ def search(
         InvalidQuery: bad input, found before any request is sent.
         TrialFinderError: a subclass for network, API and response failures.
     """
-    query = build_query(condition, intervention, term, limit, **_filters_of(locals()))
+    query = build_query(condition, intervention, term, limit, **filter_arguments(locals()))
     return run_query(
         query, client=client, api_url=api_url, explain_empty=explain_empty, fields=fields
     )
@@ -413,7 +407,7 @@ def explain_search(
     Raises:
         InvalidQuery: bad input, with how to fix it.
     """
-    query = build_query(condition, intervention, term, limit, **_filters_of(locals()))
+    query = build_query(condition, intervention, term, limit, **filter_arguments(locals()))
     return plan_query(query, fields=fields)
 
 
@@ -452,7 +446,7 @@ def count_studies(
         InvalidQuery: bad input, found before any request is sent.
         TrialFinderError: a subclass for network, API and response failures.
     """
-    query = build_query(condition, intervention, term, **_filters_of(locals()))
+    query = build_query(condition, intervention, term, **filter_arguments(locals()))
     with _client_for(client, api_url) as active:
         return count_matching(query, active)
 

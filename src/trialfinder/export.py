@@ -605,7 +605,19 @@ def export_parquet(
     force: bool = False,
     api_url: str | None = None,
     client: Client | None = None,
-    **filters: Any,
+    status: str | Iterable[str] | None = "open",
+    phase: str | Iterable[str] | None = None,
+    study_type: str | Iterable[str] | None = None,
+    sex: str | None = None,
+    age: int | str | None = None,
+    healthy_volunteers: bool = False,
+    country: str | Iterable[str] | None = None,
+    state: str | Iterable[str] | None = None,
+    city: str | Iterable[str] | None = None,
+    near: str | tuple[float, float] | None = None,
+    radius: float | str | None = None,
+    sort: str | None = None,
+    expand: bool = True,
 ) -> ExportManifest:
     """Export every matching study to Parquet tables in ``directory``.
 
@@ -621,7 +633,8 @@ def export_parquet(
         limit: the most studies to export; None (the default) for every match.
         force: write into a folder that is not empty, replacing an earlier export there.
         api_url, client: as for :func:`trialfinder.search`.
-        **filters: the filters of :func:`trialfinder.search` (``status``, ``phase`` …).
+        status, phase, study_type, sex, age, healthy_volunteers, country, state, city, near,
+        radius, sort, expand: the filters, as for :func:`trialfinder.search`.
 
     Returns:
         The manifest of the complete export.
@@ -633,6 +646,7 @@ def export_parquet(
         TrialFinderError: the search failed (the folder is marked incomplete).
     """
     from trialfinder.api import data_timestamp, iter_studies
+    from trialfinder.filterspec import filter_arguments
 
     stream = iter_studies(
         condition,
@@ -642,7 +656,7 @@ def export_parquet(
         fields=EXPORT_FIELDS,
         api_url=api_url,
         client=client,
-        **filters,
+        **filter_arguments(locals()),
     )
     require_pyarrow()
     prepare_directory(directory, force=force)

@@ -13,7 +13,7 @@ Imports only :mod:`trialfinder.defaults`: the command line builds its ``--help``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -217,3 +217,12 @@ FILTERS: tuple[Filter, ...] = tuple(
 FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in FILTERS)
 #: The arguments of a search that are not filters: what to look for, and how many.
 SEARCH_WORDS: tuple[str, ...] = ("condition", "intervention", "term", "limit")
+
+
+def filter_arguments(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters among a call's arguments (its ``locals()``), to pass them on by name.
+
+    Lets a function with the filters in its typed signature hand them on without writing
+    the list out again.
+    """
+    return {name: arguments[name] for name in FILTER_NAMES}
