@@ -25,6 +25,7 @@ BLINDED = "study_NCT09900023_blinded_drug_or_placebo_and_placebo_beside_treatmen
 CODES_ONLY = "study_NCT09900031_drugs_named_only_by_code_names_spaced_differently.json"
 ISOTOPES = "study_NCT09900032_radiopharmaceuticals_beside_isotope_scans_and_contrast.json"
 ONE_ARM = "study_NCT09900033_single_arm_interventions_without_arm_labels.json"
+NO_RT = "study_NCT09900034_arm_where_radiotherapy_is_omitted_or_radiotherapy_free.json"
 FOUR_RADIATION_ARMS = [
     "Whole brain RT",
     "Brachytherapy then resection",
@@ -266,6 +267,23 @@ CASES: list[tuple[str, tuple[str, ...], str, list[str], dict[str, Any]]] = [
             "whole brain radiotherapy": ("not_named", [], []),
         },
     ),
+    # An arm that withholds radiation, in any wording and whatever its registry type, never
+    # counts as giving it ("Radiotherapy omitted", "RT-free", "Radiation-sparing").
+    (
+        NO_RT,
+        ("radiation",),
+        "one_treatment",
+        [],
+        {"radiation": ("named", ["Endocrine therapy + RT"], [])},
+    ),
+    (
+        NO_RT,
+        ("letrozole", "radiotherapy"),
+        "together",
+        ["Endocrine therapy + RT"],
+        {"radiotherapy": ("named", ["Endocrine therapy + RT"], [])},
+    ),
+    (NO_RT, ("WBRT",), "one_treatment", [], {"WBRT": ("not_named", [], [])}),
     # Radiopharmaceuticals are radiation; an isotope scan, PET/CT or iodine contrast is not.
     (
         ISOTOPES,
@@ -595,6 +613,13 @@ def test_real_one_arm_studies_give_what_they_list_in_their_arm() -> None:
             assert check.arms == [study.arms[0].label], study.nct_id
 
 
+def test_withheld_radiation_is_not_evidence() -> None:
+    """It names only the radiation actually given, never a name that withholds it."""
+    check = agent(combination(fixture_study(NO_RT), ("radiation",)), "radiation")
+    assert check.matched_names == ["Whole breast irradiation"]
+    assert check.not_stated == []
+
+
 def test_radiopharmaceutical_evidence_leaves_out_scans() -> None:
     """It names the radiopharmaceuticals that matched, never the isotope scan or contrast."""
     check = agent(combination(fixture_study(ISOTOPES), ("radiation",)), "radiation")
@@ -851,7 +876,7 @@ def test_list_fields_give_the_same_note_as_whole_records(requested: tuple[str, .
         pytest.skip("the shared metadata is not here")
     paths = piece_paths(json.loads(metadata.read_text(encoding="utf-8")))
     names = [RADIATION_KINDS, PLACEBO_NIVO, SPELLED, UNTIED, CODES, NIVO_CHEMO, CODES_ONLY]
-    names += [ISOTOPES, ONE_ARM]
+    names += [ISOTOPES, ONE_ARM, NO_RT]
     records = [load_json(name) for name in names]
     records += [
         json.loads(p.read_text(encoding="utf-8")) for p in (SHARED_CTGOV / "studies").glob("*")

@@ -51,6 +51,7 @@ class Vocabulary:
     placebo_words: tuple[str, ...]
     not_before: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
+    not_suffix: tuple[str, ...] = ()
 
 
 def is_acronym(word: str) -> bool:
@@ -108,6 +109,7 @@ def vocabulary() -> Vocabulary:
         placebo_words=tuple(raw["placebo_words"]),
         not_before=tuple(not_given.get("before", ())),
         not_after=tuple(not_given.get("after", ())),
+        not_suffix=tuple(not_given.get("suffix", ())),
     )
 
 
@@ -213,12 +215,26 @@ class Wanted:
         return not any(self.withheld(n) or any(p.search(n or "") for p in tests) for n in names)
 
     def withheld(self, text: str | None) -> bool:
-        """True when ``text`` names this treatment only to say it is not given."""
-        return (
-            bool(text)
-            and not self.search(text)
-            and any(p.search(text or "") for p in _patterns((*self.names, *self.unless_test)))
-        )
+        """True when ``text`` names this treatment only to say it is not given (``No
+        radiotherapy``, ``Radiotherapy omitted``, ``Radiotherapy-free follow-up``)."""
+        if not text or self.search(text):
+            return False
+        names = (*self.names, *self.unless_test)
+        return any(p.search(text) for p in (*_patterns(names), *_suffixed(names)))
+
+
+@lru_cache(maxsize=256)
+def _suffixed(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The names joined to a suffix that withholds them (``radiotherapy-free``, ``RT-sparing``)."""
+    suffix = _any_of(vocabulary().not_suffix)
+    out = []
+    for exact in (False, True):
+        group = [n for n in names if _exact(n) is exact]
+        if group:
+            bodies = "|".join(_body(n) for n in sorted(group, key=len, reverse=True))
+            flags = 0 if exact else re.I
+            out.append(re.compile(rf"(?<![\w-])(?:{bodies})-(?i:{suffix})(?![\w-])", flags))
+    return tuple(out)
 
 
 @lru_cache(maxsize=256)
