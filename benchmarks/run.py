@@ -36,12 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pages import METADATA, SHARED_CTGOV, filter_record, piece_paths  # noqa: E402
-from trialfinder import models  # noqa: E402
 from trialfinder.api import search  # noqa: E402
-from trialfinder.cache import cached_session  # noqa: E402
-from trialfinder.client import Client  # noqa: E402
-from trialfinder.models import read_page_json  # noqa: E402
-from trialfinder.query import LIST_FIELDS  # noqa: E402
+from trialfinder.http.cache import cached_session  # noqa: E402
+from trialfinder.http.client import Client  # noqa: E402
+from trialfinder.models import records as models  # noqa: E402
+from trialfinder.models.records import read_page_json  # noqa: E402
+from trialfinder.query.build import LIST_FIELDS  # noqa: E402
 
 #: Whole records of three sizes for the reading rows: search word, real record, the number
 #: of sites it is given (None: as recorded), studies searched. No recorded study has 1,000
@@ -358,9 +358,9 @@ def bench_cold_start(rows: list[Row]) -> None:
 _NOTES = """
 import json, sys, time
 from datetime import date
-from trialfinder.models import parse_study
-from trialfinder.notes import study_notes
-from trialfinder.query import SearchQuery
+from trialfinder.models.records import parse_study
+from trialfinder.notes.annotate import study_notes
+from trialfinder.query.build import SearchQuery
 study = parse_study(json.loads(open(sys.argv[1], encoding="utf-8").read())["studies"][0])
 query = SearchQuery.build(condition="x", age=0, near=(33.52, -86.80))
 start = time.perf_counter()
@@ -404,9 +404,9 @@ def _report():
             open(os.environ["BENCH_RSS_FILE"], "w").write(line.split()[1])
 
 atexit.register(_report)
-import trialfinder.client as c
+import trialfinder.http.client as c
 c.DEFAULT_MIN_INTERVAL = 0.0  # the local server needs no pacing
-from trialfinder.cli import cli
+from trialfinder.cli.main import cli
 cli.main(sys.argv[1:])
 """
 

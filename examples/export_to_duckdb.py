@@ -17,8 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from trialfinder import TrialFinderError
-from trialfinder.export import export_parquet
+from trialfinder import TrialFinderError, export_parquet
 
 SITES_PER_COUNTRY = """
     SELECT coalesce(country, '(country not given)') AS country, count(*) AS sites

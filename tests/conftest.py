@@ -140,7 +140,7 @@ def umask(request: pytest.FixtureRequest) -> Iterator[int]:
 @pytest.fixture
 def no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Clients made during the test do not space their requests, and retry without waiting."""
-    import trialfinder.client as client_module
+    import trialfinder.http.client as client_module
 
     monkeypatch.setattr(client_module, "DEFAULT_MIN_INTERVAL", 0.0)
     monkeypatch.setattr(client_module.Client, "_wait", lambda self, state: 0.0)

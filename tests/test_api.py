@@ -6,10 +6,10 @@ import pytest
 
 from replay_server import ReplayServer, Reply
 from trialfinder import count_studies, explain_search, search
-from trialfinder.client import Client
 from trialfinder.errors import InvalidQuery, ServerError
-from trialfinder.models import SearchPlan, SearchResult
-from trialfinder.query import LIST_FIELDS
+from trialfinder.http.client import Client
+from trialfinder.models.records import SearchPlan, SearchResult
+from trialfinder.query.build import LIST_FIELDS
 
 SINGLE = "search_all_blinatumomab_single_page.json"
 #: What a search reads from the API, beside what it planned to ask.

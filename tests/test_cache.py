@@ -14,7 +14,8 @@ from conftest import modes, run_cli
 from pages import PagedApi
 from replay_server import ReplayServer, Reply
 from trialfinder.api import search
-from trialfinder.cache import (
+from trialfinder.errors import TrialFinderError
+from trialfinder.http.cache import (
     cache_dir,
     cache_info,
     cache_path,
@@ -22,8 +23,7 @@ from trialfinder.cache import (
     clear_cache,
     is_cacheable,
 )
-from trialfinder.client import Client
-from trialfinder.errors import TrialFinderError
+from trialfinder.http.client import Client
 
 PAGE = json.dumps(PagedApi(3).page({"pageSize": "20", "countTotal": "true"})).encode()
 
@@ -281,7 +281,7 @@ def test_session_without_the_yaml_serializer_leaves_yaml_importable(tmp_path: Pa
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from trialfinder.cache import cached_session\n"
+        "from trialfinder.http.cache import cached_session\n"
         f"session = cached_session(60, Path({str(tmp_path)!r}), yaml_serializer=False)\n"
         "print('yaml' in sys.modules, 'requests_cache' in sys.modules)\n"
         "import yaml\n"

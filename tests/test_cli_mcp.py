@@ -18,8 +18,8 @@ from mcp_types import CallToolResult
 
 from conftest import run_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
-from trialfinder.cli_mcp import INSTALL_HINT
-from trialfinder.render import DISCLAIMER
+from trialfinder.cli.mcp import INSTALL_HINT
+from trialfinder.render.formats import DISCLAIMER
 
 SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]
@@ -85,7 +85,7 @@ def test_without_the_extra_it_says_what_to_install() -> None:
     code = (
         "import sys\n"
         "sys.modules['mcp'] = None  # as if the SDK were not installed\n"
-        "from trialfinder.cli import main\n"
+        "from trialfinder.cli.main import main\n"
         "sys.argv = ['trialfinder', 'mcp']\n"
         "main()\n"
     )

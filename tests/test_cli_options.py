@@ -20,12 +20,12 @@ import responses
 from click.testing import CliRunner
 
 from conftest import load_json
-from trialfinder import filters
 from trialfinder.api import iter_studies, search
-from trialfinder.cli import cli
+from trialfinder.cli.main import cli
 from trialfinder.errors import InvalidQuery
-from trialfinder.query import build_query
-from trialfinder.render import STATUS_LABELS
+from trialfinder.query import filters
+from trialfinder.query.build import build_query
+from trialfinder.render.formats import STATUS_LABELS
 
 STUDIES = "https://clinicaltrials.gov/api/v2/studies"
 

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import flat, run_cli
 from replay_server import ReplayServer, Reply
-from trialfinder.cli_watch import EXIT_CHANGED
-from trialfinder.render import DISCLAIMER
+from trialfinder.cli.watch import EXIT_CHANGED
+from trialfinder.render.formats import DISCLAIMER
 
 BEFORE = "watch_myeloma_before_4studies.json"
 AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"
@@ -256,7 +256,7 @@ def test_a_network_failure_exits_1_and_stores_nothing(db: Path, server: ReplaySe
 def test_watch_commands_start_without_the_http_stack() -> None:
     """It keeps requests, pydantic, tenacity and sqlite3 out of 'trialfinder --help'."""
     code = (
-        "import sys, trialfinder.cli, trialfinder.cli_watch\n"
+        "import sys, trialfinder.cli.main, trialfinder.cli.watch\n"
         "heavy = {'requests', 'pydantic', 'tenacity', 'sqlite3'} & set(sys.modules)\n"
         "print(sorted(heavy))"
     )

@@ -13,7 +13,6 @@ from responses import matchers
 
 from conftest import load_json, load_text
 from trialfinder.api import get_study, iter_studies, search
-from trialfinder.client import USER_AGENT, Client, RetryWait, parse_retry_after, short_url
 from trialfinder.errors import (
     ApiConnectionError,
     ApiStatusError,
@@ -28,6 +27,7 @@ from trialfinder.errors import (
     TrialFinderError,
     UnexpectedHtml,
 )
+from trialfinder.http.client import USER_AGENT, Client, RetryWait, parse_retry_after, short_url
 
 API = "https://clinicaltrials.gov/api/v2"
 STUDIES = f"{API}/studies"
@@ -433,7 +433,7 @@ def test_the_command_line_client_uses_the_same_waits(
     real_waits: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The installed command's client has the built-in waits, or the environment's."""
-    from trialfinder.cli_options import make_client
+    from trialfinder.cli.options import make_client
 
     local = "http://127.0.0.1:9/api/v2"
     client = make_client(local, 30, 4, cache=False)

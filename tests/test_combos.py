@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from conftest import SHARED_CTGOV, load_json
-from trialfinder.combos import combination, same_name, split_entry
-from trialfinder.models import AgentCheck, Combination, Study, parse_study
+from trialfinder.models.records import AgentCheck, Combination, Study, parse_study
+from trialfinder.notes.combos import combination, same_name, split_entry
 
 OPDIVO_SBRT = "study_NCT09900001_brand_opdivo_with_sbrt_generic_nivolumab_in_other_arm.json"
 PLACEBO_NIVO = "study_NCT09900002_placebo_matching_nivolumab_in_placebo_comparator_arm.json"
@@ -505,7 +505,7 @@ def test_a_code_name_match_shows_the_records_name(
     requested: str, matched: list[str], text: str
 ) -> None:
     """It shows the record's code name that matched when it is not what was typed."""
-    from trialfinder.combotext import combination_text
+    from trialfinder.render.combotext import combination_text
 
     combo = combination(fixture_study(CODES_ONLY), (requested,))
     assert agent(combo, requested).matched_names == matched
@@ -586,7 +586,7 @@ def test_the_only_arm_gives_every_listed_intervention(
     ending: str,
 ) -> None:
     """It places untied interventions in a one-arm interventional study's arm, and says so."""
-    from trialfinder.combotext import combination_text
+    from trialfinder.render.combotext import combination_text
 
     combo = combination(_one_arm(study_type, second_arm), requested)
     assert combo.verdict == verdict
@@ -869,7 +869,7 @@ def test_no_verdict_beyond_the_record_on_real_studies(requested: tuple[str, ...]
 def test_list_fields_give_the_same_note_as_whole_records(requested: tuple[str, ...]) -> None:
     """It says the same from a record cut to LIST_FIELDS (what list views fetch) as from all."""
     from pages import filter_record, piece_paths
-    from trialfinder.query import LIST_FIELDS
+    from trialfinder.query.build import LIST_FIELDS
 
     metadata = SHARED_CTGOV / "metadata" / "studies-metadata.json"
     if not metadata.exists():

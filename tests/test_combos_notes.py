@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from trialfinder.models import parse_study
+from trialfinder.models.records import parse_study
 
 
 def _shared_studies() -> list[object]:
@@ -24,8 +24,8 @@ def _shared_studies() -> list[object]:
 
 def test_notes_on_real_recorded_studies() -> None:
     """It works out notes for every real recorded study without failing."""
-    from trialfinder.notes import study_notes
-    from trialfinder.query import SearchQuery
+    from trialfinder.notes.annotate import study_notes
+    from trialfinder.query.build import SearchQuery
 
     raws = _shared_studies()
     if not raws:

@@ -16,9 +16,9 @@ from test_combos import (
     UNTIED,
     fixture_study,
 )
-from trialfinder.combos import combination
-from trialfinder.combotext import agent_text, combination_text, quoted
-from trialfinder.models import AgentCheck, Combination
+from trialfinder.models.records import AgentCheck, Combination
+from trialfinder.notes.combos import combination
+from trialfinder.render.combotext import agent_text, combination_text, quoted
 
 CASES = [
     (
@@ -138,9 +138,9 @@ def test_every_format_words_the_note_the_same() -> None:
     import html
     import json
 
-    from trialfinder.models import SearchResult, StudyNotes
-    from trialfinder.page import PageInfo, render_html_page, render_markdown_page
-    from trialfinder.render import render_table, result_dict
+    from trialfinder.models.records import SearchResult, StudyNotes
+    from trialfinder.render.formats import render_table, result_dict
+    from trialfinder.render.page import PageInfo, render_html_page, render_markdown_page
 
     study = fixture_study(PLACEBO_NIVO)
     combo = combination(study, ("radiation", "nivolumab"))

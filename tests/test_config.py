@@ -11,8 +11,8 @@ import responses
 from click.testing import CliRunner, Result
 
 from conftest import flat, load_json
-from trialfinder.cli import cli
-from trialfinder.config import config_path, default_map, effective, load
+from trialfinder.cli.config import config_path, default_map, effective, load
+from trialfinder.cli.main import cli
 from trialfinder.errors import ConfigError
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import SHARED_CTGOV
 from trialfinder.api import StudyStream
-from trialfinder.models import parse_study, read_page
-from trialfinder.query import SearchQuery
+from trialfinder.models.records import parse_study, read_page
+from trialfinder.query.build import SearchQuery
 
 pytestmark = pytest.mark.skipif(not SHARED_CTGOV.is_dir(), reason="../shared/ctgov is not here")
 
@@ -77,8 +77,8 @@ def test_recorded_error_bodies_become_clear_messages() -> None:
     """It shows the API's own 400 text (an unknown parameter named in backticks)."""
     import responses
 
-    from trialfinder.client import Client
     from trialfinder.errors import BadRequest
+    from trialfinder.http.client import Client
 
     body = (SHARED_CTGOV / "errors" / "http400_unknown_parameter_query.recrs.txt").read_text()
     with responses.RequestsMock() as mock:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import pytest
 
-from trialfinder.cli import cli
+from trialfinder.cli.main import cli
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -169,7 +169,8 @@ def test_shell_completion_is_documented_and_works() -> None:
 
 def test_readme_exit_code_table_matches_the_code() -> None:
     """It lists every exit code the command uses, each once, "changed" apart from failures."""
-    from trialfinder import cli, cli_watch
+    from trialfinder.cli import main as cli
+    from trialfinder.cli import watch as cli_watch
 
     table = README.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     listed = [int(code) for code in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)]

@@ -8,8 +8,8 @@ from importlib import resources
 
 import pytest
 
-from trialfinder.expand import expand_value, load_data, load_table, synonyms
-from trialfinder.query import SearchQuery
+from trialfinder.query.build import SearchQuery
+from trialfinder.query.expand import expand_value, load_data, load_table, synonyms
 
 ALL_PHRASES = (
     '"acute lymphoblastic leukemia" OR "acute lymphocytic leukemia" OR "B-ALL" OR "T-ALL" '
@@ -274,7 +274,7 @@ def test_every_entry_cites_its_source() -> None:
 def test_table_is_well_formed_and_packaged() -> None:
     """Every entry has a known kind and either terms or meanings; acronyms are reviewed."""
     raw = json.loads(
-        resources.files("trialfinder").joinpath("data/expansions.json").read_text("utf-8")
+        resources.files("trialfinder.query").joinpath("data/expansions.json").read_text("utf-8")
     )
     terms = [e["term"] for e in raw["entries"]]
     assert len(terms) == len(set(terms))

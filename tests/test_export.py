@@ -19,7 +19,7 @@ import responses
 from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli, trialfinder_command
 from pages import METADATA, PagedApi, filter_record, piece_paths
 from replay_server import ReplayServer, Reply
-from trialfinder.export import (
+from trialfinder.export.dataset import (
     EXPORT_FIELDS,
     TABLES,
     arm_rows,
@@ -29,7 +29,7 @@ from trialfinder.export import (
     site_rows,
     study_row,
 )
-from trialfinder.models import parse_study
+from trialfinder.models.records import parse_study
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -339,7 +339,7 @@ def test_without_pyarrow_it_says_what_to_install(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "sys.modules['pyarrow'] = None  # as if not installed\n"
-        "from trialfinder.cli import main\n"
+        "from trialfinder.cli.main import main\n"
         f"sys.argv = ['trialfinder', 'export', {str(tmp_path / 'out')!r}, '-c', 'x']\n"
         "main()\n"
     )
@@ -429,7 +429,7 @@ def test_ctrl_c_mid_way_never_looks_complete(server: ReplayServer, tmp_path: Pat
 
 def test_library_export(tmp_path: Path, server: ReplayServer, no_pacing: None) -> None:
     """It exports from the library as from the command, returning the manifest."""
-    from trialfinder.export import export_parquet
+    from trialfinder.export.dataset import export_parquet
 
     serve(server, [load_json(name) for name in HAND_MADE])
     manifest = export_parquet(tmp_path / "lib", condition="x", status="all", api_url=server.url)
@@ -441,9 +441,9 @@ def test_library_export(tmp_path: Path, server: ReplayServer, no_pacing: None) -
 def test_row_groups_page_by_page_with_progress(tmp_path: Path, no_pacing: None) -> None:
     """It writes one row group per 1,000 studies (an API page) and reports progress on each."""
     from trialfinder.api import StudyStream
-    from trialfinder.client import Client
-    from trialfinder.export import write_dataset
-    from trialfinder.query import build_query
+    from trialfinder.export.dataset import write_dataset
+    from trialfinder.http.client import Client
+    from trialfinder.query.build import build_query
 
     api = PagedApi(2500)
     responses.add_callback(responses.GET, STUDIES, callback=api.callback)

@@ -6,8 +6,8 @@ import pytest
 
 from replay_server import ReplayServer, Reply
 from trialfinder import iter_studies, search
-from trialfinder.client import Client
 from trialfinder.errors import InvalidQuery
+from trialfinder.http.client import Client
 
 
 @pytest.mark.usefixtures("no_pacing")

@@ -10,14 +10,15 @@ from typing import Any
 import click
 import pytest
 
-from trialfinder import api, config, filterspec
-from trialfinder.cli import cli
+from trialfinder import api, filterspec
+from trialfinder.cli import config
+from trialfinder.cli.main import cli
 from trialfinder.errors import ARGUMENTS, InvalidWatch
-from trialfinder.export import export_parquet
+from trialfinder.export.dataset import export_parquet
 from trialfinder.filterspec import FILTER_NAMES, FILTERS, Filter, SearchFilters
-from trialfinder.flags import FLAGS
-from trialfinder.query import SearchQuery
-from trialfinder.watch import check_search
+from trialfinder.query.build import SearchQuery
+from trialfinder.query.flags import FLAGS
+from trialfinder.watch.watchlist import check_search
 
 LIBRARY_CALLS = [
     api.search,
@@ -108,7 +109,7 @@ def test_the_config_file_takes_the_filters_marked_as_settings() -> None:
 
 def test_the_mcp_tools_take_every_filter_described() -> None:
     """It gives the search tools every filter, with the description for assistants."""
-    mcp_server = pytest.importorskip("trialfinder.mcp_server")
+    mcp_server = pytest.importorskip("trialfinder.mcp.server")
     parameters = inspect.signature(mcp_server.search_arguments).parameters
     assert list(parameters) == ["condition", "intervention", "term", *FILTER_NAMES, "limit"]
     for info in FILTERS:
@@ -129,7 +130,7 @@ def test_a_new_filter_reaches_the_command_line_from_filterspec_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """It builds the search options from FILTERS: a filter added there gets its option."""
-    from trialfinder import cli_options
+    from trialfinder.cli import options as cli_options
 
     extra = Filter(
         name="funder",

@@ -11,11 +11,11 @@ import click
 import pytest
 
 import trialfinder
-from trialfinder.cli import cli
+from trialfinder.cli.main import cli
 from trialfinder.errors import ARGUMENTS, InvalidQuery, TrialFinderError
-from trialfinder.flags import FLAGS, in_cli_words
-from trialfinder.geo import resolve_place
-from trialfinder.watch import Watchlist
+from trialfinder.query.flags import FLAGS, in_cli_words
+from trialfinder.query.places import resolve_place
+from trialfinder.watch.watchlist import Watchlist
 
 #: A flag as the command line writes it: -c, --near.
 _FLAG = re.compile(r"(?<![\w-])--?[a-z]")

@@ -8,9 +8,10 @@ import pytest
 
 from conftest import load_json
 from trialfinder.errors import InvalidQuery
-from trialfinder.geo import haversine_miles, nearest_sites, resolve_place, site_point
-from trialfinder.models import Location, NearestSite, Study, parse_study
-from trialfinder.render import nearest_site_text
+from trialfinder.models.records import Location, NearestSite, Study, parse_study
+from trialfinder.notes.nearest import nearest_sites, site_point
+from trialfinder.query.places import haversine_miles, resolve_place
+from trialfinder.render.formats import nearest_site_text
 
 
 def test_lat_lon() -> None:

@@ -1,7 +1,7 @@
 """The MCP server's tools, called in process through the SDK's own client.
 
-Each test starts :func:`trialfinder.mcp_server.build_server` over a real
-:class:`~trialfinder.client.Client` pointed at a replay server on 127.0.0.1, and talks to it
+Each test starts :func:`trialfinder.mcp.server.build_server` over a real
+:class:`~trialfinder.http.client.Client` pointed at a replay server on 127.0.0.1, and talks to it
 with ``mcp.Client``: the same listing, argument validation and result conversion an
 assistant's client gets.
 """
@@ -23,21 +23,22 @@ from mcp import Client as McpClient
 from mcp_types import CallToolResult
 
 from replay_server import ReplayServer, Reply
-from trialfinder import explain_search, filters, search
+from trialfinder import explain_search, search
 from trialfinder.api import FILTER_ARGS
-from trialfinder.cache import cached_session
-from trialfinder.client import Client
-from trialfinder.mcp_server import (
+from trialfinder.http.cache import cached_session
+from trialfinder.http.client import Client
+from trialfinder.mcp.server import (
     MAX_LIMIT,
     TrialSummary,
     TrialTools,
     build_server,
     search_arguments,
 )
-from trialfinder.models import SearchPlan, Study, StudyNotes
-from trialfinder.notes import staleness
-from trialfinder.query import LIST_FIELDS
-from trialfinder.render import DISCLAIMER, STUDY_DISCLAIMER
+from trialfinder.models.records import SearchPlan, Study, StudyNotes
+from trialfinder.notes.annotate import staleness
+from trialfinder.query import filters
+from trialfinder.query.build import LIST_FIELDS
+from trialfinder.render.formats import DISCLAIMER, STUDY_DISCLAIMER
 
 SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]

@@ -13,11 +13,22 @@ from typing import Any
 import pytest
 
 from conftest import SHARED_CTGOV, load_json
-from trialfinder.filters import Age, check_age
-from trialfinder.models import Study, parse_study
-from trialfinder.notes import check_age_limits, check_sex, period_end, staleness, study_notes
-from trialfinder.query import SearchQuery
-from trialfinder.render import age_check_text, note_lines, sex_check_text, staleness_text
+from trialfinder.models.records import Study, parse_study
+from trialfinder.notes.annotate import (
+    check_age_limits,
+    check_sex,
+    period_end,
+    staleness,
+    study_notes,
+)
+from trialfinder.query.build import SearchQuery
+from trialfinder.query.filters import Age, check_age
+from trialfinder.render.formats import (
+    age_check_text,
+    note_lines,
+    sex_check_text,
+    staleness_text,
+)
 
 CASES = "search_hand_made_note_cases_7studies.json"
 ROCHESTER_MN = (44.02163, -92.4699)

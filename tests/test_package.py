@@ -84,7 +84,7 @@ def test_every_error_inherits_from_the_root() -> None:
 def test_importing_the_package_is_light() -> None:
     """It loads neither requests, pydantic nor tenacity on import."""
     code = (
-        "import sys, trialfinder, trialfinder.cli; "
+        "import sys, trialfinder, trialfinder.cli.main; "
         "print(sorted(m for m in ('requests', 'pydantic', 'tenacity') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -140,9 +140,9 @@ def test_every_module_opens_by_saying_its_job() -> None:
 def test_search_output_loads_no_treatment_or_place_modules() -> None:
     """Notes and rendering load the combination and distance modules only when asked."""
     code = (
-        "import sys, trialfinder.notes, trialfinder.render; "
-        "print(sorted(m for m in ('trialfinder.combos', 'trialfinder.combotext', "
-        "'trialfinder.geo', 'trialfinder.treatments') if m in sys.modules))"
+        "import sys, trialfinder.notes.annotate, trialfinder.render.formats; "
+        "print(sorted(m for m in ('trialfinder.notes.combos', 'trialfinder.render.combotext', "
+        "'trialfinder.notes.nearest', 'trialfinder.notes.treatments') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -13,16 +13,16 @@ import responses
 
 from conftest import load_json
 from trialfinder.api import data_timestamp
-from trialfinder.client import Client
-from trialfinder.models import SearchResult, parse_study
-from trialfinder.page import (
+from trialfinder.http.client import Client
+from trialfinder.models.records import SearchResult, parse_study
+from trialfinder.render.formats import DISCLAIMER
+from trialfinder.render.page import (
     QUESTIONS,
     PageInfo,
     render_html_page,
     render_markdown_page,
     sites_to_show,
 )
-from trialfinder.render import DISCLAIMER
 
 PAGES = [
     "search_myeloma_radiation_pembrolizumab_page1_of_3.json",
@@ -177,9 +177,9 @@ def test_page_words_every_note_as_the_table_does() -> None:
     import html
     from datetime import date
 
-    from trialfinder.notes import study_notes
-    from trialfinder.query import SearchQuery
-    from trialfinder.render import note_lines
+    from trialfinder.notes.annotate import study_notes
+    from trialfinder.query.build import SearchQuery
+    from trialfinder.render.formats import note_lines
 
     cases = [
         parse_study(s) for s in load_json("search_hand_made_note_cases_7studies.json")["studies"]

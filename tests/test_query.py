@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from trialfinder.errors import InvalidQuery
-from trialfinder.query import (
+from trialfinder.query.build import (
     MAX_VALUE_LENGTH,
     SearchQuery,
     build_query,

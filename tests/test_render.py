@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from conftest import flat, load_json
-from trialfinder.models import SearchResult, Study, parse_study
-from trialfinder.render import (
+from trialfinder.models.records import SearchResult, Study, parse_study
+from trialfinder.render.formats import (
     DISCLAIMER,
     STUDY_DISCLAIMER,
     assigns_treatment,
@@ -34,7 +34,7 @@ from trialfinder.render import (
     write_csv,
     write_jsonl,
 )
-from trialfinder.term import Style
+from trialfinder.render.term import Style
 
 
 def studies() -> list[Study]:
@@ -284,7 +284,7 @@ STUDY_TYPE_CASES = [
 @pytest.mark.parametrize(("nct_id", "head", "lines"), STUDY_TYPE_CASES)
 def test_every_listing_says_the_study_type(nct_id: str, head: str, lines: list[str]) -> None:
     """It shows the study type, and says when a study does not assign treatment."""
-    from trialfinder.page import PageInfo, render_html_page, render_markdown_page
+    from trialfinder.render.page import PageInfo, render_html_page, render_markdown_page
 
     page = load_json("search_hand_made_note_cases_7studies.json")
     study = next(parse_study(r) for r in page["studies"] if nct_id in json.dumps(r))

@@ -11,13 +11,13 @@ import responses
 from click.testing import CliRunner
 
 from pages import METADATA, SHARED_CTGOV, PagedApi, filter_record, piece_paths
-from trialfinder import render
 from trialfinder.api import iter_studies, search
-from trialfinder.cli import cli
-from trialfinder.client import Client
+from trialfinder.cli.main import cli
 from trialfinder.errors import InvalidQuery
-from trialfinder.models import parse_study
-from trialfinder.query import LIST_FIELDS, fields_param
+from trialfinder.http.client import Client
+from trialfinder.models.records import parse_study
+from trialfinder.query.build import LIST_FIELDS, fields_param
+from trialfinder.render import formats as render
 
 API = "https://clinicaltrials.gov/api/v2"
 STUDIES_URL = re.compile(re.escape(API + "/studies") + r"(\?.*)?$")

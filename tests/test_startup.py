@@ -62,7 +62,7 @@ def test_a_search_does_import_the_http_stack() -> None:
     """It proves the check above can see a heavy import (a search loads requests)."""
     code = (
         "import sys\n"
-        "from trialfinder.cli import cli\n"
+        "from trialfinder.cli.main import cli\n"
         "try:\n"
         "    cli.main(['search', '-c', 'x', '--api-url', 'http://127.0.0.1:9', '--retries', '1',"
         " '--timeout', '0.5', '--no-cache'])\n"
@@ -80,7 +80,7 @@ def test_importing_the_cli_in_process_loads_no_heavy_library() -> None:
     """It keeps sys.modules free of the heavy libraries after importing the CLI and --help."""
     code = (
         "import sys\n"
-        "from trialfinder.cli import cli\n"
+        "from trialfinder.cli.main import cli\n"
         "try:\n"
         "    cli.main(['--help'])\n"
         "except SystemExit:\n"

@@ -20,12 +20,12 @@ from click.testing import CliRunner
 from conftest import trialfinder_command
 from pages import PagedApi
 from replay_server import ReplayServer, Reply
-from trialfinder import bulk
 from trialfinder.api import StudyStream
-from trialfinder.cli import cli
-from trialfinder.client import Client
-from trialfinder.models import Study
-from trialfinder.query import SearchQuery
+from trialfinder.cli.main import cli
+from trialfinder.export import bulk
+from trialfinder.http.client import Client
+from trialfinder.models.records import Study
+from trialfinder.query.build import SearchQuery
 
 API = "https://clinicaltrials.gov/api/v2"
 STUDIES_URL = re.compile(re.escape(API + "/studies") + r"(\?.*)?$")
@@ -214,7 +214,8 @@ def _results(total: int, limit: int | None = None) -> tuple[Any, PagedApi]:
 
 
 def _write(fmt: str, results: Any, out: Any) -> None:
-    from trialfinder import page, render
+    from trialfinder.render import formats as render
+    from trialfinder.render import page
 
     info = page.PageInfo(searched=["Searched for: melanoma"], generated="today")
     if fmt == "table":
@@ -330,7 +331,7 @@ def test_the_cyclic_collector_rests_while_a_page_is_read_and_is_restored(
     """It pauses gc while a page's bytes become records, never while the consumer runs."""
     import gc
 
-    import trialfinder.models as models_module
+    import trialfinder.models.records as models_module
 
     during_read: list[bool] = []
     during_use: list[bool] = []

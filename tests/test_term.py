@@ -16,8 +16,8 @@ import responses
 from click.testing import CliRunner
 
 from conftest import SHARED_CTGOV
-from trialfinder.cli import cli
-from trialfinder.term import (
+from trialfinder.cli.main import cli
+from trialfinder.render.term import (
     PLAIN,
     FittedWriter,
     Style,

@@ -7,8 +7,7 @@ from importlib import resources
 
 import pytest
 
-from trialfinder.expand import agent_names
-from trialfinder.treatments import (
+from trialfinder.notes.treatments import (
     condition_context,
     content_words,
     names_placebo,
@@ -17,12 +16,15 @@ from trialfinder.treatments import (
     vocabulary,
     wanted,
 )
+from trialfinder.query.expand import agent_names
 
 
 def test_vocabulary_file_is_well_formed_and_packaged() -> None:
     """It ships one vocabulary file whose every type has a source, ways to ask and words."""
     raw = json.loads(
-        resources.files("trialfinder").joinpath("data/treatment_types.json").read_text("utf-8")
+        resources.files("trialfinder.notes")
+        .joinpath("data/treatment_types.json")
+        .read_text("utf-8")
     )
     assert [t["type"] for t in raw["types"]] == [t.type for t in vocabulary().types]
     for kind in vocabulary().types:

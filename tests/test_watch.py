@@ -16,7 +16,6 @@ import pytest
 from conftest import SHARED_CTGOV, load_json, modes
 from replay_server import ReplayServer, Reply
 from trialfinder import diff
-from trialfinder.client import Client
 from trialfinder.errors import (
     ApiConnectionError,
     BadRequest,
@@ -25,17 +24,9 @@ from trialfinder.errors import (
     UnknownWatch,
     WatchStoreError,
 )
-from trialfinder.models import parse_study
-from trialfinder.watch import (
-    ChangeReport,
-    DateChange,
-    SiteChange,
-    StatusChange,
-    StatusNow,
-    Watchlist,
-    state_of,
-)
-from trialfinder.watchstore import (
+from trialfinder.http.client import Client
+from trialfinder.models.records import parse_study
+from trialfinder.watch.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
     SavedSearch,
@@ -43,6 +34,15 @@ from trialfinder.watchstore import (
     StudyState,
     WatchStore,
     default_db_path,
+)
+from trialfinder.watch.watchlist import (
+    ChangeReport,
+    DateChange,
+    SiteChange,
+    StatusChange,
+    StatusNow,
+    Watchlist,
+    state_of,
 )
 
 BEFORE = "watch_myeloma_before_4studies.json"
@@ -299,7 +299,7 @@ def test_database_is_versioned_and_keeps_only_what_the_diff_needs(db: Path) -> N
 
 def test_a_schema_1_database_is_upgraded_and_keeps_its_snapshots(db: Path) -> None:
     """It adds the study type to a database of the previous version, keeping what it held."""
-    from trialfinder.watchstore import RunToSave, WatchStore
+    from trialfinder.watch.store import RunToSave, WatchStore
 
     with Watchlist(db) as watchlist:
         watchlist.add("myeloma", **MYELOMA)
@@ -321,8 +321,8 @@ def test_a_schema_1_database_is_upgraded_and_keeps_its_snapshots(db: Path) -> No
 
 def test_watch_reports_say_when_a_study_assigns_no_treatment() -> None:
     """It marks observational and expanded access studies in a report's study lines."""
-    from trialfinder.watch import RunReport
-    from trialfinder.watchrender import report_lines
+    from trialfinder.watch.report import report_lines
+    from trialfinder.watch.watchlist import RunReport
 
     page = load_json("search_hand_made_note_cases_7studies.json")["studies"]
     observational, interventional = state_of(parse_study(page[5])), state_of(parse_study(page[0]))
@@ -494,7 +494,7 @@ def test_an_interrupted_write_leaves_the_previous_snapshot(
     db: Path, server: ReplayServer, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """It writes a run's snapshot in one transaction: a failure midway keeps the old one."""
-    import trialfinder.watchstore as watchstore
+    import trialfinder.watch.store as watchstore
 
     server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(BEFORE), Reply.fixture(AFTER))
     real_insert = watchstore._insert_study
@@ -600,15 +600,15 @@ def test_package_exports_the_watch_api() -> None:
     assert trialfinder.__all__ == sorted(trialfinder.__all__)
     for name in ("ChangeReport", "RunReport", "SavedSearch", "StudyState", "Watchlist", "diff"):
         assert name in trialfinder.__all__
-        assert getattr(trialfinder, name).__module__.startswith("trialfinder.watch")
+        assert getattr(trialfinder, name).__module__.startswith("trialfinder.watch.")
     for name in ("WatchError", "InvalidWatch", "UnknownWatch", "WatchStoreError"):
         assert issubclass(getattr(trialfinder, name), trialfinder.TrialFinderError)
 
 
 def test_sites_far_from_a_saved_location_are_not_followed() -> None:
     """It keeps only the sites near the saved location, and those it cannot place."""
-    from trialfinder.models import parse_study
-    from trialfinder.watch import near_of, state_of
+    from trialfinder.models.records import parse_study
+    from trialfinder.watch.watchlist import near_of, state_of
 
     study = parse_study(load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json"))
     near = near_of({"filter.geo": "distance(44.02,-92.47,50mi)"})  # Rochester, MN
@@ -623,8 +623,8 @@ def test_sites_far_from_a_saved_location_are_not_followed() -> None:
 
 def test_a_saved_location_places_sites_without_coordinates() -> None:
     """It places a site without coordinates by its ZIP code or city, keeping only unplaceable."""
-    from trialfinder.models import parse_study
-    from trialfinder.watch import state_of
+    from trialfinder.models.records import parse_study
+    from trialfinder.watch.watchlist import state_of
 
     page = load_json("search_hand_made_note_cases_7studies.json")["studies"]
     near_rochester = (44.02163, -92.4699, 50.0)
@@ -688,7 +688,7 @@ def test_gone_studies_get_their_status_now_in_one_request(
         "TERMINATED",
         True,
     )
-    from trialfinder.watchrender import report_lines
+    from trialfinder.watch.report import report_lines
 
     assert "  NCT05100001  now Terminated (was Not yet recruiting)  " in "\n".join(
         report_lines(radiation)
@@ -717,7 +717,7 @@ def test_a_status_that_cannot_be_looked_up_is_said_so(
         (report,) = watchlist.run(client=client)
     assert report.changes.gone_now == (StatusNow("NCT05100003", False, None),)
     assert report.stored and watchlist.snapshot("myeloma") == states(AFTER)
-    from trialfinder.watchrender import report_lines
+    from trialfinder.watch.report import report_lines
 
     assert (
         "  NCT05100003  status now could not be checked (was Active, not recruiting)  "
@@ -729,7 +729,7 @@ def test_removing_one_search_mid_run_keeps_the_others_results(
     db: Path, server: ReplayServer, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """It stores each search on its own: one removed meanwhile rolls nothing else back."""
-    import trialfinder.watchstore as watchstore
+    import trialfinder.watch.store as watchstore
 
     _two_searches_with_gone_studies(server)
     real_save = watchstore.WatchStore.save_runs
@@ -748,7 +748,7 @@ def test_removing_one_search_mid_run_keeps_the_others_results(
         assert myeloma.stored and not radiation.stored
         assert watchlist.snapshot("myeloma") == states(AFTER)
         assert [s.name for s in watchlist.list()] == ["myeloma"]
-    from trialfinder.watchrender import report_lines
+    from trialfinder.watch.report import report_lines
 
     assert report_lines(radiation)[1] == (
         "This saved search was removed or replaced while it ran: nothing was stored for it."
@@ -758,7 +758,7 @@ def test_removing_one_search_mid_run_keeps_the_others_results(
 
 def test_a_search_replaced_mid_run_is_not_overwritten(db: Path) -> None:
     """It does not write a run's results over a search of the same name made meanwhile."""
-    from trialfinder.watchstore import RunToSave, WatchStore
+    from trialfinder.watch.store import RunToSave, WatchStore
 
     with Watchlist(db) as watchlist:
         watchlist.add("myeloma", **MYELOMA)

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
         iter_studies,
         search,
     )
-    from trialfinder.cache import cached_session
-    from trialfinder.client import Client
     from trialfinder.errors import (
         ApiConnectionError,
         ApiStatusError,
@@ -57,9 +55,10 @@ if TYPE_CHECKING:
         WatchError,
         WatchStoreError,
     )
-    from trialfinder.expand import Expansion
-    from trialfinder.export import ExportManifest, export_parquet
-    from trialfinder.models import (
+    from trialfinder.export.dataset import ExportManifest, export_parquet
+    from trialfinder.http.cache import cached_session
+    from trialfinder.http.client import Client
+    from trialfinder.models.records import (
         AgeCheck,
         AgentCheck,
         Arm,
@@ -79,9 +78,10 @@ if TYPE_CHECKING:
         StudyNotes,
         parse_study,
     )
-    from trialfinder.query import LIST_FIELDS, SearchQuery
-    from trialfinder.watch import ChangeReport, RunReport, Watchlist, diff
-    from trialfinder.watchstore import SavedSearch, StudyState
+    from trialfinder.query.build import LIST_FIELDS, SearchQuery
+    from trialfinder.query.expand import Expansion
+    from trialfinder.watch.store import SavedSearch, StudyState
+    from trialfinder.watch.watchlist import ChangeReport, RunReport, Watchlist, diff
 
 _WHERE = {
     "search": "api",
@@ -90,16 +90,16 @@ _WHERE = {
     "count_studies": "api",
     "explain_search": "api",
     "StudyStream": "api",
-    "Client": "client",
-    "ExportManifest": "export",
-    "export_parquet": "export",
-    "SearchQuery": "query",
-    "LIST_FIELDS": "query",
-    "cached_session": "cache",
-    "Expansion": "expand",
-    "parse_study": "models",
-    **dict.fromkeys(["ChangeReport", "RunReport", "Watchlist", "diff"], "watch"),
-    **dict.fromkeys(["SavedSearch", "StudyState"], "watchstore"),
+    "Client": "http.client",
+    "ExportManifest": "export.dataset",
+    "export_parquet": "export.dataset",
+    "SearchQuery": "query.build",
+    "LIST_FIELDS": "query.build",
+    "cached_session": "http.cache",
+    "Expansion": "query.expand",
+    "parse_study": "models.records",
+    **dict.fromkeys(["ChangeReport", "RunReport", "Watchlist", "diff"], "watch.watchlist"),
+    **dict.fromkeys(["SavedSearch", "StudyState"], "watch.store"),
     **dict.fromkeys(
         [
             "AgeCheck",
@@ -120,7 +120,7 @@ _WHERE = {
             "Study",
             "StudyNotes",
         ],
-        "models",
+        "models.records",
     ),
     **dict.fromkeys(
         [

@@ -2,7 +2,7 @@
 
 They are :func:`search`, :func:`iter_studies`, :func:`count_studies`,
 :func:`explain_search` and :func:`get_study`. Each takes plain arguments, validates them
-before anything is sent, and uses a :class:`~trialfinder.client.Client` (a new one, or the
+before anything is sent, and uses a :class:`~trialfinder.http.client.Client` (a new one, or the
 one given).
 """
 
@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
-from trialfinder.client import Client, resolve_api_url
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
 from trialfinder.filterspec import FILTER_NAMES, filter_arguments
-from trialfinder.models import (
+from trialfinder.http.client import Client, resolve_api_url
+from trialfinder.models.records import (
     Loosening,
     SearchPlan,
     SearchResult,
@@ -24,7 +24,7 @@ from trialfinder.models import (
     StudyNotes,
     parse_study,
 )
-from trialfinder.query import SearchQuery, build_query, fields_param
+from trialfinder.query.build import SearchQuery, build_query, fields_param
 
 
 def _client_for(client: Client | None, api_url: str | None) -> AbstractContextManager[Client]:
@@ -56,8 +56,8 @@ class StudyStream:
     Args:
         query: the validated search.
         client: the client to fetch with; None to open one for the iteration (and close it).
-        fields: piece names to ask for (``fields=``), e.g. :data:`~trialfinder.query.LIST_FIELDS`;
-            None for whole records.
+        fields: piece names to ask for (``fields=``), e.g.
+            :data:`~trialfinder.query.build.LIST_FIELDS`; None for whole records.
         api_url: API base URL for the client opened when ``client`` is None.
     """
 
@@ -142,7 +142,7 @@ def iter_studies(
     """Stream matching studies page by page without holding them all in memory.
 
     >>> from trialfinder import iter_studies
-    >>> from trialfinder.query import LIST_FIELDS
+    >>> from trialfinder.query.build import LIST_FIELDS
     >>> for study in iter_studies(condition="melanoma", fields=LIST_FIELDS):  # doctest: +SKIP
     ...     print(study.nct_id, study.status)
 
@@ -152,7 +152,7 @@ def iter_studies(
         term: one or more other search terms; all must match.
         limit: the most studies to yield; None (the default) for every match.
         fields: piece names to ask for (fewer bytes), such as
-            :data:`trialfinder.query.LIST_FIELDS`; None for whole records.
+            :data:`trialfinder.query.build.LIST_FIELDS`; None for whole records.
         api_url: API base URL when no client is given.
         client: the client to fetch with; by default one is opened for the iteration and
             closed when it ends.
@@ -227,7 +227,7 @@ def search(
         sort: ``relevance`` (default), ``updated`` or ``start``.
         explain_empty: when nothing matches, spend one small request per active filter to
             say how many would match without it (``loosen``).
-        fields: piece names to ask for, such as :data:`trialfinder.query.LIST_FIELDS`
+        fields: piece names to ask for, such as :data:`trialfinder.query.build.LIST_FIELDS`
             (fewer bytes; the other fields of each study stay empty); None for whole records.
 
     Returns:
@@ -315,7 +315,7 @@ class ResultStream:
         return self._studies.skipped
 
     def __iter__(self) -> Iterator[tuple[Study, StudyNotes]]:
-        from trialfinder.notes import study_notes
+        from trialfinder.notes.annotate import study_notes
 
         today = date.today()
         for study in self._studies:

@@ -5,7 +5,7 @@ filter settings, the MCP tools' arguments, the argument names errors may cite, a
 of a saved search's options are all made from :data:`FILTERS`; the typed signatures of
 :func:`trialfinder.search` and its siblings are checked against it by the test suite
 (``tests/test_filterspec.py``). To add a filter, add a field here, then give it to
-:meth:`trialfinder.query.SearchQuery.build` and the library calls; the tests name what is
+:meth:`trialfinder.query.build.SearchQuery.build` and the library calls; the tests name what is
 missing.
 
 Imports only :mod:`trialfinder.defaults`: the command line builds its ``--help`` from it.

@@ -1,6 +1,6 @@
 """NCT IDs and study links: the one place a study's ID is checked and its page URL is built.
 
-The lowest layer: the records (:mod:`trialfinder.models`), the query, the client and the
+The lowest layer: the records (:mod:`trialfinder.models.records`), the query, the client and the
 saved searches all import it, and it imports only :mod:`trialfinder.errors`.
 """
 

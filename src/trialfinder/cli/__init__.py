@@ -1,0 +1,1 @@
+"""The ``trialfinder`` command line: one module per command group, and shared options."""

@@ -1,0 +1,435 @@
+"""Command-line options shared by several commands, and how they become library calls.
+
+``search`` and ``watch add`` take the same search options (:func:`search_options`); every
+command that talks to the API takes :func:`connection_options`. Light to import: click,
+the filter definitions and the errors only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+from click.core import ParameterSource
+
+from trialfinder.defaults import (
+    API_URL_ENV,
+    DEFAULT_CACHE_TTL,
+    DEFAULT_LIMIT,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_READ_TIMEOUT,
+)
+from trialfinder.errors import ConfigError, InvalidQuery
+from trialfinder.filterspec import FILTERS, Filter
+from trialfinder.query.flags import in_cli_words
+
+if TYPE_CHECKING:
+    from trialfinder.query.build import SearchQuery
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_CACHE_TTL_KEY = "trialfinder.cache_ttl"
+_QUIET_KEY = "trialfinder.quiet"
+
+
+class LimitType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    """A positive whole number, or ``all``."""
+
+    name = "N|all"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | None:
+        if value is None:
+            return None
+        text = str(value).strip().lower()
+        if text == "all":
+            return None
+        try:
+            # An int may come from the configuration file; it is checked like typed text.
+            number = value if isinstance(value, int) else int(text)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a number: use a whole number like 20, or 'all'.", param, ctx
+            )
+        if number < 1:
+            self.fail(f"{number} is too small: use 1 or more, or 'all'.", param, ctx)
+        return number
+
+
+class OnceCommand(click.Command):
+    """A command whose single-value options refuse to be given twice.
+
+    Click keeps the last of repeated values silently; here ``--age 30 --age 40`` stops with
+    one line naming the option. Options that take several values say so with
+    ``multiple=True`` and merge their repeats; flags may be repeated harmlessly.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # A first, side-effect-free parse only counts which options were given.
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        counts = Counter(id(param) for param in order)
+        for param in self.get_params(ctx):
+            if (
+                isinstance(param, click.Option)
+                and not (param.multiple or param.is_flag or param.count)
+                and counts[id(param)] > 1
+            ):
+                names = "/".join(param.opts)
+                raise click.UsageError(
+                    f"{names} was given {counts[id(param)]} times but takes one value: "
+                    "give it once.",
+                    ctx,
+                )
+        return super().parse_args(ctx, args)
+
+
+class OnceGroup(click.Group):
+    """A group whose commands are :class:`OnceCommand` (and whose subgroups are like it)."""
+
+    command_class = OnceCommand
+    # Subgroups made with @group.group() are OnceGroups too.
+    group_class: type[click.Group | type] | None = type
+
+
+class ManyOption(click.Option):
+    """A repeatable option that also takes one text default (from the configuration file)."""
+
+    def type_cast_value(self, ctx: click.Context, value: Any) -> Any:
+        if isinstance(value, str):
+            value = (value,)
+        return super().type_cast_value(ctx, value)
+
+
+def _many(*names: str, **kwargs: Any) -> Callable[[F], F]:
+    """A repeatable filter option: repeats merge, like the comma form."""
+    return click.option(*names, cls=ManyOption, multiple=True, **kwargs)
+
+
+def _apply(func: F, options: list[Callable[[Any], Any]]) -> F:
+    # Decorators apply bottom-up; reversing keeps --help in the order written here.
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _filter_option(info: Filter) -> Callable[[Any], Any]:
+    """The option of one search filter, as :data:`~trialfinder.filterspec.FILTERS` has it."""
+    if info.flag:
+        return click.option(*info.option, is_flag=True, help=info.help)
+    if info.repeatable:
+        return _many(*info.option, metavar=info.metavar, help=info.help)
+    return click.option(*info.option, metavar=info.metavar, help=info.help)
+
+
+def whole_search_options(func: F) -> F:
+    """:func:`search_options` with ``--limit`` at ``all``, for ``export``."""
+    return search_options(func, limit_default="all")
+
+
+def search_options(func: F, *, limit_default: str = str(DEFAULT_LIMIT)) -> F:
+    """What to search for and the filters, for ``search``, ``watch add`` and ``export``."""
+    return _apply(
+        func,
+        [
+            click.option(
+                "-c",
+                "--condition",
+                multiple=True,
+                metavar="TEXT",
+                help="Disease or condition. Repeat: a study must match all.",
+            ),
+            click.option(
+                "-i",
+                "--intervention",
+                multiple=True,
+                metavar="TEXT",
+                help="Treatment, drug or procedure. Repeat: a study must involve all.",
+            ),
+            click.option(
+                "-t",
+                "--term",
+                multiple=True,
+                metavar="TEXT",
+                help="Other words anywhere in the record. Repeat: all must match.",
+            ),
+            click.option(
+                "-n",
+                "--limit",
+                type=LimitType(),
+                default=limit_default,
+                show_default=True,
+                help="Most studies to show, or 'all'.",
+            ),
+            *(_filter_option(f) for f in FILTERS),
+        ],
+    )
+
+
+def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
+    """The library's ``search()`` keyword arguments for the given search options.
+
+    Options left at their defaults are dropped, so a saved search stores only what was asked.
+    """
+    # `is` checks, never `in`/truthiness: 0 == False, and an age of 0 is a newborn.
+    kwargs = {
+        k: v
+        for k, v in options.items()
+        if k != "no_expand" and v is not None and v is not False and v != ()
+    }
+    if kwargs.get("status") in ("open", ("open",)):  # the library's default too
+        del kwargs["status"]
+    if "radius" in kwargs and "near" not in kwargs and _from_config("radius"):
+        # A home radius in the configuration file waits for a place to measure from.
+        del kwargs["radius"]
+    kwargs["limit"] = options.get("limit")
+    if options.get("no_expand"):
+        kwargs["expand"] = False
+    return kwargs
+
+
+def echo_hints(query: Any) -> None:
+    """One stderr line per known acronym typed in lower case: what it would search, and how."""
+    for hint in query.hints():
+        click.echo(f"trialfinder: note: {hint}", err=True)
+
+
+def _from_config(param: str) -> bool:
+    """Whether the option's value came from the configuration file."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(param) is ParameterSource.DEFAULT_MAP
+
+
+def text_or_json_option(func: F) -> F:
+    """``-f/--format text|json``, for commands that show one thing."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"], case_sensitive=False),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(func)
+
+
+def _set_cache_ttl(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    # Kept in ctx.meta, not passed to the command: every command with connection_options
+    # gets the cache through make_client without a new parameter.
+    if param.name == "no_cache":
+        if value:
+            ctx.meta[_CACHE_TTL_KEY] = 0
+    elif value is not None and ctx.meta.get(_CACHE_TTL_KEY) != 0:
+        ctx.meta[_CACHE_TTL_KEY] = value
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value:
+        ctx.meta[_QUIET_KEY] = True
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    # The client logs each request's full URL at DEBUG; error lines show it without its query.
+    if value:
+        import logging
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("trialfinder: debug: %(message)s"))
+        logger = logging.getLogger("trialfinder")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+
+
+def quiet() -> bool:
+    """Whether ``--quiet`` asked for no progress or waiting lines."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_QUIET_KEY))
+
+
+def live_lines(err: Any) -> bool:
+    """Whether lines that update in place (progress, waiting) may go to ``err``.
+
+    Only on a terminal, and not with ``--quiet``: a log file gets no carriage returns.
+    """
+    isatty = getattr(err, "isatty", None)
+    return bool(isatty is not None and isatty()) and not quiet()
+
+
+class WaitLine:
+    """One stderr line, rewritten in place, while a request waits to be retried.
+
+    ``API busy (HTTP 503); retrying in 2 s, attempt 2 of 4``; cleared once the request
+    has succeeded or failed for good.
+    """
+
+    def __init__(self, err: Any) -> None:
+        self._err = err
+        self._shown = False
+
+    def __call__(self, wait: Any) -> None:
+        if wait is None:
+            if self._shown:
+                self._err.write("\r\x1b[K")
+                self._err.flush()
+                self._shown = False
+            return
+        self._err.write("\r\x1b[K" + wait_text(wait))
+        self._err.flush()
+        self._shown = True
+
+
+def wait_text(wait: Any) -> str:
+    """``API busy (HTTP 503); retrying in 2 s, attempt 2 of 4`` for a RetryWait."""
+    what = "API busy" if wait.reason.startswith("HTTP") else "API not answering"
+    when = f"in {wait.seconds:.0f} s" if wait.seconds >= 1 else "now"
+    return f"{what} ({wait.reason}); retrying {when}, attempt {wait.attempt} of {wait.attempts}"
+
+
+def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
+    options: list[Callable[[Any], Any]] = [
+        click.option(
+            "--api-url",
+            envvar=API_URL_ENV,
+            default=None,
+            metavar="URL",
+            help=f"API base URL (default: the public API; env {API_URL_ENV}).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0.1, 600),
+            default=DEFAULT_READ_TIMEOUT,
+            show_default=True,
+            help="Seconds to wait for the API to answer each request.",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(1, 10),
+            default=DEFAULT_MAX_ATTEMPTS,
+            show_default=True,
+            help="Attempts per request when the API is busy or unreachable.",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_quiet,
+            help="No progress or waiting lines on stderr (errors still show).",
+        ),
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_verbose,
+            help="Log each request's full URL and answer on stderr.",
+        ),
+    ]
+    if with_cache:
+        options += [
+            click.option(
+                "--no-cache",
+                is_flag=True,
+                default=False,
+                expose_value=False,
+                is_eager=True,
+                callback=_set_cache_ttl,
+                help="Neither read nor write the local response cache.",
+            ),
+            click.option(
+                "--cache-ttl",
+                type=click.IntRange(0),
+                default=None,
+                metavar="SECONDS",
+                expose_value=False,
+                callback=_set_cache_ttl,
+                help="Serve a repeated request from the local cache for this long "
+                f"(default {DEFAULT_CACHE_TTL}).",
+            ),
+        ]
+    return options
+
+
+def connection_options(func: F) -> F:
+    """Where the API is, how patiently to ask it, and the response cache."""
+    return _apply(func, _connection_options(with_cache=True))
+
+
+def fresh_connection_options(func: F) -> F:
+    """Where the API is and how patiently to ask it, for answers that must never be cached."""
+    return _apply(func, _connection_options(with_cache=False))
+
+
+def echo_text(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print text for people, wrapped to the width of where it goes (see :func:`term.fit`)."""
+    import sys
+
+    from trialfinder.render.term import fit, output_width
+
+    click.echo(fit(text, output_width(sys.stderr if err else sys.stdout)), err=err, nl=nl)
+
+
+def make_client(api_url: str | None, timeout: float, retries: int, *, cache: bool = True) -> Any:
+    """A :class:`~trialfinder.http.client.Client` as the connection options ask, cache included.
+
+    ``cache=False`` always asks the API: for answers that must be fresh, such as a
+    saved search's run.
+    """
+    import sys
+
+    from trialfinder.http.client import DEFAULT_TIMEOUT, Client
+
+    ctx = click.get_current_context(silent=True)
+    ttl = ctx.meta.get(_CACHE_TTL_KEY) if ctx is not None and cache else 0
+    session = None
+    if ttl != 0:
+        from trialfinder.http.cache import DEFAULT_TTL, cached_session
+
+        session = cached_session(
+            DEFAULT_TTL if ttl is None else ttl,
+            notice=lambda message: click.echo(f"trialfinder: notice: {message}", err=True),
+            yaml_serializer=False,
+        )
+    return Client(
+        api_url,
+        timeout=(DEFAULT_TIMEOUT[0], timeout),
+        max_attempts=retries,
+        session=session,
+        on_wait=WaitLine(sys.stderr) if live_lines(sys.stderr) else None,
+    )
+
+
+def query_from_options(options: dict[str, Any]) -> SearchQuery:
+    """Validate the search options and make the query, resolving --near offline.
+
+    Raises:
+        InvalidQuery: a value typed is unusable.
+        ConfigError: a place taken from the configuration file cannot be found.
+    """
+    from trialfinder.query.build import build_query
+
+    if options.get("near") and _from_file("near"):
+        from trialfinder.cli import config
+        from trialfinder.query.places import resolve_place
+
+        try:
+            resolve_place(options["near"])
+        except InvalidQuery as exc:
+            raise ConfigError(
+                config.blame(config.config_path(), "near", in_cli_words(exc))
+            ) from None
+    return build_query(**search_kwargs(options))
+
+
+def _from_file(param: str) -> str | None:
+    """``the configuration file (PATH)`` when the option's value came from it, else None."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.get_parameter_source(param) is not ParameterSource.DEFAULT_MAP:
+        return None
+    from trialfinder.cli import config
+
+    return f"the configuration file ({config.config_path()})"

@@ -1,0 +1,1 @@
+"""The records: studies, notes and results as typed values, read from the API's JSON."""

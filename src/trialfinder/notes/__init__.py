@@ -1,0 +1,1 @@
+"""Facts worked out per study: combinations, treatments, nearest sites, pre-check."""

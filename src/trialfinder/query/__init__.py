@@ -1,0 +1,1 @@
+"""What people type, checked and made into a search: filters, expansions, places."""

@@ -1,0 +1,635 @@
+"""Build and validate the parameters of a search, without touching the network.
+
+Everything here is pure: a :class:`SearchQuery` is checked when it is made, and
+:func:`SearchQuery.to_params` turns it into the exact parameters sent to ``GET /studies``.
+Cheap to import (no requests, no pydantic), so the CLI can validate input before loading
+the HTTP stack.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from trialfinder.defaults import DEFAULT_API_URL, DEFAULT_LIMIT, DEFAULT_RADIUS_MILES
+from trialfinder.errors import InvalidQuery
+from trialfinder.filterspec import FILTERS
+from trialfinder.ids import STUDY_URL as STUDY_URL
+from trialfinder.ids import normalize_nct_id as normalize_nct_id
+from trialfinder.ids import study_url as study_url
+from trialfinder.ids import visible as _visible
+from trialfinder.query import filters
+from trialfinder.query.expand import Expansion, expand_values
+
+# Re-exported: they lived here before trialfinder.ids, and callers still import them from here.
+from trialfinder.query.places import check_point
+
+WEBSITE_SEARCH_URL = "https://clinicaltrials.gov/search"
+# The website's own filter keys (its aggFilters), each seen in public links to the website's
+# search; a filter without a verified key is left out of the link, and the link says so.
+WEBSITE_STATUS = {
+    "RECRUITING": "rec",
+    "NOT_YET_RECRUITING": "not",
+    "ACTIVE_NOT_RECRUITING": "act",
+    "COMPLETED": "com",
+    "TERMINATED": "ter",
+}
+#: Combined phases (phase 1/2) have no key: ``phase:1 2`` means either phase, not both.
+WEBSITE_PHASE = {"EARLY_PHASE1": "0", "PHASE1": "1", "PHASE2": "2", "PHASE3": "3", "PHASE4": "4"}
+WEBSITE_STUDY_TYPE = {"INTERVENTIONAL": "int"}
+WEBSITE_SEX = {"FEMALE": "f", "MALE": "m"}
+#: (key, words, first year, end year exclusive): the registry's standard age groups.
+WEBSITE_AGE_GROUPS = (
+    ("child", "child, birth to 17", 0, 18),
+    ("adult", "adult, 18 to 64", 18, 65),
+    ("older", "older adult, 65+", 65, 1000),
+)
+
+#: The API lowers any larger pageSize to this.
+MAX_PAGE_SIZE = 1000
+#: Longer search values are almost certainly a paste accident; the API's URLs have limits too.
+MAX_VALUE_LENGTH = 300
+MAX_VALUES = 10
+
+#: The piece names (``fields=``) that list views need: what the table, CSV, Markdown and
+#: JSON listings show, plus what the site and arm displays read (locations with their
+#: geoPoint, arm groups, intervention details, eligibility ages and sex). Every name is a
+#: piece of ``GET /studies/metadata``; extend this one tuple when a list view shows more.
+#: ``show`` and ``--full`` fetch whole records instead.
+LIST_FIELDS: tuple[str, ...] = (
+    "NCTId",
+    "BriefTitle",
+    "OfficialTitle",
+    "Acronym",
+    "OverallStatus",
+    "WhyStopped",
+    "Phase",
+    "StudyType",
+    "Condition",
+    "InterventionType",
+    "InterventionName",
+    "InterventionOtherName",
+    "InterventionDescription",
+    "InterventionArmGroupLabel",
+    "ArmGroupLabel",
+    "ArmGroupType",
+    "ArmGroupInterventionName",
+    "LeadSponsorName",
+    "StartDate",
+    "PrimaryCompletionDate",
+    "CompletionDate",
+    "StudyFirstPostDate",
+    "LastUpdatePostDate",
+    "StatusVerifiedDate",
+    "EnrollmentCount",
+    "MinimumAge",
+    "MaximumAge",
+    "Sex",
+    "HealthyVolunteers",
+    "StdAge",
+    "LocationFacility",
+    "LocationStatus",
+    "LocationCity",
+    "LocationState",
+    "LocationZip",
+    "LocationCountry",
+    "LocationGeoPoint",
+    "CentralContactName",
+    "CentralContactPhone",
+    "CentralContactEMail",
+    "HasResults",
+)
+_PIECE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+
+
+def check_value(value: object, what: str) -> str:
+    """Validate one search value typed by a person and return it stripped.
+
+    Raises:
+        InvalidQuery: empty, whitespace only, control characters, or too long.
+    """
+    if not isinstance(value, str):
+        raise InvalidQuery(f"The {what} must be text, not {type(value).__name__}.")
+    stripped = value.strip()
+    if not stripped:
+        raise InvalidQuery(f"The {what} is empty: give a word to search for, or leave it out.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" for ch in stripped):
+        raise InvalidQuery(
+            f"The {what} '{_visible(stripped)}' contains control characters: "
+            "type it again as plain text."
+        )
+    if len(stripped) > MAX_VALUE_LENGTH:
+        raise InvalidQuery(
+            f"The {what} is {len(stripped)} characters long; keep it under "
+            f"{MAX_VALUE_LENGTH} characters (a few key words work best)."
+        )
+    return stripped
+
+
+def _values(raw: str | Iterable[str] | None, what: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    items = [raw] if isinstance(raw, str) else list(raw)
+    if len(items) > MAX_VALUES:
+        raise InvalidQuery(f"Give at most {MAX_VALUES} values for the {what}.")
+    return tuple(check_value(item, what) for item in items)
+
+
+def combine_all(values: tuple[str, ...]) -> str | None:
+    """Join several values so that a study must match every one of them.
+
+    One value is sent as typed. With several, a value holding spaces or operators is
+    wrapped in parentheses so that its own words stay together.
+    """
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return " AND ".join(v if re.fullmatch(r"[\w\-']+", v) else f"({v})" for v in values)
+
+
+def check_limit(limit: object) -> int | None:
+    """Validate a result limit: a positive whole number, or None for every study.
+
+    Raises:
+        InvalidQuery: zero, negative, or not a whole number.
+    """
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise InvalidQuery(f"The limit must be a whole number like 20, not {limit!r}.")
+    if limit < 1:
+        raise InvalidQuery(f"The limit must be at least 1 (got {limit}).")
+    return limit
+
+
+def check_api_url(url: object) -> str:
+    """Validate an API base URL and return it without a trailing slash.
+
+    Raises:
+        InvalidQuery: not an http(s) URL with a host, or with an impossible port.
+    """
+    hint = f"use an http(s) URL such as {DEFAULT_API_URL}"
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidQuery(f"The API URL is empty: {hint}.")
+    url = url.strip()
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise InvalidQuery(
+            f"The API URL '{_visible(url)}' contains spaces or control characters: {hint}."
+        )
+    try:
+        from urllib.parse import urlsplit  # imported here: --help does not need it
+
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise InvalidQuery(f"The API URL '{_visible(url)}' is malformed: {hint}.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidQuery(f"The API URL '{_visible(url)}' is not usable: {hint}.")
+    if port == 0:
+        raise InvalidQuery(
+            f"The API URL '{_visible(url)}' has port 0, which cannot be reached: {hint}."
+        )
+    if parts.query or parts.fragment:
+        raise InvalidQuery(
+            f"The API URL '{_visible(url)}' must not carry ?query or #fragment: {hint}."
+        )
+    return url.rstrip("/")
+
+
+def fields_param(fields: Iterable[str] | None) -> str | None:
+    """The ``fields`` parameter for a list of piece names; None (whole records) for None.
+
+    Raises:
+        InvalidQuery: a name is not a piece name (letters and digits) or the list is empty.
+    """
+    if fields is None:
+        return None
+    names = [fields] if isinstance(fields, str) else list(fields)
+    if not names:
+        raise InvalidQuery("Give at least one field name, or None for whole records.")
+    for name in names:
+        if not isinstance(name, str) or not _PIECE_RE.match(name):
+            raise InvalidQuery(
+                f"{name!r} is not a field piece name such as NCTId or BriefTitle "
+                "(see GET /studies/metadata)."
+            )
+    return ",".join(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A validated search: what to look for, which studies to keep, and how many to return.
+
+    Several conditions (or interventions, or terms) mean a study must match all of them.
+
+    Attributes:
+        conditions: diseases or conditions (``query.cond``).
+        interventions: treatments, drugs, procedures (``query.intr``).
+        terms: other words, anywhere in the record (``query.term``).
+        limit: the most studies to return; None for all of them.
+        expand: rewrite acronyms, brand names and drug classes (see
+        :mod:`trialfinder.query.expand`). statuses: overall statuses to keep
+        (``filter.overallStatus``); empty keeps all. phases: phases to keep (``PHASE2``, or
+        ``PHASE1/PHASE2`` for a combined phase). study_type: any of ``INTERVENTIONAL``,
+        ``OBSERVATIONAL``, ``EXPANDED_ACCESS``. sex: ``FEMALE`` or ``MALE``; studies open to all
+        sexes are kept. age: an age (a whole number of years, months, weeks or days) that the
+            study's age range must reach into; see :class:`~trialfinder.query.filters.Age`.
+        healthy_volunteers: keep only studies that accept healthy volunteers.
+        country, state, city: where a site must be (``query.locn``); several of one kind
+            mean any of them.
+        near: (latitude, longitude) of the person; with ``radius_miles`` gives ``filter.geo``.
+        near_label: what ``near`` was resolved from, for messages.
+        radius_miles: search radius around ``near``.
+        sort: ``relevance``, ``updated`` or ``start``; None for relevance.
+    """
+
+    conditions: tuple[str, ...] = ()
+    interventions: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    limit: int | None = DEFAULT_LIMIT
+    expand: bool = True
+    statuses: tuple[str, ...] = filters.STATUS_GROUPS[filters.DEFAULT_STATUS]
+    phases: tuple[str, ...] = ()
+    study_type: tuple[str, ...] = ()
+    sex: str | None = None
+    age: filters.Age | None = None
+    healthy_volunteers: bool = False
+    country: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()
+    city: tuple[str, ...] = ()
+    near: tuple[float, float] | None = None
+    near_label: str | None = None
+    radius_miles: float = DEFAULT_RADIUS_MILES
+    sort: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        condition: str | Iterable[str] | None = None,
+        intervention: str | Iterable[str] | None = None,
+        term: str | Iterable[str] | None = None,
+        limit: int | None = DEFAULT_LIMIT,
+        *,
+        expand: bool = True,
+        status: str | Iterable[str] | None = None,
+        phase: str | Iterable[str] | None = None,
+        study_type: str | Iterable[str] | None = None,
+        sex: str | None = None,
+        age: int | str | filters.Age | None = None,
+        healthy_volunteers: bool = False,
+        country: str | Iterable[str] | None = None,
+        state: str | Iterable[str] | None = None,
+        city: str | Iterable[str] | None = None,
+        near: tuple[float, float] | None = None,
+        near_label: str | None = None,
+        radius: float | str | None = None,
+        sort: str | None = None,
+    ) -> SearchQuery:
+        """Validate raw input and make a query.
+
+        ``near`` must already be coordinates here; :func:`trialfinder.query.places.resolve_place`
+        turns a ZIP code or a city name into them.
+
+        Raises:
+            InvalidQuery: when any value is unusable or nothing at all is asked for.
+        """
+        if near is not None:
+            near = check_point(near)
+        elif radius is not None:
+            raise InvalidQuery("A radius ({radius}) needs a place to measure from ({near}).")
+        query = cls(
+            conditions=_values(condition, "condition"),
+            interventions=_values(intervention, "intervention"),
+            terms=_values(term, "search term"),
+            limit=check_limit(limit),
+            expand=_flag(expand, "expand"),
+            statuses=filters.parse_status(status),
+            phases=filters.parse_phases(phase),
+            study_type=filters.parse_study_type(study_type),
+            sex=filters.parse_sex(sex),
+            age=filters.check_age(age),
+            healthy_volunteers=_flag(healthy_volunteers, "healthy_volunteers"),
+            country=_values(country, "country"),
+            state=_values(state, "state"),
+            city=_values(city, "city"),
+            near=near,
+            near_label=near_label,
+            radius_miles=filters.parse_radius(radius),
+            sort=filters.parse_sort(sort),
+        )
+        if not (query.conditions or query.interventions or query.terms):
+            raise InvalidQuery(
+                "Nothing to search for: give a condition ({condition}), an intervention "
+                "({intervention}) or a term ({term})."
+            )
+        return query
+
+    @property
+    def page_size(self) -> int:
+        """Studies asked for per page: as few pages as possible, never more than needed."""
+        return MAX_PAGE_SIZE if self.limit is None else min(self.limit, MAX_PAGE_SIZE)
+
+    def _fields(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        return (
+            ("query.cond", "condition", self.conditions),
+            ("query.intr", "intervention", self.interventions),
+            ("query.term", "term", self.terms),
+        )
+
+    def _expanded(
+        self,
+    ) -> list[tuple[str, str, tuple[str, ...], list[Expansion], list[str], list[str]]]:
+        """Per field: (parameter, field, values to send, expansions, notices, hints)."""
+        out: list[tuple[str, str, tuple[str, ...], list[Expansion], list[str], list[str]]] = []
+        condition_texts: tuple[str, ...] = ()
+        for key, field_name, values in self._fields():
+            if not self.expand:
+                out.append((key, field_name, values, [], [], []))
+                continue
+            sent, made, notices, hints = expand_values(values, field_name, condition_texts)
+            if field_name == "condition":
+                # Class words (immunotherapy) are chosen by the conditions and their meanings.
+                condition_texts = (*values, *(t for e in made for t in e.terms))
+            out.append((key, field_name, sent, made, notices, hints))
+        return out
+
+    def expansions(self) -> list[Expansion]:
+        """Every rewrite of what was typed, to show the user (empty with ``expand=False``)."""
+        return [e for *_, made, _, _ in self._expanded() for e in made]
+
+    def notices(self) -> list[str]:
+        """What else to know about how the words were searched (leftover words, class words)."""
+        return [n for *_, notices, _ in self._expanded() for n in notices]
+
+    def hints(self) -> list[str]:
+        """Known acronyms typed in lower case, searched as typed: how to ask for them."""
+        return [h for *_, hints in self._expanded() for h in hints]
+
+    def query_params(self) -> dict[str, str]:
+        """The ``query.*`` parameters alone (expanded unless ``expand`` is off)."""
+        params: dict[str, str] = {}
+        for key, _, sent, *_ in self._expanded():
+            combined = combine_all(sent)
+            if combined is not None:
+                params[key] = combined
+        locn = filters.location_query(self.country, self.state, self.city)
+        if locn:
+            params["query.locn"] = locn
+        return params
+
+    def filter_params(self) -> dict[str, str]:
+        """The ``filter.*`` parameters alone."""
+        params: dict[str, str] = {}
+        if self.statuses:
+            params["filter.overallStatus"] = ",".join(self.statuses)
+        if self.near is not None:
+            params["filter.geo"] = filters.geo_param(*self.near, self.radius_miles)
+        advanced = filters.advanced_filter(
+            self.phases, self.study_type, self.sex, self.age, self.healthy_volunteers
+        )
+        if advanced:
+            params["filter.advanced"] = advanced
+        return params
+
+    def to_params(self) -> dict[str, str]:
+        """The parameters of the first page of ``GET /studies``.
+
+        Later pages repeat them exactly and add ``pageToken``.
+        """
+        params = self.query_params()
+        params.update(self.filter_params())
+        if params:
+            params["sort"] = filters.SORTS[self.sort or "relevance"]
+        params["pageSize"] = str(self.page_size)
+        params["countTotal"] = "true"
+        return params
+
+    def filter_summary(self) -> list[str]:
+        """The filters in plain words, for people: ``status: recruiting, not yet recruiting``."""
+
+        def words(value: str) -> str:
+            return value.replace("_", " ").lower()
+
+        kept = [
+            ("status", ", ".join(words(s) for s in self.statuses) or "any"),
+            ("phase", ", ".join(phase_words(p) for p in self.phases)),
+            ("study_type", " or ".join(words(t) for t in self.study_type)),
+            ("sex", words(self.sex or "")),
+            ("age", "" if self.age is None else f"{self.age}, overlapping the registered range"),
+            ("healthy_volunteers", "accepted" if self.healthy_volunteers else ""),
+            ("country", _places(self.city, self.state, self.country)),
+        ]
+        return [f"{_SHOWN_AS[name]}: {value}" for name, value in kept if value]
+
+    def loosened(self) -> list[tuple[str, tuple[str, ...], SearchQuery]]:
+        """Each active filter group with a copy of this query without it, to explain zero hits.
+
+        Returns:
+            ``(description, arguments, query)``: the filter in plain words, the
+            :func:`trialfinder.search` arguments that set it, and the query without it;
+            status, then location, then the other filters.
+        """
+        options: list[tuple[str, tuple[str, ...], SearchQuery]] = []
+        if self.statuses:
+            shown = ", ".join(s.replace("_", " ").lower() for s in self.statuses)
+            options.append(
+                (f"the status filter ({shown})", ("status",), replace(self, statuses=()))
+            )
+        places = {"near": self.near is not None, "country": self.country, "state": self.state}
+        places["city"] = self.city
+        if any(places.values()):
+            options.append(
+                (
+                    "the location filter",
+                    tuple(name for name, value in places.items() if value),
+                    replace(self, near=None, country=(), state=(), city=()),
+                )
+            )
+        if (
+            self.phases
+            or self.study_type
+            or self.sex
+            or self.age is not None
+            or (self.healthy_volunteers)
+        ):
+            others = {
+                "phase": self.phases,
+                "study_type": self.study_type,
+                "sex": self.sex,
+                "age": self.age is not None,
+                "healthy_volunteers": self.healthy_volunteers,
+            }
+            options.append(
+                (
+                    "the phase/type/sex/age filters",
+                    tuple(name for name, value in others.items() if value),
+                    replace(
+                        self,
+                        phases=(),
+                        study_type=(),
+                        sex=None,
+                        age=None,
+                        healthy_volunteers=False,
+                    ),
+                )
+            )
+        return options
+
+    def website_url(self) -> str:
+        """The same search on the ClinicalTrials.gov website, for people to open.
+
+        See :meth:`website_link`, which also says what the link leaves out.
+        """
+        return self.website_link()[0]
+
+    def website_link(self) -> tuple[str, list[str]]:
+        """The same search on the website, and what of this search the link cannot carry.
+
+        The link carries the words as sent to the API (expansions included) and the filters
+        the website takes with keys verified in public website links
+        (:data:`WEBSITE_STATUS`, :data:`WEBSITE_PHASE` …): status, phase, interventional
+        study type, sex, age group, healthy volunteers, one country, state and city. Any
+        other filter is named in the returned list, in plain words, so that a link that is
+        not the same search says so.
+
+        Returns:
+            ``(url, left_out)``; ``left_out`` is empty when the link is the same search.
+        """
+        from urllib.parse import quote, urlencode  # here, not at the top: keeps --help fast
+
+        params = self.query_params()
+        pairs = [
+            (key, params[api])
+            for key, api in (("cond", "query.cond"), ("intr", "query.intr"), ("term", "query.term"))
+            if api in params
+        ]
+        left_out: list[str] = []
+        groups: list[str] = []
+
+        def keyed(name: str, values: tuple[str, ...], keys: dict[str, str], shown: Any) -> None:
+            found = [keys[v] for v in values if v in keys]
+            left_out.extend(f"{name} {shown(v)}" for v in values if v not in keys)
+            if found:
+                groups.append(f"{name.replace(' ', '')}:{' '.join(found)}")
+
+        def words(value: str) -> str:
+            return value.replace("_", " ").lower()
+
+        keyed("status", self.statuses, WEBSITE_STATUS, words)
+        keyed("phase", self.phases, WEBSITE_PHASE, phase_words)
+        found_types = [WEBSITE_STUDY_TYPE[t] for t in self.study_type if t in WEBSITE_STUDY_TYPE]
+        left_out += [
+            f"study type {words(t)}" for t in self.study_type if t not in WEBSITE_STUDY_TYPE
+        ]
+        if found_types:
+            groups.append(f"studyType:{' '.join(found_types)}")
+        if self.sex:
+            groups.append(f"sex:{WEBSITE_SEX[self.sex]}")
+        if self.age is not None:
+            group = website_age_group(self.age)
+            if group is None:
+                left_out.append(f"age {self.age} (it spans two of the website's age groups)")
+            else:
+                groups.append(f"ages:{group[0]}")
+                left_out.append(
+                    f"age {self.age} exactly (the link uses the wider group {group[1]})"
+                )
+        if self.healthy_volunteers:
+            groups.append("healthy:y")
+        if groups:
+            pairs.append(("aggFilters", ",".join(groups)))
+        places = [("city", self.city), ("state", self.state), ("country", self.country)]
+        single = {kind: values[0] for kind, values in places if len(values) == 1}
+        left_out += [
+            f"{kind} {' or '.join(values)} (the website takes one)"
+            for kind, values in places
+            if len(values) > 1
+        ]
+        if single:
+            shown = [single[k] for k in ("city", "state") if k in single] or [single["country"]]
+            pairs.append(("locStr", ", ".join(shown)))
+            pairs += [
+                (kind, single[kind]) for kind in ("country", "state", "city") if kind in single
+            ]
+        if self.near is not None:
+            place = self.near_label or f"{self.near[0]},{self.near[1]}"
+            left_out.append(f"near {place} within {self.radius_miles:g} miles")
+        query = urlencode(pairs, quote_via=quote, safe=":,")
+        return f"{WEBSITE_SEARCH_URL}?{query}", left_out
+
+
+#: Each filter's label in what-was-searched (``open to``, ``site in``).
+_SHOWN_AS = {f.name: f.shown_as for f in FILTERS}
+
+
+def phase_words(value: str) -> str:
+    """A phase token in plain words: ``PHASE1/PHASE2`` → ``1/2``, ``NA`` → not applicable."""
+    parts = [p.replace("EARLY_PHASE", "early ").replace("PHASE", "") for p in value.split("/")]
+    return "not applicable" if value == "NA" else "/".join(parts)
+
+
+def website_age_group(age: filters.Age) -> tuple[str, str] | None:
+    """The website's age group (key, words) that holds the whole of ``age``, if one does.
+
+    The groups are the registry's: child (birth to 17), adult (18 to 64), older adult (65+).
+    """
+    year = filters.DAYS_PER_UNIT["years"]
+    for key, words, low, high in WEBSITE_AGE_GROUPS:
+        if low * year <= age.start_days and age.end_days <= high * year:
+            return key, words
+    return None
+
+
+def _flag(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidQuery(f"{what} must be True or False, not {value!r}.")
+    return value
+
+
+def _places(*kinds: tuple[str, ...]) -> str:
+    """``Boston, United States or Canada``: several places of one kind are alternatives."""
+    return ", ".join(" or ".join(places) for places in kinds if places)
+
+
+def build_query(
+    condition: str | Iterable[str] | None = None,
+    intervention: str | Iterable[str] | None = None,
+    term: str | Iterable[str] | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    near: str | tuple[float, float] | None = None,
+    **filters: Any,
+) -> SearchQuery:
+    """Validate everything and make a :class:`SearchQuery`, resolving ``near`` offline.
+
+    ``near`` may be ``(lat, lon)``, ``"lat,lon"``, a US ZIP code or a city name. Everything
+    else is checked first, so a typo fails before the place data loads.
+
+    Raises:
+        InvalidQuery: any unusable value, with how to fix it.
+    """
+    if not isinstance(near, str):
+        if near is not None and any(isinstance(x, str) for x in near):
+            raise InvalidQuery(
+                "near takes one place (a ZIP code, a city or 'lat,lon') or two numbers "
+                "(latitude, longitude), not a list of places."
+            )
+        return SearchQuery.build(condition, intervention, term, limit, near=near, **filters)
+    radius = filters.pop("radius", None)
+    SearchQuery.build(condition, intervention, term, limit, **filters)
+    from trialfinder.query.places import resolve_place  # loads the place data only when needed
+
+    place = resolve_place(near)
+    return SearchQuery.build(
+        condition,
+        intervention,
+        term,
+        limit,
+        near=(place.latitude, place.longitude),
+        near_label=place.label,
+        radius=radius,
+        **filters,
+    )

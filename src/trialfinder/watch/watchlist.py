@@ -1,0 +1,555 @@
+"""Saved searches, and what changed in their results since the last run.
+
+>>> from trialfinder import Watchlist
+>>> with Watchlist() as watchlist:
+...     watchlist.add("myeloma", condition="multiple myeloma", intervention="pembrolizumab")
+...     for report in watchlist.run():
+...         print(report.name, report.changed, report.changes.to_dict())
+
+:func:`diff` is pure: it compares two sets of studies (stored :class:`StudyState` or fetched
+:class:`~trialfinder.models.records.Study`) and returns a :class:`ChangeReport`. :class:`Watchlist`
+keeps saved searches in SQLite (see :mod:`trialfinder.watch.store`) and runs them.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trialfinder.defaults import DEFAULT_LIMIT
+from trialfinder.errors import InvalidWatch
+from trialfinder.filterspec import FILTER_NAMES, SEARCH_WORDS
+from trialfinder.ids import study_url
+from trialfinder.query.filters import KM_PER_MILE
+from trialfinder.watch.store import (
+    RunToSave,
+    SavedSearch,
+    Site,
+    StudyState,
+    WatchStore,
+    default_db_path,
+)
+
+if TYPE_CHECKING:
+    from trialfinder.http.client import Client
+    from trialfinder.models.records import Location, Study
+
+MAX_NAME_LENGTH = 40
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_name(name: object) -> str:
+    """Validate the name of a saved search and return it.
+
+    Raises:
+        InvalidWatch: empty, too long, or with characters other than letters, digits, ``.``,
+            ``_`` and ``-`` (names are typed in shells and shown in reports).
+    """
+    rule = (
+        f"use 1 to {MAX_NAME_LENGTH} letters, digits, '.', '_' or '-', starting with a letter "
+        "or digit, for example myeloma-pembro"
+    )
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidWatch(f"The saved search needs a name: {rule}.")
+    if len(name) > MAX_NAME_LENGTH or not _NAME_RE.fullmatch(name):
+        shown = "".join(ch if ch.isprintable() else "?" for ch in name[:MAX_NAME_LENGTH])
+        raise InvalidWatch(f"'{shown}' cannot name a saved search: {rule}.")
+    return name
+
+
+def state_of(
+    study: Study | StudyState, near: tuple[float, float, float] | None = None
+) -> StudyState:
+    """What a comparison needs of a fetched study (a :class:`StudyState` is returned as is).
+
+    With ``near`` (latitude, longitude, miles), only the sites within that distance are kept,
+    so a saved search with a home location reports the site changes that matter there. A
+    site without coordinates is placed offline as the nearest-site note places it (ZIP code
+    or unique city, :func:`trialfinder.notes.nearest.site_point`); one that cannot be placed is
+    kept: it cannot be ruled out.
+    """
+    if isinstance(study, StudyState):
+        return study
+    locations = study.locations
+    if near is not None:
+        from trialfinder.notes.nearest import site_point
+        from trialfinder.query.places import haversine_miles
+
+        lat, lon, miles = near
+
+        def near_enough(loc: Location) -> bool:
+            point = site_point(loc)
+            return point is None or haversine_miles(lat, lon, point[0], point[1]) <= miles
+
+        locations = [s for s in locations if near_enough(s)]
+    return StudyState(
+        nct_id=study.nct_id,
+        title=study.title,
+        status=study.status,
+        last_updated=study.last_updated,
+        sites=tuple(Site(s.facility, s.city, s.country, s.status) for s in locations),
+        study_type=study.study_type,
+    )
+
+
+_GEO = re.compile(r"^distance\((-?[\d.]+),(-?[\d.]+),([\d.]+)(mi|km)?\)$")
+
+
+def near_of(params: dict[str, str]) -> tuple[float, float, float] | None:
+    """(latitude, longitude, miles) of a search's ``filter.geo``, if it has one."""
+    match = _GEO.match(params.get("filter.geo", ""))
+    if not match:
+        return None
+    distance = float(match.group(3))
+    miles = distance / KM_PER_MILE if match.group(4) == "km" else distance
+    return float(match.group(1)), float(match.group(2)), miles
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A study whose overall status changed (values as the registry has them)."""
+
+    nct_id: str
+    title: str | None
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    """A site added to or removed from a study, or whose own status changed.
+
+    ``kind`` is ``added``, ``removed`` or ``status``; ``before`` and ``after`` are the site's
+    status (None on the side where the site does not exist).
+    """
+
+    nct_id: str
+    title: str | None
+    kind: str
+    facility: str | None
+    city: str | None
+    country: str | None
+    before: str | None
+    after: str | None
+
+    @property
+    def place(self) -> str:
+        """``Facility, City, Country``."""
+        return Site(self.facility, self.city, self.country, None).place()
+
+
+@dataclass(frozen=True)
+class DateChange:
+    """A study whose "last updated" date on ClinicalTrials.gov changed."""
+
+    nct_id: str
+    title: str | None
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class StatusNow:
+    """The overall status the registry gives now for a study that left the results.
+
+    ``checked`` is False when the registry could not be asked or did not return the study;
+    ``status`` is then None, never a guess.
+    """
+
+    nct_id: str
+    checked: bool
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """What differs between two sets of studies; each list in the order of the results.
+
+    ``gone_now`` holds, for the studies in ``gone``, their status now as looked up by
+    :meth:`Watchlist.run` (:func:`diff` alone does not ask the registry: it stays empty).
+    """
+
+    new: tuple[StudyState, ...] = ()
+    gone: tuple[StudyState, ...] = ()
+    status_changes: tuple[StatusChange, ...] = ()
+    site_changes: tuple[SiteChange, ...] = ()
+    date_changes: tuple[DateChange, ...] = ()
+    gone_now: tuple[StatusNow, ...] = ()
+
+    def status_now(self, nct_id: str) -> StatusNow:
+        """The looked-up status of a study that left the results (unchecked if not looked up)."""
+        return next((s for s in self.gone_now if s.nct_id == nct_id), StatusNow(nct_id, False))
+
+    @property
+    def count(self) -> int:
+        """How many changes in all."""
+        parts = (self.new, self.gone, self.status_changes, self.site_changes, self.date_changes)
+        return sum(map(len, parts))
+
+    @property
+    def changed(self) -> bool:
+        """True when anything changed."""
+        return self.count > 0
+
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
+        """JSON-ready data; every entry carries its study's link."""
+
+        def entry(item: Any) -> dict[str, Any]:
+            data = asdict(item)
+            data.pop("sites", None)
+            return {**data, "url": study_url(item.nct_id)}
+
+        def gone(state: StudyState) -> dict[str, Any]:
+            now = self.status_now(state.nct_id)
+            return {**entry(state), "status_checked": now.checked, "status_now": now.status}
+
+        return {
+            "new": [entry(s) for s in self.new],
+            "gone": [gone(s) for s in self.gone],
+            "status_changes": [entry(c) for c in self.status_changes],
+            "site_changes": [entry(c) for c in self.site_changes],
+            "last_updated_changes": [entry(c) for c in self.date_changes],
+        }
+
+
+def _keyed_sites(sites: Iterable[Site]) -> dict[tuple[Any, ...], Site]:
+    # Several sites can share facility, city and country ("Research Site"): number the
+    # repeats so that each keeps its own identity.
+    keyed: dict[tuple[Any, ...], Site] = {}
+    seen: dict[tuple[Any, ...], int] = {}
+    for site in sites:
+        base = (site.facility, site.city, site.country)
+        seen[base] = seen.get(base, 0) + 1
+        keyed[(*base, seen[base])] = site
+    return keyed
+
+
+def _site_changes(old: StudyState, new: StudyState) -> list[SiteChange]:
+    before, after = _keyed_sites(old.sites), _keyed_sites(new.sites)
+    changes = []
+
+    def change(kind: str, site: Site, before: str | None, after: str | None) -> SiteChange:
+        return SiteChange(
+            new.nct_id, new.title, kind, site.facility, site.city, site.country, before, after
+        )
+
+    for key, site in after.items():
+        prior = before.get(key)
+        if prior is None:
+            changes.append(change("added", site, None, site.status))
+        elif prior.status != site.status:
+            changes.append(change("status", site, prior.status, site.status))
+    for key, site in before.items():
+        if key not in after:
+            changes.append(change("removed", site, site.status, None))
+    return changes
+
+
+def diff(before: Iterable[StudyState | Study], after: Iterable[StudyState | Study]) -> ChangeReport:
+    """Compare two sets of studies: the last run's and this run's.
+
+    Args:
+        before: studies found earlier (stored states or fetched studies).
+        after: studies found now.
+
+    Returns:
+        The studies new in ``after`` or gone from it, and for studies in both: status,
+        site and "last updated" changes. Nothing else (summaries, contacts…) is compared.
+    """
+    old = {s.nct_id: s for s in map(state_of, before)}
+    new = {s.nct_id: s for s in map(state_of, after)}
+    statuses, sites, dates = [], [], []
+    for nct_id, now in new.items():
+        then = old.get(nct_id)
+        if then is None:
+            continue
+        if then.status != now.status:
+            statuses.append(StatusChange(nct_id, now.title, then.status, now.status))
+        sites += _site_changes(then, now)
+        if then.last_updated != now.last_updated:
+            dates.append(DateChange(nct_id, now.title, then.last_updated, now.last_updated))
+    return ChangeReport(
+        new=tuple(s for k, s in new.items() if k not in old),
+        gone=tuple(s for k, s in old.items() if k not in new),
+        status_changes=tuple(statuses),
+        site_changes=tuple(sites),
+        date_changes=tuple(dates),
+    )
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The outcome of running one saved search.
+
+    Attributes:
+        name: the saved search.
+        search: its keyword arguments for :func:`trialfinder.search`.
+        ran_at: when this run happened (UTC, ISO 8601).
+        previous_run_at: when the run compared against happened; None on the first run.
+        baseline: True on the first run, which only records what was found.
+        study_count: studies found now.
+        total_count: studies matching in all, as the API counted them.
+        truncated: the search's limit cut the list, so a study may leave or enter the
+            results only because its rank changed.
+        changes: what changed since the previous run (empty for a baseline).
+        stored: False when the saved search was removed (or replaced) while it ran: this
+            run's results were then not stored, and the other searches' were.
+    """
+
+    name: str
+    search: dict[str, Any]
+    ran_at: str
+    previous_run_at: str | None
+    baseline: bool
+    study_count: int
+    total_count: int | None
+    truncated: bool
+    changes: ChangeReport = field(default_factory=ChangeReport)
+    stored: bool = True
+
+    @property
+    def changed(self) -> bool:
+        """True when something changed since the previous run (never for a baseline)."""
+        return not self.baseline and self.changes.changed
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        data = {k: v for k, v in asdict(self).items() if k != "changes"}
+        return {**data, "changed": self.changed, "changes": self.changes.to_dict()}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+#: NCT IDs asked for in one ``filter.ids`` request (keeps the URL short).
+IDS_PER_REQUEST = 100
+
+
+def statuses_now(nct_ids: Sequence[str], client: Client) -> dict[str, StatusNow]:
+    """The current overall status of each study, with one ``filter.ids`` request per 100.
+
+    Never raises for API trouble: a study whose status could not be looked up comes back
+    with ``checked=False``, so a saved search's run does not fail for a courtesy lookup.
+    """
+    from trialfinder.errors import TrialFinderError
+
+    found: dict[str, StatusNow] = {}
+    ids = list(dict.fromkeys(nct_ids))
+    for start in range(0, len(ids), IDS_PER_REQUEST):
+        chunk = ids[start : start + IDS_PER_REQUEST]
+        params = {
+            "filter.ids": ",".join(chunk),
+            "fields": "NCTId,OverallStatus",
+            "pageSize": str(len(chunk)),
+        }
+        try:
+            document = client.get_json("/studies", params)
+        except TrialFinderError:
+            continue
+        studies = document.get("studies") if isinstance(document, dict) else None
+        for raw in studies if isinstance(studies, list) else []:
+            module = raw.get("protocolSection") if isinstance(raw, dict) else None
+            nct_id = _dig_text(module, "identificationModule", "nctId")
+            status = _dig_text(module, "statusModule", "overallStatus")
+            if nct_id in chunk and status is not None:
+                found[nct_id] = StatusNow(nct_id, True, status)
+    return {i: found.get(i, StatusNow(i, False)) for i in ids}
+
+
+def _dig_text(node: object, *path: str) -> str | None:
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, str) and node.strip() else None
+
+
+def check_search(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Validate search keyword arguments and return them as storable JSON data.
+
+    Raises:
+        InvalidQuery: a value is unusable, or nothing is searched for.
+        InvalidWatch: an option this version of trialfinder does not know.
+    """
+    from trialfinder.query.build import build_query  # resolves --near places offline, like search
+
+    given = {k: v for k, v in kwargs.items() if k == "limit" or v not in (None, (), [])}
+    known = (*SEARCH_WORDS, *FILTER_NAMES)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise InvalidWatch(
+            f"unknown search option(s) {', '.join(unknown)}: use {', '.join(sorted(known))}."
+        )
+    base = {"condition": None, "intervention": None, "term": None, "limit": DEFAULT_LIMIT}
+    query = build_query(**{**base, **given})
+    normalized = {
+        "condition": list(query.conditions),
+        "intervention": list(query.interventions),
+        "term": list(query.terms),
+    }
+    data: dict[str, Any] = {}
+    for key, value in given.items():
+        if key in normalized:
+            data[key] = normalized[key]
+        elif key == "limit":
+            data[key] = query.limit
+        else:  # options added later are stored as given, as lists when repeated
+            data[key] = list(value) if isinstance(value, (tuple, list)) else value
+    data.setdefault("limit", query.limit)
+    return data
+
+
+class Watchlist:
+    """Saved searches kept in one SQLite file, and runs that report what changed.
+
+    Args:
+        path: the database file; default ``$TRIALFINDER_DATA_DIR/watch.db`` or
+            ``$XDG_DATA_HOME/trialfinder/watch.db`` (``~/.local/share/trialfinder/watch.db``
+            on Linux; other systems: :mod:`trialfinder.paths`).
+
+    Raises (from every method):
+        WatchStoreError: the file is damaged, another program's, newer, locked or not writable.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self._store = WatchStore(default_db_path() if path is None else path)
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._store.path
+
+    def __enter__(self) -> Watchlist:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database."""
+        self._store.close()
+
+    def add(self, name: str, *, replace: bool = False, **search: Any) -> SavedSearch:
+        """Save a search under a name.
+
+        Args:
+            name: 1 to 40 letters, digits, ``.``, ``_`` or ``-``.
+            replace: overwrite a saved search of that name (its snapshot is dropped).
+            **search: keyword arguments of :func:`trialfinder.search` (``condition``,
+                ``intervention``, ``term``, ``limit``).
+
+        Raises:
+            InvalidWatch: bad name, or the name is taken and ``replace`` is False.
+            InvalidQuery: the search is unusable.
+        """
+        saved = SavedSearch(check_name(name), check_search(search), _now())
+        self._store.add(saved, replace=replace)
+        return saved
+
+    def list(self) -> list[SavedSearch]:
+        """Every saved search, by name."""
+        return self._store.list()
+
+    def get(self, name: str) -> SavedSearch:
+        """One saved search. Raises :class:`~trialfinder.errors.UnknownWatch`."""
+        return self._store.get(name)
+
+    def remove(self, name: str) -> None:
+        """Forget a saved search and its snapshot. Raises ``UnknownWatch``."""
+        self._store.remove(name)
+
+    def snapshot(self, name: str) -> builtins.list[StudyState]:
+        """What the last run of a saved search found."""
+        self._store.get(name)
+        return self._store.snapshot(name)
+
+    def run(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        client: Client | None = None,
+        api_url: str | None = None,
+    ) -> builtins.list[RunReport]:
+        """Run saved searches and report what changed since each one's last run.
+
+        Every search is fetched before anything is stored: if a fetch fails, nothing stored
+        changes. Each search's results are then written in their own transaction, so a
+        search removed meanwhile (``stored`` False in its report) costs the others nothing.
+        The studies that left the results get their status now, looked up together with
+        ``filter.ids`` (``changes.gone_now``).
+
+        Args:
+            names: the saved searches to run; None or empty for all of them.
+            client: a :class:`~trialfinder.http.client.Client` to reuse.
+            api_url: API base URL when no client is given.
+
+        Raises:
+            UnknownWatch: a name is not saved (checked before anything is fetched).
+            TrialFinderError: a subclass for network, API and response failures.
+        """
+        wanted = list(dict.fromkeys(names)) if names else None
+        saved = [self._store.get(n) for n in wanted] if wanted else self._store.list()
+        if not saved:
+            return []
+        from contextlib import nullcontext
+
+        from trialfinder.api import search as run_search
+        from trialfinder.http.client import Client
+
+        fetched = []
+        now: dict[str, StatusNow] = {}
+        with nullcontext(client) if client is not None else Client(api_url) as active:
+            for entry in saved:
+                try:
+                    inspect.signature(run_search).bind(**entry.search)
+                except TypeError:
+                    raise InvalidWatch(
+                        f"the saved search '{entry.name}' uses options this version of "
+                        "trialfinder does not know: upgrade it, or add the search again."
+                    ) from None
+                fetched.append(
+                    (entry, run_search(**entry.search, client=active, explain_empty=False))
+                )
+            reports, runs = [], []
+            for entry, result in fetched:
+                before = self._store.snapshot(entry.name)
+                near = near_of(result.params)
+                after = [state_of(s, near) for s in result.studies]
+                baseline = entry.last_run_at is None
+                ran_at = _now()
+                reports.append(
+                    RunReport(
+                        name=entry.name,
+                        search=entry.search,
+                        ran_at=ran_at,
+                        previous_run_at=entry.last_run_at,
+                        baseline=baseline,
+                        study_count=len(after),
+                        total_count=result.total_count,
+                        truncated=result.truncated,
+                        changes=ChangeReport() if baseline else diff(before, after),
+                    )
+                )
+                runs.append(
+                    RunToSave(entry.name, ran_at, result.total_count, after, entry.created_at)
+                )
+            # Studies that left the results: one lookup of their status now, for all searches.
+            gone = [s.nct_id for r in reports for s in r.changes.gone]
+            if gone:
+                now = statuses_now(gone, active)
+        stored = set(self._store.save_runs(runs))
+        return [
+            replace(
+                report,
+                changes=replace(
+                    report.changes, gone_now=tuple(now[s.nct_id] for s in report.changes.gone)
+                ),
+                stored=report.name in stored,
+            )
+            for report in reports
+        ]
