@@ -19,11 +19,11 @@ import responses
 from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli, trialfinder_command
 from pages import METADATA, PagedApi, filter_record, piece_paths
 from replay_server import ReplayServer, Reply
-from trialfinder.export.dataset import (
+from trialfinder.export.dataset import arrow_schema
+from trialfinder.export.tables import (
     EXPORT_FIELDS,
     TABLES,
     arm_rows,
-    arrow_schema,
     intervention_rows,
     partial_date,
     site_rows,

@@ -55,7 +55,8 @@ if TYPE_CHECKING:
         WatchError,
         WatchStoreError,
     )
-    from trialfinder.export.dataset import ExportManifest, export_parquet
+    from trialfinder.export.dataset import export_parquet
+    from trialfinder.export.manifest import ExportManifest
     from trialfinder.http.cache import cached_session
     from trialfinder.http.client import Client
     from trialfinder.models.records import (
@@ -91,7 +92,7 @@ _WHERE = {
     "explain_search": "api",
     "StudyStream": "api",
     "Client": "http.client",
-    "ExportManifest": "export.dataset",
+    "ExportManifest": "export.manifest",
     "export_parquet": "export.dataset",
     "SearchQuery": "query.build",
     "LIST_FIELDS": "query.build",

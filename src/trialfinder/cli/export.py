@@ -64,6 +64,7 @@ def export(
     from trialfinder.api import StudyStream, data_timestamp
     from trialfinder.errors import ExportDirectoryNotEmpty
     from trialfinder.export import bulk, dataset
+    from trialfinder.export.tables import EXPORT_FIELDS
     from trialfinder.render import formats as render
 
     dataset.require_pyarrow()
@@ -80,7 +81,7 @@ def export(
     # Always asked afresh: the tables and the manifest's data timestamp describe one moment,
     # and whole records of a large search would swell the response cache for nothing.
     with make_client(api_url, timeout, retries, cache=False) as client:
-        stream = StudyStream(query, client, fields=dataset.EXPORT_FIELDS)
+        stream = StudyStream(query, client, fields=EXPORT_FIELDS)
         stamp = data_timestamp(client=client)
         guard.install()
         try:
@@ -111,7 +112,7 @@ def export(
 
 
 def _say_what_is_left(directory: str) -> None:
-    from trialfinder.export.dataset import read_manifest
+    from trialfinder.export.manifest import read_manifest
 
     manifest = read_manifest(directory) or {}
     if manifest.get("complete"):
