@@ -14,7 +14,7 @@ import pytest
 from conftest import run_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
 from trialfinder.cli.options import WaitLine, wait_text
-from trialfinder.http.client import RetryWait
+from trialfinder.http.failures import RetryWait
 
 BUSY = Reply(status=503, body=b"busy", content_type="text/plain", headers={"Retry-After": "1"})
 STUDY = "study_NCT02013167_pembrolizumab_radiation_myeloma.json"

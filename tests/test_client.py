@@ -27,7 +27,8 @@ from trialfinder.errors import (
     TrialFinderError,
     UnexpectedHtml,
 )
-from trialfinder.http.client import USER_AGENT, Client, RetryWait, parse_retry_after, short_url
+from trialfinder.http.client import USER_AGENT, Client
+from trialfinder.http.failures import RetryWait, parse_retry_after, short_url
 
 API = "https://clinicaltrials.gov/api/v2"
 STUDIES = f"{API}/studies"

@@ -1,7 +1,8 @@
 """Talk HTTP to the ClinicalTrials.gov API v2: one session, timeouts, pacing, retries, paging.
 
 This is the only module that sends requests. Every failure leaves it as a
-:class:`~trialfinder.errors.TrialFinderError`; no requests or json exception escapes.
+:class:`~trialfinder.errors.TrialFinderError` (which one: :mod:`~trialfinder.http.failures`);
+no requests or json exception escapes.
 Each request's full URL is logged at DEBUG level on the ``trialfinder`` logger; messages
 show URLs without their query.
 """
@@ -11,12 +12,9 @@ from __future__ import annotations
 import logging
 import os
 import random
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -34,18 +32,21 @@ from trialfinder.defaults import (
     MIN_INTERVAL_ENV,
 )
 from trialfinder.errors import (
-    ApiConnectionError,
     ApiStatusError,
-    ApiTimeout,
-    BadRequest,
     ConfigError,
     InvalidResponse,
-    NetworkError,
-    RateLimited,
     ServerError,
     StudyNotFound,
     TrialFinderError,
     UnexpectedHtml,
+)
+from trialfinder.http.failures import (
+    RetryWait,
+    looks_like_html,
+    raise_for,
+    retryable,
+    status_error,
+    wait_reason,
 )
 from trialfinder.ids import normalize_nct_id
 from trialfinder.query.build import check_api_url
@@ -61,44 +62,7 @@ DEFAULT_MIN_INTERVAL = 1.0
 MAX_RETRY_AFTER = 30.0
 #: First wait between attempts, in seconds (doubled each retry, plus jitter).
 DEFAULT_BACKOFF = 1.0
-_RETRY_STATUSES = {429, 500, 502, 503, 504}
-_BODY_EXCERPT = 200
-#: URLs in messages are cut to this many characters (the query alone can run to 900).
-_URL_SHOWN = 80
 log = logging.getLogger("trialfinder")
-
-
-def short_url(url: str) -> str:
-    """A URL for a one-line message: without its query, and cut to a readable length."""
-    bare = url.split("?", 1)[0].split("#", 1)[0]
-    return bare if len(bare) <= _URL_SHOWN else bare[: _URL_SHOWN - 1] + "…"
-
-
-@dataclass(frozen=True)
-class RetryWait:
-    """A wait before the next attempt of a request, for a display that says why.
-
-    Attributes:
-        reason: what went wrong, in a few words (``HTTP 503``, ``no answer in time``).
-        seconds: how long the wait lasts.
-        attempt: the number of the attempt that follows the wait (2 for the first retry).
-        attempts: the most attempts that will be made.
-    """
-
-    reason: str
-    seconds: float
-    attempt: int
-    attempts: int
-
-
-def _reason(exc: BaseException | None) -> str:
-    if isinstance(exc, ApiStatusError):
-        return f"HTTP {exc.status_code}"
-    if isinstance(exc, ApiTimeout):
-        return "no answer in time"
-    if isinstance(exc, UnexpectedHtml):
-        return "a web page instead of data"
-    return "connection failed"
 
 
 def resolve_api_url(api_url: str | None = None) -> str:
@@ -140,39 +104,6 @@ def _wait_setting(
     return value if ceiling is None else min(value, ceiling)
 
 
-def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 1] + "…"
-
-
-def _looks_like_html(response: requests.Response) -> bool:
-    if "html" in response.headers.get("Content-Type", "").lower():
-        return True
-    return response.content.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (a number of seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, (NetworkError, UnexpectedHtml)):
-        return True
-    return isinstance(exc, ApiStatusError) and exc.status_code in _RETRY_STATUSES
-
-
 class _CountingAdapter(BaseAdapter):
     """Wraps a session's transport: paces and counts the requests that really go out.
 
@@ -211,9 +142,10 @@ class Client:
             variables can only lengthen these waits.
         session: a ``requests.Session`` to use instead of a new one, for example a cached
             session from :func:`trialfinder.http.cache.cached_session`.
-        on_wait: called with a :class:`RetryWait` before each wait between attempts, and
-            with None once the request so retried has succeeded or failed for good (so a
-            display can clear its line). Never called for a request that needs no retry.
+        on_wait: called with a :class:`~trialfinder.http.failures.RetryWait` before each
+            wait between attempts, and with None once the request so retried has succeeded or
+            failed for good (so a display can clear its line). Never called for a request that
+            needs no retry.
 
     Attributes:
         requests_sent: requests that went over the network (retries included, cache hits not).
@@ -361,7 +293,7 @@ class Client:
             exc = state.outcome.exception() if state.outcome else None
             self._on_wait(
                 RetryWait(
-                    _reason(exc),
+                    wait_reason(exc),
                     state.next_action.sleep,
                     state.attempt_number + 1,
                     self.max_attempts,
@@ -369,7 +301,7 @@ class Client:
             )
 
         retrying = Retrying(
-            retry=retry_if_exception(_retryable),
+            retry=retry_if_exception(retryable),
             stop=self._stop,
             wait=self._wait,
             sleep=self._sleep,
@@ -408,69 +340,18 @@ class Client:
             if log.isEnabledFor(logging.DEBUG):
                 full = requests.Request("GET", url, params=params).prepare().url
                 log.debug("GET %s -> %s", full, type(exc).__name__)
-            self._raise_for(exc, host)
+            raise_for(exc, host, self.timeout[1])
         log.debug("GET %s -> HTTP %s", response.url, response.status_code)
         if getattr(response, "from_cache", False):
             self.cache_hits += 1
         if response.status_code >= 400:
-            raise self._status_error(response)
-        if _looks_like_html(response):
+            raise status_error(response)
+        if looks_like_html(response):
             raise UnexpectedHtml(
                 f"The API at {host} sent a web page instead of data; "
                 "it may be busy or under maintenance, try again later."
             )
         return response
-
-    def _raise_for(self, exc: requests.RequestException, host: str) -> NoReturn:
-        """The library's error for a request that got no answer."""
-        if isinstance(exc, requests.Timeout):  # checked first: a connect timeout is both
-            raise ApiTimeout(
-                f"The API at {host} did not answer within {self.timeout[1]:g} seconds; "
-                "try again later or allow more time ({timeout})."
-            ) from None
-        if isinstance(exc, requests.ConnectionError):
-            raise ApiConnectionError(
-                f"Could not connect to the API at {host}; "
-                "check your network or the API URL ({api_url})."
-            ) from None
-        raise ApiConnectionError(
-            f"The connection to the API at {host} failed ({type(exc).__name__}); try again later."
-        ) from None
-
-    def _status_error(self, response: requests.Response) -> ApiStatusError:
-        status = response.status_code
-        body = "" if _looks_like_html(response) else _excerpt(response.text)
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        kwargs: dict[str, Any] = {
-            "status_code": status,
-            "url": response.url,
-            "body": body,
-            "retry_after": retry_after,
-        }
-        said = f": {body}" if body else ""
-        if status == 400:
-            return BadRequest(
-                f"The API rejected the request{said}. Check the spelling of your search, "
-                "and that quotes and parentheses are balanced.",
-                **kwargs,
-            )
-        if status == 404:
-            return ApiStatusError(
-                f"The API answered 404 Not Found for {short_url(response.url)}; "
-                "check the API URL ({api_url}).",
-                **kwargs,
-            )
-        if status == 429:
-            return RateLimited(
-                "The API is limiting requests (HTTP 429) and kept doing so; "
-                "wait a minute and try again.",
-                **kwargs,
-            )
-        if status >= 500:
-            return ServerError(
-                f"The API failed with HTTP {status}{said}; try again later.", **kwargs
-            )
-        return ApiStatusError(f"The API answered HTTP {status}{said}.", **kwargs)
 
     # -- retry policy ---------------------------------------------------------------------
 
@@ -490,4 +371,4 @@ class Client:
         return min(exponential + random.uniform(0, self.backoff), 30.0)
 
 
-__all__ = ["Client", "TrialFinderError", "parse_retry_after", "resolve_api_url"]
+__all__ = ["Client", "TrialFinderError", "resolve_api_url"]
