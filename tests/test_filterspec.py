@@ -109,8 +109,8 @@ def test_the_config_file_takes_the_filters_marked_as_settings() -> None:
 
 def test_the_mcp_tools_take_every_filter_described() -> None:
     """It gives the search tools every filter, with the description for assistants."""
-    mcp_server = pytest.importorskip("trialfinder.mcp.server")
-    parameters = inspect.signature(mcp_server.search_arguments).parameters
+    mcp_arguments = pytest.importorskip("trialfinder.mcp.arguments")
+    parameters = inspect.signature(mcp_arguments.search_arguments).parameters
     assert list(parameters) == ["condition", "intervention", "term", *FILTER_NAMES, "limit"]
     for info in FILTERS:
         metadata = parameters[info.name].annotation.__metadata__

@@ -27,13 +27,8 @@ from trialfinder import explain_search, search
 from trialfinder.api import FILTER_ARGS
 from trialfinder.http.cache import cached_session
 from trialfinder.http.client import Client
-from trialfinder.mcp.server import (
-    MAX_LIMIT,
-    TrialSummary,
-    TrialTools,
-    build_server,
-    search_arguments,
-)
+from trialfinder.mcp.arguments import MAX_LIMIT, search_arguments
+from trialfinder.mcp.server import TrialSummary, TrialTools, build_server
 from trialfinder.models.records import SearchPlan, Study, StudyNotes
 from trialfinder.notes.annotate import staleness
 from trialfinder.query import filters
