@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from conftest import flat, load_json, load_text
 from trialfinder import __version__
 from trialfinder.cli.main import cli
-from trialfinder.render.formats import DISCLAIMER, STUDY_DISCLAIMER
+from trialfinder.render.words import DISCLAIMER, STUDY_DISCLAIMER
 
 API = "https://clinicaltrials.gov/api/v2"
 STUDIES = f"{API}/studies"

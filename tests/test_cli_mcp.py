@@ -19,7 +19,7 @@ from mcp_types import CallToolResult
 from conftest import run_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
 from trialfinder.cli.mcp import INSTALL_HINT
-from trialfinder.render.formats import DISCLAIMER
+from trialfinder.render.words import DISCLAIMER
 
 SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]

@@ -25,7 +25,7 @@ from trialfinder.cli.main import cli
 from trialfinder.errors import InvalidQuery
 from trialfinder.query import filters
 from trialfinder.query.build import build_query
-from trialfinder.render.formats import STATUS_LABELS
+from trialfinder.render.words import STATUS_LABELS
 
 STUDIES = "https://clinicaltrials.gov/api/v2/studies"
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import flat, run_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.cli.watch import EXIT_CHANGED
-from trialfinder.render.formats import DISCLAIMER
+from trialfinder.render.words import DISCLAIMER
 
 BEFORE = "watch_myeloma_before_4studies.json"
 AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"

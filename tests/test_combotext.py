@@ -139,8 +139,9 @@ def test_every_format_words_the_note_the_same() -> None:
     import json
 
     from trialfinder.models.records import SearchResult, StudyNotes
-    from trialfinder.render.formats import render_table, result_dict
+    from trialfinder.render.formats import result_dict
     from trialfinder.render.page import PageInfo, render_html_page, render_markdown_page
+    from trialfinder.render.table import render_table
 
     study = fixture_study(PLACEBO_NIVO)
     combo = combination(study, ("radiation", "nivolumab"))

@@ -14,7 +14,7 @@ import pytest
 from conftest import SHARED_CTGOV, flat, load_json, run_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.query.build import LIST_FIELDS
-from trialfinder.render.formats import DISCLAIMER
+from trialfinder.render.words import DISCLAIMER
 
 PAGE1 = "search_myeloma_radiation_pembrolizumab_page1_of_3.json"
 PAGE2 = "search_myeloma_radiation_pembrolizumab_page2_of_3_with_duplicate.json"

@@ -11,7 +11,7 @@ from trialfinder.errors import InvalidQuery
 from trialfinder.models.records import Location, NearestSite, Study, parse_study
 from trialfinder.notes.nearest import nearest_sites, site_point
 from trialfinder.query.places import haversine_miles, resolve_place
-from trialfinder.render.formats import nearest_site_text
+from trialfinder.render.notetext import nearest_site_text
 
 
 def test_lat_lon() -> None:

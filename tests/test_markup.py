@@ -15,8 +15,10 @@ from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.models.markup import unescape_markup
 from trialfinder.models.records import SearchResult, Study, parse_study
-from trialfinder.render.formats import clean, render_study, study_dict
+from trialfinder.render.formats import study_dict
 from trialfinder.render.page import PageInfo, render_html_page, render_markdown_page
+from trialfinder.render.safe import clean
+from trialfinder.render.study import render_study
 
 HAND_MADE = "study_NCT09000012_markup_escapes_and_literal_backslashes.json"
 #: A real search answer whose eligibility criteria say ``Patients' age must be \>= 18 years``.

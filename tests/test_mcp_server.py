@@ -33,7 +33,7 @@ from trialfinder.models.records import SearchPlan, Study, StudyNotes
 from trialfinder.notes.annotate import staleness
 from trialfinder.query import filters
 from trialfinder.query.build import LIST_FIELDS
-from trialfinder.render.formats import DISCLAIMER, STUDY_DISCLAIMER
+from trialfinder.render.words import DISCLAIMER, STUDY_DISCLAIMER
 
 SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]

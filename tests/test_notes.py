@@ -23,12 +23,7 @@ from trialfinder.notes.annotate import (
 )
 from trialfinder.query.build import SearchQuery
 from trialfinder.query.filters import Age, check_age
-from trialfinder.render.formats import (
-    age_check_text,
-    note_lines,
-    sex_check_text,
-    staleness_text,
-)
+from trialfinder.render.notetext import age_check_text, note_lines, sex_check_text, staleness_text
 
 CASES = "search_hand_made_note_cases_7studies.json"
 ROCHESTER_MN = (44.02163, -92.4699)

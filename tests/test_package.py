@@ -140,7 +140,8 @@ def test_every_module_opens_by_saying_its_job() -> None:
 def test_search_output_loads_no_treatment_or_place_modules() -> None:
     """Notes and rendering load the combination and distance modules only when asked."""
     code = (
-        "import sys, trialfinder.notes.annotate, trialfinder.render.formats; "
+        "import sys, trialfinder.notes.annotate, trialfinder.render.formats, "
+        "trialfinder.render.table, trialfinder.render.study; "
         "print(sorted(m for m in ('trialfinder.notes.combos', 'trialfinder.render.combotext', "
         "'trialfinder.notes.nearest', 'trialfinder.notes.treatments') if m in sys.modules))"
     )

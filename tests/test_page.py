@@ -15,7 +15,6 @@ from conftest import load_json
 from trialfinder.api import data_timestamp
 from trialfinder.http.client import Client
 from trialfinder.models.records import SearchResult, parse_study
-from trialfinder.render.formats import DISCLAIMER
 from trialfinder.render.page import (
     QUESTIONS,
     PageInfo,
@@ -23,6 +22,7 @@ from trialfinder.render.page import (
     render_markdown_page,
     sites_to_show,
 )
+from trialfinder.render.words import DISCLAIMER
 
 PAGES = [
     "search_myeloma_radiation_pembrolizumab_page1_of_3.json",
@@ -179,7 +179,7 @@ def test_page_words_every_note_as_the_table_does() -> None:
 
     from trialfinder.notes.annotate import study_notes
     from trialfinder.query.build import SearchQuery
-    from trialfinder.render.formats import note_lines
+    from trialfinder.render.notetext import note_lines
 
     cases = [
         parse_study(s) for s in load_json("search_hand_made_note_cases_7studies.json")["studies"]

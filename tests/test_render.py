@@ -12,29 +12,24 @@ import pytest
 
 from conftest import flat, load_json
 from trialfinder.models.records import SearchResult, Study, parse_study
-from trialfinder.render.formats import (
+from trialfinder.render.formats import result_dict, write_csv, write_jsonl
+from trialfinder.render.safe import clean, csv_cell
+from trialfinder.render.study import render_study
+from trialfinder.render.summary import count_line, skipped_line
+from trialfinder.render.table import render_table, study_block
+from trialfinder.render.term import Style
+from trialfinder.render.words import (
     DISCLAIMER,
     STUDY_DISCLAIMER,
     assigns_treatment,
-    clean,
-    count_line,
-    csv_cell,
     location_summary,
     phase_label,
-    render_study,
-    render_table,
-    result_dict,
     role_label,
-    skipped_line,
     status_label,
-    study_block,
     study_type_text,
     word_label,
     wrap_text,
-    write_csv,
-    write_jsonl,
 )
-from trialfinder.render.term import Style
 
 
 def studies() -> list[Study]:

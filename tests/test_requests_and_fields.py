@@ -17,7 +17,8 @@ from trialfinder.errors import InvalidQuery
 from trialfinder.http.client import Client
 from trialfinder.models.records import parse_study
 from trialfinder.query.build import LIST_FIELDS, fields_param
-from trialfinder.render import formats as render
+from trialfinder.render.formats import COLUMNS
+from trialfinder.render.table import study_block
 
 API = "https://clinicaltrials.gov/api/v2"
 STUDIES_URL = re.compile(re.escape(API + "/studies") + r"(\?.*)?$")
@@ -136,8 +137,8 @@ def test_list_views_read_the_same_from_list_fields_as_from_whole_records() -> No
     for record in records:
         full = parse_study(record)
         lean = parse_study(filter_record(record, LIST_FIELDS, paths))
-        assert [get(lean) for _, get in render.COLUMNS] == [get(full) for _, get in render.COLUMNS]
-        assert render.study_block(lean) == render.study_block(full)
+        assert [get(lean) for _, get in COLUMNS] == [get(full) for _, get in COLUMNS]
+        assert study_block(lean) == study_block(full)
         assert lean.locations == [loc.model_copy(update={"contacts": []}) for loc in full.locations]
         assert lean.eligibility.minimum_age == full.eligibility.minimum_age
         assert lean.eligibility.sex == full.eligibility.sex

@@ -214,14 +214,15 @@ def _results(total: int, limit: int | None = None) -> tuple[Any, PagedApi]:
 
 
 def _write(fmt: str, results: Any, out: Any) -> None:
-    from trialfinder.render import formats as render
     from trialfinder.render import page
+    from trialfinder.render.formats import write_json
+    from trialfinder.render.table import write_table
 
     info = page.PageInfo(searched=["Searched for: melanoma"], generated="today")
     if fmt == "table":
-        render.write_table(results, out)
+        write_table(results, out)
     elif fmt == "json":
-        render.write_json(results, out)
+        write_json(results, out)
     elif fmt == "markdown":
         page.write_markdown_page(results, info, out)
     else:

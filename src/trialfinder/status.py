@@ -17,7 +17,7 @@ OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
 ENROLLING_STATUSES = ("RECRUITING", "ENROLLING_BY_INVITATION")
 
 #: Every overall status the registry uses (spec 2.0.5), in words as trialfinder prints them
-#: (capitalized in :data:`trialfinder.render.formats.STATUS_LABELS`). Typed back in any case, the
+#: (capitalized in :data:`trialfinder.render.words.STATUS_LABELS`). Typed back in any case, the
 #: words are accepted too, and the comma in "active, not recruiting" is part of the name.
 STATUS_WORDS = {
     "RECRUITING": "recruiting",

@@ -65,7 +65,7 @@ def export(
     from trialfinder.errors import ExportDirectoryNotEmpty
     from trialfinder.export import bulk, dataset
     from trialfinder.export.tables import EXPORT_FIELDS
-    from trialfinder.render import formats as render
+    from trialfinder.render.summary import skipped_line
 
     dataset.require_pyarrow()
     try:
@@ -106,7 +106,7 @@ def export(
     click.echo(f'Rows: {rows}; manifest.json says "complete": true.', err=True)
     for line in bulk.footer_lines(stream, query.website_url(), to=directory):
         click.echo(line, err=True)
-    notice = render.skipped_line(stream.skipped)
+    notice = skipped_line(stream.skipped)
     if notice:
         click.echo(notice, err=True)
 

@@ -222,7 +222,7 @@ def search(
 
     from trialfinder.api import ResultStream
     from trialfinder.query.build import LIST_FIELDS
-    from trialfinder.render import formats as render
+    from trialfinder.render.summary import count_line, footer_lines, skipped_line
 
     fmt = fmt.lower()
     fields = None if full else LIST_FIELDS
@@ -243,15 +243,11 @@ def search(
     shown = results.returned
     # One count line on stderr: "Wrote N of M studies to FILE" whenever a file was written.
     if fmt in MACHINE_FORMATS:
-        for line in render.footer_lines(
-            result, wrote_to=output, limit_from=limit_from, shown=shown
-        ):
+        for line in footer_lines(result, wrote_to=output, limit_from=limit_from, shown=shown):
             echo_text(line, err=True)
     elif output:
-        echo_text(
-            render.count_line(result, to=output, limit_from=limit_from, shown=shown), err=True
-        )
-    notice = render.skipped_line(result.skipped)
+        echo_text(count_line(result, to=output, limit_from=limit_from, shown=shown), err=True)
+    notice = skipped_line(result.skipped)
     if notice:
         echo_text(notice, err=True)
 
@@ -267,21 +263,21 @@ def _stream_search(
     """Write a search as JSON Lines or CSV page by page, with the notices on stderr."""
     from trialfinder.api import StudyStream, plan_query
     from trialfinder.export import bulk
-    from trialfinder.render import formats as render
+    from trialfinder.render.summary import searched_lines, skipped_line
 
     err = sys.stderr
     stream = StudyStream(query, client, fields=fields)
     with client, _open_output(output, nothing_written=lambda: stream.returned == 0) as out:
         bulk.write_stream(stream, out, fmt, err=err, progress=live_lines(err))
     plan = plan_query(query)
-    for line in render.searched_lines(plan):
+    for line in searched_lines(plan):
         echo_text(line, err=True)
     footer = bulk.footer_lines(
         stream, plan.search_url, to=output, limit_from=limit_from, left_out=plan.website_left_out
     )
     for line in footer:
         echo_text(line, err=True)
-    notice = render.skipped_line(stream.skipped)
+    notice = skipped_line(stream.skipped)
     if notice:
         echo_text(notice, err=True)
 
@@ -356,8 +352,8 @@ def _page_info(result: Any, client: Any, limit_from: str | None) -> Any:
     from datetime import datetime
 
     from trialfinder.api import data_timestamp
-    from trialfinder.render.formats import searched_lines
     from trialfinder.render.page import PageInfo
+    from trialfinder.render.summary import searched_lines
 
     return PageInfo(
         searched=searched_lines(result),
@@ -370,7 +366,8 @@ def _page_info(result: Any, client: Any, limit_from: str | None) -> Any:
 def _write_result(
     results: Any, fmt: str, out: TextIO, info: Any, limit_from: str | None = None
 ) -> None:
-    from trialfinder.render import formats as render
+    from trialfinder.render.formats import write_json
+    from trialfinder.render.table import write_table
 
     if fmt == "table":
         from trialfinder.render.term import FittedWriter, detect, output_width
@@ -378,14 +375,14 @@ def _write_result(
         width = output_width(out)
         with FittedWriter(out, width) as fitted:
             # A TextIOBase, which typing's TextIO does not name; it writes text all the same.
-            render.write_table(results, cast(TextIO, fitted), width, detect(out), limit_from)
+            write_table(results, cast(TextIO, fitted), width, detect(out), limit_from)
     elif fmt in ("markdown", "html"):
         from trialfinder.render import page
 
         write_page = page.write_markdown_page if fmt == "markdown" else page.write_html_page
         write_page(results, info, out)
     else:
-        render.write_json(results, out)
+        write_json(results, out)
 
 
 @cli.command()
@@ -412,19 +409,21 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
     from trialfinder.api import get_study
     from trialfinder.models.records import StudyNotes
     from trialfinder.notes.annotate import staleness
-    from trialfinder.render import formats as render
+    from trialfinder.render.formats import study_dict
+    from trialfinder.render.study import render_study
     from trialfinder.render.term import output_width
+    from trialfinder.render.words import STUDY_DISCLAIMER
 
     with make_client(api_url, timeout, retries) as client:
         study = get_study(nct_id, client=client)
     stale = staleness(study)
     if fmt.lower() == "json":
         notes = StudyNotes(stale=stale).model_dump(mode="json")
-        doc = {**render.study_dict(study), "notes": notes}
+        doc = {**study_dict(study), "notes": notes}
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        echo_text(render.STUDY_DISCLAIMER, err=True)
+        echo_text(STUDY_DISCLAIMER, err=True)
     else:
-        text = render.render_study(study, output_width(sys.stdout), stale)
+        text = render_study(study, output_width(sys.stdout), stale)
         echo_text(text, nl=False)
 
 

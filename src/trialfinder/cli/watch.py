@@ -157,7 +157,8 @@ def show(name: str, fmt: str, db: str | None) -> None:
     Example:
       trialfinder watch show myeloma
     """
-    from trialfinder.render.formats import clean, status_label
+    from trialfinder.render.safe import clean
+    from trialfinder.render.words import status_label
     from trialfinder.watch.report import when
 
     with _watchlist(db) as watchlist:
@@ -234,7 +235,7 @@ def run(
       trialfinder watch run --exit-code; [ $? -eq 4 ] && echo "something changed"
     """
     from trialfinder.query.build import check_api_url
-    from trialfinder.render.formats import DISCLAIMER
+    from trialfinder.render.words import DISCLAIMER
 
     if api_url is not None:
         check_api_url(api_url)

@@ -16,7 +16,9 @@ from typing import TextIO
 
 from trialfinder.api import StudyStream
 from trialfinder.models.records import Study
-from trialfinder.render import formats as render
+from trialfinder.render.formats import write_csv, write_jsonl
+from trialfinder.render.summary import count_text
+from trialfinder.render.words import DISCLAIMER
 
 STREAM_FORMATS = ("jsonl", "csv")
 
@@ -146,9 +148,9 @@ def write_stream(
     guard.install()
     try:
         if fmt == "jsonl":
-            render.write_jsonl(counted(), writer)  # type: ignore[arg-type]
+            write_jsonl(counted(), writer)  # type: ignore[arg-type]
         else:
-            render.write_csv(counted(), writer)  # type: ignore[arg-type]
+            write_csv(counted(), writer)  # type: ignore[arg-type]
     finally:
         try:
             writer.flush()
@@ -175,11 +177,9 @@ def footer_lines(
     if not shown:
         lines.append("No studies matched. Try fewer or broader words, or check the spelling.")
     skipped = len(stream.skipped)
-    lines.append(
-        render.count_text(shown, total, limit, skipped, "Wrote", to=to, limit_from=limit_from)
-    )
+    lines.append(count_text(shown, total, limit, skipped, "Wrote", to=to, limit_from=limit_from))
     lines.append(f"Same search on the website: {search_url}")
     if left_out:
         lines.append(f"The website link leaves out: {'; '.join(left_out)}.")
-    lines.append(render.DISCLAIMER)
+    lines.append(DISCLAIMER)
     return lines

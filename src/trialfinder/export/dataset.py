@@ -203,7 +203,7 @@ def write_dataset(
     """
     from trialfinder.api import plan_query
     from trialfinder.export.bulk import expected_count
-    from trialfinder.render.formats import searched_lines
+    from trialfinder.render.summary import searched_lines
 
     require_pyarrow()
     path = prepare_directory(directory, force=force)

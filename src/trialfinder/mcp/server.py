@@ -54,7 +54,8 @@ from trialfinder.models.records import (
 )
 from trialfinder.notes.annotate import staleness
 from trialfinder.query.build import LIST_FIELDS
-from trialfinder.render import formats as render
+from trialfinder.render.summary import searched_lines
+from trialfinder.render.words import DISCLAIMER, STUDY_DISCLAIMER
 
 _NOT_ADVICE = (
     "Results come from ClinicalTrials.gov; they are not medical advice and may be out of date. "
@@ -188,8 +189,8 @@ class TrialTools:
             truncated=result.truncated,
             skipped=result.skipped,
             loosen=result.loosen,
-            searched=render.searched_lines(result),
-            reminder=render.DISCLAIMER,
+            searched=searched_lines(result),
+            reminder=DISCLAIMER,
         )
 
     @takes(search_arguments, without=("sort", "limit"))
@@ -202,7 +203,7 @@ class TrialTools:
             plan = explain_search(**arguments)
             total = count_studies(**arguments, client=self.client)
         return TrialCount(
-            total_count=total, searched=render.searched_lines(plan), search_url=plan.search_url
+            total_count=total, searched=searched_lines(plan), search_url=plan.search_url
         )
 
     @takes(search_arguments)
@@ -215,7 +216,7 @@ class TrialTools:
         """
         with self._library_call():
             plan = explain_search(**arguments, fields=LIST_FIELDS)
-        return SearchExplained(**_plan_of(plan), searched=render.searched_lines(plan))
+        return SearchExplained(**_plan_of(plan), searched=searched_lines(plan))
 
     def get_trial(
         self,
@@ -240,7 +241,7 @@ class TrialTools:
             site_offset=site_offset,
             next_site_offset=end if end < len(study.locations) else None,
             notes=StudyNotes(stale=staleness(study)),
-            reminder=render.STUDY_DISCLAIMER,
+            reminder=STUDY_DISCLAIMER,
         )
 
     def tools(self) -> list[Tool]:

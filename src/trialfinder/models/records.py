@@ -542,7 +542,7 @@ class Combination(_Record):
 class StudyNotes(_Record):
     """What trialfinder worked out about one study for this search (not registry data).
 
-    Each note is data; :mod:`trialfinder.render.formats` words it.
+    Each note is data; :mod:`trialfinder.render.notetext` words it.
 
     Attributes:
         combination: the requested interventions in the study's arms.

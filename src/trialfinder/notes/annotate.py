@@ -1,7 +1,7 @@
 """Per-study notes for a search: combinations, nearest open site, age/sex pre-check, staleness.
 
 Every note is data (:class:`~trialfinder.models.records.StudyNotes`);
-:mod:`trialfinder.render.formats` words it. The pre-check compares the registered age range and sex
+:mod:`trialfinder.render.notetext` words it. The pre-check compares the registered age range and sex
 with what was asked. It is not an eligibility decision (only the study team makes that), so it never
 says "eligible".
 """

@@ -15,21 +15,18 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from trialfinder.models.records import Location, SearchResult, Study, StudyNotes
-from trialfinder.render.formats import (
+from trialfinder.render.notetext import note_lines
+from trialfinder.render.safe import clean
+from trialfinder.render.stream import Results, finished
+from trialfinder.render.summary import count_line, loosen_lines, website_lines
+from trialfinder.render.words import (
     DISCLAIMER,
-    Results,
     assigns_treatment,
-    clean,
-    count_line,
-    finished,
     intervention_names,
     interventions_label,
-    loosen_lines,
-    note_lines,
     phase_label,
     status_label,
     study_type_text,
-    website_lines,
 )
 from trialfinder.status import is_open
 
@@ -50,7 +47,7 @@ class PageInfo:
 
     Attributes:
         searched: lines describing what was searched (terms, expansions, filters), as
-            :func:`trialfinder.render.formats.searched_lines` gives them.
+            :func:`trialfinder.render.summary.searched_lines` gives them.
         generated: when the page was made (ISO date and time).
         data_timestamp: when ClinicalTrials.gov last refreshed its data (from ``/version``),
             or None when it could not be asked.

@@ -1,7 +1,7 @@
 """The report of ``trialfinder watch run`` for people (text) and programs (JSON).
 
 Pure functions of :class:`~trialfinder.watch.watchlist.RunReport`: no network, no click, no storage.
-Text from the registry goes through :func:`trialfinder.render.formats.clean` before it reaches a
+Text from the registry goes through :func:`trialfinder.render.safe.clean` before it reaches a
 terminal.
 """
 
@@ -11,13 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from trialfinder.ids import study_url
-from trialfinder.render.formats import (
-    DISCLAIMER,
-    STUDY_TYPE_MEANINGS,
-    clean,
-    status_label,
-    word_label,
-)
+from trialfinder.render.safe import clean
+from trialfinder.render.words import DISCLAIMER, STUDY_TYPE_MEANINGS, status_label, word_label
 from trialfinder.watch.store import StudyState, describe_search
 from trialfinder.watch.watchlist import RunReport, SiteChange, StatusNow
 
