@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, get_type_hints
 
 import click
 import pytest
@@ -13,10 +16,17 @@ import pytest
 from trialfinder import api, filterspec
 from trialfinder.cli import config
 from trialfinder.cli.main import cli
-from trialfinder.errors import ARGUMENTS, InvalidWatch
+from trialfinder.errors import ARGUMENTS, InvalidQuery, InvalidWatch
 from trialfinder.export.dataset import export_parquet
-from trialfinder.filterspec import FILTER_NAMES, FILTERS, Filter, SearchFilters
-from trialfinder.query.build import SearchQuery
+from trialfinder.filterspec import (
+    FILTER_DEFAULTS,
+    FILTER_NAMES,
+    FILTERS,
+    Filter,
+    SearchFilters,
+    Unpack,
+)
+from trialfinder.query.build import SearchQuery, build_query
 from trialfinder.query.flags import FLAGS
 from trialfinder.watch.watchlist import check_search
 
@@ -28,6 +38,23 @@ LIBRARY_CALLS = [
     export_parquet,
 ]
 SEARCH_COMMANDS = [("search",), ("watch", "add"), ("export",)]
+ROOT = Path(__file__).parent.parent
+#: A value for each filter other than its default: a new filter needs one here.
+SAMPLES: dict[str, Any] = {
+    "status": "all",
+    "phase": "2",
+    "study_type": "observational",
+    "sex": "female",
+    "age": 5,
+    "healthy_volunteers": True,
+    "country": "Canada",
+    "state": "Ohio",
+    "city": "Boston",
+    "near": (44.02, -92.47),
+    "radius": "80km",
+    "sort": "updated",
+    "expand": False,
+}
 
 
 def _command(path: tuple[str, ...]) -> click.Command:
@@ -39,39 +66,134 @@ def _command(path: tuple[str, ...]) -> click.Command:
 
 
 def test_the_filters_are_the_fields_in_order() -> None:
-    """It lists each field of SearchFilters once, with its name and default."""
-    assert tuple(f.name for f in dataclasses.fields(SearchFilters)) == FILTER_NAMES
+    """It lists each key of SearchFilters once, in order, with the default its Filter gives."""
+    hints = get_type_hints(SearchFilters, include_extras=True)
+    assert tuple(hints) == FILTER_NAMES
     assert len(set(FILTER_NAMES)) == len(FILTER_NAMES)
-    defaults = SearchFilters()
+    assert SearchFilters.__required_keys__ == frozenset()
     for info in FILTERS:
-        assert info.default == getattr(defaults, info.name), info.name
+        (carried,) = [m for m in hints[info.name].__metadata__ if isinstance(m, Filter)]
+        assert carried.default == info.default == FILTER_DEFAULTS[info.name], info.name  # type: ignore[literal-required]
         assert info.help and info.describe and info.option, info.name
         assert info.flag == (info.metavar is None), info.name
 
 
+def _takes_the_filters(function: Callable[..., Any]) -> None:
+    parameters = inspect.signature(function).parameters.values()
+    (rest,) = [p for p in parameters if p.kind is p.VAR_KEYWORD]
+    assert eval(rest.annotation, vars(sys.modules[function.__module__])) == Unpack[SearchFilters]
+    spelt_out = {p.name for p in parameters} & set(FILTER_NAMES)
+    assert not spelt_out, f"{function.__qualname__} writes out {spelt_out} again"
+
+
 @pytest.mark.parametrize("function", LIBRARY_CALLS, ids=lambda f: f.__name__)
-def test_each_library_call_takes_every_filter_typed(function: Callable[..., Any]) -> None:
-    """It gives search, iter_studies, explain_search, count_studies and export_parquet every
-    filter as a keyword argument with the type and default of SearchFilters (no **filters)."""
-    parameters = inspect.signature(function).parameters
-    assert not any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-    annotations = SearchFilters.__annotations__
-    for info in FILTERS:
-        parameter = parameters[info.name]
-        assert parameter.kind is parameter.KEYWORD_ONLY, info.name
-        assert parameter.annotation == annotations[info.name], info.name
-        assert parameter.default == info.default, info.name
+def test_each_library_call_takes_the_filters_typed(function: Callable[..., Any]) -> None:
+    """It gives search, iter_studies, explain_search, count_studies and export_parquet the
+    filters as ``**filters: Unpack[SearchFilters]``, none of them written out again."""
+    _takes_the_filters(function)
 
 
-def test_an_unknown_keyword_is_refused_by_python() -> None:
-    """It refuses a misspelt filter as any typed call does, naming it, before any request."""
-    with pytest.raises(TypeError, match="statuss"):
-        api.iter_studies(condition="asthma", statuss="open")  # type: ignore[call-arg]
+@pytest.mark.parametrize("function", LIBRARY_CALLS, ids=lambda f: f.__name__)
+def test_an_unknown_keyword_is_refused_naming_it(
+    function: Callable[..., Any], tmp_path: Path
+) -> None:
+    """It refuses a misspelt filter as Python refuses any unknown keyword, naming the call and
+    the keyword, before any request: nothing is dropped in silence."""
+    where = (tmp_path,) if function is export_parquet else ()
+    message = f"^{function.__name__}\\(\\) got an unexpected keyword argument 'statuss'$"
+    with pytest.raises(TypeError, match=message):
+        function(*where, condition="asthma", statuss="open", api_url="http://127.0.0.1:9")
 
 
-def test_the_query_builder_takes_every_filter() -> None:
-    """It has SearchQuery.build take each filter (near as coordinates, resolved before)."""
-    assert set(FILTER_NAMES) <= set(inspect.signature(SearchQuery.build).parameters)
+def test_the_query_builder_refuses_an_unknown_keyword() -> None:
+    """It refuses a keyword that is not a filter in SearchQuery.build and build_query too."""
+    with pytest.raises(TypeError, match="'colour'"):
+        SearchQuery.build(condition="asthma", colour="red")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="'colour'"):
+        build_query(condition="asthma", near="55905", colour="red")  # type: ignore[call-arg]
+
+
+def test_the_query_builder_takes_every_filter_and_uses_it() -> None:
+    """It has SearchQuery.build take the filters whole, and each one changes the query (a
+    filter without a meaning there fails here; add its sample value above)."""
+    _takes_the_filters(SearchQuery.build)
+    for name in FILTER_NAMES:
+        # A radius is measured from a place: both queries have one.
+        base = {"near": SAMPLES["near"]} if name == "radius" else {}
+        plain = SearchQuery.build(condition="asthma", **base)
+        assert SearchQuery.build(condition="asthma", **{**base, name: SAMPLES[name]}) != plain
+
+
+def test_a_filter_left_out_takes_its_default() -> None:
+    """It builds the same query from no filters as from every filter at its default."""
+    spelt = SearchQuery.build(condition="asthma", **FILTER_DEFAULTS)
+    assert SearchQuery.build(condition="asthma") == spelt
+    with pytest.raises(InvalidQuery, match="radius"):
+        SearchQuery.build(condition="asthma", radius=5)
+
+
+def test_type_checkers_see_each_filter_with_its_type(tmp_path: Path) -> None:
+    """It lets mypy (strict, the project's settings) refuse a misspelt or wrongly typed filter
+    in a call of the library, and pass a correct one."""
+    pytest.importorskip("mypy")
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text(
+        textwrap.dedent(
+            """\
+            from trialfinder import count_studies, iter_studies, search
+
+            search(condition="asthma", statuss="x")
+            search(condition="asthma", age=[1])
+            iter_studies(condition="asthma", near="55905", radius=[5])
+            count_studies(condition="asthma", healthy_volunteers="yes")
+            """
+        ),
+        encoding="utf-8",
+    )
+    right = tmp_path / "right.py"
+    right.write_text(
+        textwrap.dedent(
+            """\
+            from trialfinder import count_studies, explain_search, iter_studies, search
+            from trialfinder.export.dataset import export_parquet
+            from trialfinder.filterspec import SearchFilters
+
+            mine: SearchFilters = {"status": "all", "phase": ["2", "3"]}
+            search(condition="asthma", status=["recruiting"], age="20m", expand=False)
+            search("asthma", None, None, 5, **mine)
+            search(condition="asthma", near=(44.0, -92.5), radius=30)
+            iter_studies(intervention="pembrolizumab", country=["Canada"], sort="updated")
+            explain_search(term="x", sex="female", healthy_volunteers=True)
+            count_studies(condition="asthma", near="55905", radius="80km")
+            export_parquet("out", condition="asthma", city="Boston", study_type="observational")
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(wrong),
+            str(right),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert [line.split(":")[1] for line in errors] == ["3", "4", "5", "6"], done.stdout
+    assert all(line.startswith(str(wrong)) for line in errors), done.stdout
+    assert 'Unexpected keyword argument "statuss" for "search"' in errors[0]
+    assert 'Argument "age" to "search" has incompatible type "list[int]"' in errors[1]
+    assert 'Argument "radius" to "iter_studies"' in errors[2]
+    assert 'Argument "healthy_volunteers" to "count_studies"' in errors[3]
+    assert done.returncode == 1
 
 
 @pytest.mark.parametrize("path", SEARCH_COMMANDS, ids=" ".join)

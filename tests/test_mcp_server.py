@@ -12,7 +12,7 @@ import inspect
 import json
 import re
 import typing
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from mcp_types import CallToolResult
 from replay_server import ReplayServer, Reply
 from trialfinder import explain_search, search
 from trialfinder.api import FILTER_ARGS
+from trialfinder.filterspec import FILTER_DEFAULTS, SearchFilters
 from trialfinder.http.cache import cached_session
 from trialfinder.http.client import Client
 from trialfinder.mcp.arguments import MAX_LIMIT, search_arguments
@@ -349,11 +350,22 @@ def test_the_tools_are_the_library_calls() -> None:
     ]
 
 
+def _library_defaults() -> dict[str, Any]:
+    """The default of each argument of the library's search, its filters included."""
+    own = {name: p.default for name, p in inspect.signature(search).parameters.items()}
+    return {**own, **FILTER_DEFAULTS}
+
+
+def _library_hints() -> dict[str, object]:
+    """The type of each argument of the library's search, its filters included."""
+    return {**typing.get_type_hints(search), **typing.get_type_hints(SearchFilters)}
+
+
 def test_search_arguments_default_as_the_library_does() -> None:
     """It gives every search argument the library's own default (None status means open)."""
-    library = inspect.signature(search).parameters
+    library = _library_defaults()
     for name, parameter in inspect.signature(search_arguments).parameters.items():
-        expected = library[name].default
+        expected = library[name]
         if name == "status":
             assert filters.parse_status(parameter.default) == filters.parse_status(expected)
         else:
@@ -362,10 +374,10 @@ def test_search_arguments_default_as_the_library_does() -> None:
 
 def test_search_arguments_take_lists_where_the_library_does() -> None:
     """It takes a list exactly for the arguments where the library takes several values."""
-    library = inspect.signature(search).parameters
+    library = _library_hints()
     ours = inspect.signature(search_arguments, eval_str=True).parameters
     for name, parameter in ours.items():
-        several = "Iterable[str]" in str(library[name].annotation)
+        several = Iterable[str] in typing.get_args(library[name])
         assert (
             list[str] in typing.get_args(typing.get_args(parameter.annotation)[0])
         ) == several, name
@@ -384,7 +396,7 @@ def _scalars(annotation: object) -> set[object]:
 
 def test_search_arguments_take_every_type_the_library_takes() -> None:
     """It accepts each kind of value the library's search accepts (an age as text, '20m')."""
-    library = typing.get_type_hints(search)
+    library = _library_hints()
     for name, annotation in typing.get_type_hints(search_arguments).items():
         if name != "return":
             assert _scalars(library[name]) <= _scalars(annotation), name

@@ -14,7 +14,7 @@ from datetime import date
 
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
-from trialfinder.filterspec import FILTER_NAMES, filter_arguments
+from trialfinder.filterspec import FILTER_NAMES, SearchFilters, Unpack, check_filter_names
 from trialfinder.http.client import Client, resolve_api_url
 from trialfinder.models.records import (
     Loosening,
@@ -125,19 +125,7 @@ def iter_studies(
     fields: Iterable[str] | None = None,
     api_url: str | None = None,
     client: Client | None = None,
-    status: str | Iterable[str] | None = "open",
-    phase: str | Iterable[str] | None = None,
-    study_type: str | Iterable[str] | None = None,
-    sex: str | None = None,
-    age: int | str | None = None,
-    healthy_volunteers: bool = False,
-    country: str | Iterable[str] | None = None,
-    state: str | Iterable[str] | None = None,
-    city: str | Iterable[str] | None = None,
-    near: str | tuple[float, float] | None = None,
-    radius: float | str | None = None,
-    sort: str | None = None,
-    expand: bool = True,
+    **filters: Unpack[SearchFilters],
 ) -> StudyStream:
     """Stream matching studies page by page without holding them all in memory.
 
@@ -156,16 +144,17 @@ def iter_studies(
         api_url: API base URL when no client is given.
         client: the client to fetch with; by default one is opened for the iteration and
             closed when it ends.
-        status, phase, study_type, sex, age, healthy_volunteers, country, state, city, near,
-        radius, sort, expand: the filters, as for :func:`search`.
+        **filters: which studies to keep, as for :func:`search`.
 
     Returns:
         An iterable of :class:`Study` that also reports ``total_count`` and ``skipped``.
 
     Raises:
         InvalidQuery: bad input (raised at once, before any request).
+        TypeError: a keyword that is neither an argument nor a filter.
     """
-    query = build_query(condition, intervention, term, limit, **filter_arguments(locals()))
+    check_filter_names("iter_studies", filters)
+    query = build_query(condition, intervention, term, limit, **filters)
     return StudyStream(query, client, fields=fields, api_url=api_url)
 
 
@@ -177,21 +166,9 @@ def search(
     *,
     api_url: str | None = None,
     client: Client | None = None,
-    status: str | Iterable[str] | None = "open",
-    phase: str | Iterable[str] | None = None,
-    study_type: str | Iterable[str] | None = None,
-    sex: str | None = None,
-    age: int | str | None = None,
-    healthy_volunteers: bool = False,
-    country: str | Iterable[str] | None = None,
-    state: str | Iterable[str] | None = None,
-    city: str | Iterable[str] | None = None,
-    near: str | tuple[float, float] | None = None,
-    radius: float | str | None = None,
-    sort: str | None = None,
-    expand: bool = True,
     explain_empty: bool = True,
     fields: Iterable[str] | None = None,
+    **filters: Unpack[SearchFilters],
 ) -> SearchResult:
     """Find studies on ClinicalTrials.gov by condition, intervention and other terms.
 
@@ -207,28 +184,13 @@ def search(
         limit: the most studies to return (default 20); None for every match.
         api_url: API base URL (default: ``$TRIALFINDER_API_URL`` or the public API).
         client: an existing :class:`Client` to reuse instead of a new one.
-        expand: rewrite acronyms, brand names and drug classes (disclosed in ``expansions``).
-        status: ``open`` (default: recruiting, not yet recruiting, by invitation),
-            ``recruiting``, ``all``, or statuses as the registry writes them
-            (``ACTIVE_NOT_RECRUITING``) or as trialfinder prints them
-            (``"active, not recruiting"``); several as a list or comma-separated.
-        phase: ``1``, ``2``, ``3``, ``4``, ``early1``, ``na``, ``1/2`` (several allowed).
-        study_type: ``interventional``, ``observational`` or ``expanded-access`` (several
-            allowed: any of them).
-        sex: ``female`` or ``male`` (studies open to all are kept).
-        age: an age the study's registered age range must reach into: a whole number of
-            years (``0`` is a newborn), or text with a unit: ``"20m"``, ``"6w"``, ``"10d"``,
-            ``"2y"``. A whole number covers its whole unit: age 0 keeps a study from
-            "28 Days".
-        healthy_volunteers: only studies accepting healthy volunteers.
-        country, state, city: where a site must be (several of one kind: any of them).
-        near: ``(lat, lon)``, ``"lat,lon"``, a US ZIP code or a city name (resolved offline).
-        radius: distance around ``near``, in miles (default 50) or like ``"80km"``.
-        sort: ``relevance`` (default), ``updated`` or ``start``.
         explain_empty: when nothing matches, spend one small request per active filter to
             say how many would match without it (``loosen``).
         fields: piece names to ask for, such as :data:`trialfinder.query.build.LIST_FIELDS`
             (fewer bytes; the other fields of each study stay empty); None for whole records.
+        **filters: which studies to keep, each a key of
+            :class:`~trialfinder.filterspec.SearchFilters`, which says what it takes (``status``
+            defaults to ``open``; ``expand`` to True, disclosed in ``expansions``).
 
     Returns:
         A :class:`SearchResult` with the studies, the total number matching, the parameters
@@ -239,8 +201,10 @@ def search(
     Raises:
         InvalidQuery: bad input, found before any request is sent.
         TrialFinderError: a subclass for network, API and response failures.
+        TypeError: a keyword that is neither an argument nor a filter.
     """
-    query = build_query(condition, intervention, term, limit, **filter_arguments(locals()))
+    check_filter_names("search", filters)
+    query = build_query(condition, intervention, term, limit, **filters)
     return run_query(
         query, client=client, api_url=api_url, explain_empty=explain_empty, fields=fields
     )
@@ -376,19 +340,7 @@ def explain_search(
     limit: int | None = DEFAULT_LIMIT,
     *,
     fields: Iterable[str] | None = None,
-    status: str | Iterable[str] | None = "open",
-    phase: str | Iterable[str] | None = None,
-    study_type: str | Iterable[str] | None = None,
-    sex: str | None = None,
-    age: int | str | None = None,
-    healthy_volunteers: bool = False,
-    country: str | Iterable[str] | None = None,
-    state: str | Iterable[str] | None = None,
-    city: str | Iterable[str] | None = None,
-    near: str | tuple[float, float] | None = None,
-    radius: float | str | None = None,
-    sort: str | None = None,
-    expand: bool = True,
+    **filters: Unpack[SearchFilters],
 ) -> SearchPlan:
     """What :func:`search` would send for these arguments, without sending anything.
 
@@ -397,8 +349,7 @@ def explain_search(
 
     Args:
         condition, intervention, term, limit, fields: as for :func:`search`.
-        status, phase, study_type, sex, age, healthy_volunteers, country, state, city, near,
-        radius, sort, expand: the filters, as for :func:`search`.
+        **filters: which studies to keep, as for :func:`search`.
 
     Returns:
         A :class:`SearchPlan`: the parameters, the expansions, the filters in plain words,
@@ -406,8 +357,10 @@ def explain_search(
 
     Raises:
         InvalidQuery: bad input, with how to fix it.
+        TypeError: a keyword that is neither an argument nor a filter.
     """
-    query = build_query(condition, intervention, term, limit, **filter_arguments(locals()))
+    check_filter_names("explain_search", filters)
+    query = build_query(condition, intervention, term, limit, **filters)
     return plan_query(query, fields=fields)
 
 
@@ -418,26 +371,13 @@ def count_studies(
     *,
     api_url: str | None = None,
     client: Client | None = None,
-    status: str | Iterable[str] | None = "open",
-    phase: str | Iterable[str] | None = None,
-    study_type: str | Iterable[str] | None = None,
-    sex: str | None = None,
-    age: int | str | None = None,
-    healthy_volunteers: bool = False,
-    country: str | Iterable[str] | None = None,
-    state: str | Iterable[str] | None = None,
-    city: str | Iterable[str] | None = None,
-    near: str | tuple[float, float] | None = None,
-    radius: float | str | None = None,
-    sort: str | None = None,
-    expand: bool = True,
+    **filters: Unpack[SearchFilters],
 ) -> int | None:
     """How many studies match, with one small request (no study is read).
 
     Args:
         condition, intervention, term, api_url, client: as for :func:`search`.
-        status, phase, study_type, sex, age, healthy_volunteers, country, state, city, near,
-        radius, sort, expand: the filters, as for :func:`search`.
+        **filters: which studies to keep, as for :func:`search`.
 
     Returns:
         The API's count of matching studies, or None when its answer has no count.
@@ -445,8 +385,10 @@ def count_studies(
     Raises:
         InvalidQuery: bad input, found before any request is sent.
         TrialFinderError: a subclass for network, API and response failures.
+        TypeError: a keyword that is neither an argument nor a filter.
     """
-    query = build_query(condition, intervention, term, **filter_arguments(locals()))
+    check_filter_names("count_studies", filters)
+    query = build_query(condition, intervention, term, **filters)
     with _client_for(client, api_url) as active:
         return count_matching(query, active)
 

@@ -43,6 +43,7 @@ from trialfinder.export.tables import (
     site_rows,
     study_row,
 )
+from trialfinder.filterspec import SearchFilters, Unpack, check_filter_names
 
 if TYPE_CHECKING:
     from trialfinder.api import StudyStream
@@ -317,19 +318,7 @@ def export_parquet(
     force: bool = False,
     api_url: str | None = None,
     client: Client | None = None,
-    status: str | Iterable[str] | None = "open",
-    phase: str | Iterable[str] | None = None,
-    study_type: str | Iterable[str] | None = None,
-    sex: str | None = None,
-    age: int | str | None = None,
-    healthy_volunteers: bool = False,
-    country: str | Iterable[str] | None = None,
-    state: str | Iterable[str] | None = None,
-    city: str | Iterable[str] | None = None,
-    near: str | tuple[float, float] | None = None,
-    radius: float | str | None = None,
-    sort: str | None = None,
-    expand: bool = True,
+    **filters: Unpack[SearchFilters],
 ) -> ExportManifest:
     """Export every matching study to Parquet tables in ``directory``.
 
@@ -345,8 +334,8 @@ def export_parquet(
         limit: the most studies to export; None (the default) for every match.
         force: write into a folder that is not empty, replacing an earlier export there.
         api_url, client: as for :func:`trialfinder.search`.
-        status, phase, study_type, sex, age, healthy_volunteers, country, state, city, near,
-        radius, sort, expand: the filters, as for :func:`trialfinder.search`.
+        **filters: which studies to keep, as for :func:`trialfinder.search` (see
+            :class:`~trialfinder.filterspec.SearchFilters`).
 
     Returns:
         The manifest of the complete export.
@@ -356,9 +345,11 @@ def export_parquet(
         MissingDependency: pyarrow is not installed.
         ExportDirectoryNotEmpty, ExportError: the folder cannot be used.
         TrialFinderError: the search failed (the folder is marked incomplete).
+        TypeError: a keyword that is neither an argument nor a filter.
     """
     from trialfinder.api import data_timestamp, iter_studies
-    from trialfinder.filterspec import filter_arguments
+
+    check_filter_names("export_parquet", filters)
 
     stream = iter_studies(
         condition,
@@ -368,7 +359,7 @@ def export_parquet(
         fields=EXPORT_FIELDS,
         api_url=api_url,
         client=client,
-        **filter_arguments(locals()),
+        **filters,
     )
     require_pyarrow()
     prepare_directory(directory, force=force)

@@ -16,7 +16,13 @@ from typing import Any
 
 from trialfinder.defaults import DEFAULT_API_URL, DEFAULT_LIMIT, DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
-from trialfinder.filterspec import FILTERS
+from trialfinder.filterspec import (
+    FILTER_DEFAULTS,
+    FILTERS,
+    SearchFilters,
+    Unpack,
+    check_filter_names,
+)
 from trialfinder.ids import STUDY_URL as STUDY_URL
 from trialfinder.ids import normalize_nct_id as normalize_nct_id
 from trialfinder.ids import study_url as study_url
@@ -274,52 +280,49 @@ class SearchQuery:
         term: str | Iterable[str] | None = None,
         limit: int | None = DEFAULT_LIMIT,
         *,
-        expand: bool = True,
-        status: str | Iterable[str] | None = None,
-        phase: str | Iterable[str] | None = None,
-        study_type: str | Iterable[str] | None = None,
-        sex: str | None = None,
-        age: int | str | filters.Age | None = None,
-        healthy_volunteers: bool = False,
-        country: str | Iterable[str] | None = None,
-        state: str | Iterable[str] | None = None,
-        city: str | Iterable[str] | None = None,
-        near: tuple[float, float] | None = None,
         near_label: str | None = None,
-        radius: float | str | None = None,
-        sort: str | None = None,
+        **chosen: Unpack[SearchFilters],
     ) -> SearchQuery:
         """Validate raw input and make a query.
 
-        ``near`` must already be coordinates here; :func:`trialfinder.query.places.resolve_place`
-        turns a ZIP code or a city name into them.
+        The filters are those of :class:`~trialfinder.filterspec.SearchFilters`; one not
+        given takes its default there. ``near`` must already be coordinates here;
+        :func:`trialfinder.query.places.resolve_place` turns a ZIP code or a city name into
+        them (:func:`build_query` does both).
+
+        Args:
+            near_label: what ``near`` was resolved from, for messages.
 
         Raises:
             InvalidQuery: when any value is unusable or nothing at all is asked for.
+            TypeError: a keyword that is not a filter.
         """
+        check_filter_names("SearchQuery.build", chosen)
+        given: SearchFilters = {**FILTER_DEFAULTS, **chosen}
+        near = given["near"]
         if near is not None:
             near = check_point(near)
-        elif radius is not None:
+        elif given["radius"] is not None:
             raise InvalidQuery("A radius ({radius}) needs a place to measure from ({near}).")
         query = cls(
             conditions=_values(condition, "condition"),
             interventions=_values(intervention, "intervention"),
             terms=_values(term, "search term"),
             limit=check_limit(limit),
-            expand=_flag(expand, "expand"),
-            statuses=filters.parse_status(status),
-            phases=filters.parse_phases(phase),
-            study_type=filters.parse_study_type(study_type),
-            sex=filters.parse_sex(sex),
-            age=filters.check_age(age),
-            healthy_volunteers=_flag(healthy_volunteers, "healthy_volunteers"),
-            country=_values(country, "country"),
-            state=_values(state, "state"),
-            city=_values(city, "city"),
+            expand=_flag(given["expand"], "expand"),
+            statuses=filters.parse_status(given["status"]),
+            phases=filters.parse_phases(given["phase"]),
+            study_type=filters.parse_study_type(given["study_type"]),
+            sex=filters.parse_sex(given["sex"]),
+            age=filters.check_age(given["age"]),
+            healthy_volunteers=_flag(given["healthy_volunteers"], "healthy_volunteers"),
+            country=_values(given["country"], "country"),
+            state=_values(given["state"], "state"),
+            city=_values(given["city"], "city"),
             near=near,
             near_label=near_label,
-            radius_miles=filters.parse_radius(radius),
-            sort=filters.parse_sort(sort),
+            radius_miles=filters.parse_radius(given["radius"]),
+            sort=filters.parse_sort(given["sort"]),
         )
         if not (query.conditions or query.interventions or query.terms):
             raise InvalidQuery(
@@ -600,8 +603,7 @@ def build_query(
     intervention: str | Iterable[str] | None = None,
     term: str | Iterable[str] | None = None,
     limit: int | None = DEFAULT_LIMIT,
-    near: str | tuple[float, float] | None = None,
-    **filters: Any,
+    **chosen: Unpack[SearchFilters],
 ) -> SearchQuery:
     """Validate everything and make a :class:`SearchQuery`, resolving ``near`` offline.
 
@@ -610,26 +612,22 @@ def build_query(
 
     Raises:
         InvalidQuery: any unusable value, with how to fix it.
+        TypeError: a keyword that is not a filter.
     """
+    near = chosen.get("near")
     if not isinstance(near, str):
         if near is not None and any(isinstance(x, str) for x in near):
             raise InvalidQuery(
                 "near takes one place (a ZIP code, a city or 'lat,lon') or two numbers "
                 "(latitude, longitude), not a list of places."
             )
-        return SearchQuery.build(condition, intervention, term, limit, near=near, **filters)
-    radius = filters.pop("radius", None)
-    SearchQuery.build(condition, intervention, term, limit, **filters)
+        return SearchQuery.build(condition, intervention, term, limit, **chosen)
+    elsewhere: SearchFilters = {**chosen, "near": None, "radius": None}
+    SearchQuery.build(condition, intervention, term, limit, **elsewhere)
     from trialfinder.query.places import resolve_place  # loads the place data only when needed
 
     place = resolve_place(near)
+    located: SearchFilters = {**chosen, "near": (place.latitude, place.longitude)}
     return SearchQuery.build(
-        condition,
-        intervention,
-        term,
-        limit,
-        near=(place.latitude, place.longitude),
-        near_label=place.label,
-        radius=radius,
-        **filters,
+        condition, intervention, term, limit, near_label=place.label, **located
     )
