@@ -13,7 +13,7 @@ import pytest
 
 from conftest import run_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
-from trialfinder.cli.options import WaitLine, wait_text
+from trialfinder.cli.feedback import WaitLine, wait_text
 from trialfinder.http.failures import RetryWait
 
 BUSY = Reply(status=503, body=b"busy", content_type="text/plain", headers={"Retry-After": "1"})

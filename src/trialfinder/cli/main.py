@@ -12,15 +12,16 @@ Errors are mapped to messages and exit codes in one place, :meth:`TrialFinderGro
 ====  ======================================================================
 
 Only click and the light ``query``/``errors`` modules load at start; the HTTP stack and the
-models load when a command runs, so ``--help`` and ``--version`` stay fast.
+models load when a command runs, so ``--help`` and ``--version`` stay fast. For the same
+reason the commands are declared here (their options and help) and do their work in modules
+loaded when they run: :mod:`~trialfinder.cli.search`, :mod:`~trialfinder.cli.show`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -28,13 +29,7 @@ from click.core import ParameterSource
 from trialfinder._version import __version__
 from trialfinder.cli.options import (
     OnceGroup,
-    _from_file,
     connection_options,
-    echo_hints,
-    echo_text,
-    live_lines,
-    make_client,
-    query_from_options,
     search_options,
     text_or_json_option,
 )
@@ -51,19 +46,12 @@ from trialfinder.errors import (
 )
 from trialfinder.query.flags import in_cli_words
 
-if TYPE_CHECKING:
-    from trialfinder.query.build import SearchQuery
-
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_INTERRUPTED = 130
 FORMATS = ("table", "json", "jsonl", "csv", "markdown", "html")
-#: Formats read by programs: counts, links and notices go to stderr so the data stays clean.
-MACHINE_FORMATS = ("json", "jsonl", "csv")
-#: Formats written page by page as the studies arrive.
-STREAM_FORMATS = ("jsonl", "csv")
 
 
 def exit_code_for(exc: TrialFinderError) -> int:
@@ -212,177 +200,9 @@ def search(
       trialfinder search -c melanoma --status all --limit all -f csv -o melanoma.csv
       trialfinder search -c "multiple myeloma" -i pembrolizumab -f html -o for-my-doctor.html
     """
-    # Everything the user typed is checked before the HTTP stack is even loaded.
-    query = query_from_options(options)
-    echo_hints(query)
-    if api_url is not None:
-        from trialfinder.query.build import check_api_url
+    from trialfinder.cli.search import run_search
 
-        check_api_url(api_url)
-
-    from trialfinder.api import ResultStream
-    from trialfinder.query.build import LIST_FIELDS
-    from trialfinder.render.summary import count_line, footer_lines, skipped_line
-
-    fmt = fmt.lower()
-    fields = None if full else LIST_FIELDS
-    limit_from = _from_file("limit")
-    if fmt in STREAM_FORMATS:
-        client = make_client(api_url, timeout, retries)
-        _stream_search(query, fmt, fields, output, client, limit_from)
-        return
-    with make_client(api_url, timeout, retries) as client:
-        results = ResultStream(query, client, fields=fields)
-        # Only the printed page shows the data's age: one small extra request.
-        info = _page_info(results.plan, client, limit_from) if fmt in ("markdown", "html") else None
-        # Every format is written study by study as the pages arrive. A file left unfinished
-        # by a failure is removed: a document cut short is of no use.
-        with _open_output(output, nothing_written=lambda: True) as out:
-            _write_result(results, fmt, out, info, limit_from)
-    result = results.summary()
-    shown = results.returned
-    # One count line on stderr: "Wrote N of M studies to FILE" whenever a file was written.
-    if fmt in MACHINE_FORMATS:
-        for line in footer_lines(result, wrote_to=output, limit_from=limit_from, shown=shown):
-            echo_text(line, err=True)
-    elif output:
-        echo_text(count_line(result, to=output, limit_from=limit_from, shown=shown), err=True)
-    notice = skipped_line(result.skipped)
-    if notice:
-        echo_text(notice, err=True)
-
-
-def _stream_search(
-    query: SearchQuery,
-    fmt: str,
-    fields: Sequence[str] | None,
-    output: str | None,
-    client: Any,
-    limit_from: str | None,
-) -> None:
-    """Write a search as JSON Lines or CSV page by page, with the notices on stderr."""
-    from trialfinder.api import StudyStream, plan_query
-    from trialfinder.export import bulk
-    from trialfinder.render.summary import searched_lines, skipped_line
-
-    err = sys.stderr
-    stream = StudyStream(query, client, fields=fields)
-    with client, _open_output(output, nothing_written=lambda: stream.returned == 0) as out:
-        bulk.write_stream(stream, out, fmt, err=err, progress=live_lines(err))
-    plan = plan_query(query)
-    for line in searched_lines(plan):
-        echo_text(line, err=True)
-    footer = bulk.footer_lines(
-        stream, plan.search_url, to=output, limit_from=limit_from, left_out=plan.website_left_out
-    )
-    for line in footer:
-        echo_text(line, err=True)
-    notice = skipped_line(stream.skipped)
-    if notice:
-        echo_text(notice, err=True)
-
-
-@contextmanager
-def _open_output(
-    path: str | None, nothing_written: Callable[[], bool] | None = None
-) -> Iterator[TextIO]:
-    """stdout, or the file named by -o, as one buffered text stream; a file holding no study
-    after a failure is removed."""
-    if path is None:
-        with _buffered_stdout() as out:
-            yield out
-        return
-    import os
-
-    try:
-        handle = open(path, "w", encoding="utf-8", newline="", buffering=_BUFFER)  # noqa: SIM115
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InvalidQuery(
-            f"Cannot write to {path} ({reason}); choose another file with -o."
-        ) from None
-    try:
-        with handle:
-            yield handle
-    except BaseException:
-        # A failed search leaves no empty file behind; a partial export stays, whole lines.
-        if os.path.getsize(path) == 0 or (nothing_written is not None and nothing_written()):
-            os.remove(path)
-        raise
-
-
-#: Bytes gathered before a write to the output: a few writes for a page of studies.
-_BUFFER = 1 << 16
-
-
-@contextmanager
-def _buffered_stdout() -> Iterator[TextIO]:
-    """stdout through a buffer of its own, so that writes cost the same with
-    ``PYTHONUNBUFFERED=1`` (where every write to ``sys.stdout`` is a system call).
-
-    A terminal still sees each line as it is written; where stdout has no file descriptor
-    (a test runner's capture), stdout itself is used.
-    """
-    import io
-
-    try:
-        descriptor = sys.stdout.fileno()
-    except (AttributeError, ValueError, io.UnsupportedOperation):
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    sys.stdout.flush()
-    out = open(  # noqa: SIM115 - closed below; the descriptor stays open (closefd=False)
-        descriptor,
-        "w",
-        buffering=_BUFFER,
-        encoding=sys.stdout.encoding,
-        errors=sys.stdout.errors,
-        closefd=False,
-    )
-    if out.isatty():
-        out.reconfigure(line_buffering=True)
-    try:
-        yield out
-    finally:
-        out.close()  # flushes; a reader that went away raises BrokenPipeError as before
-
-
-def _page_info(result: Any, client: Any, limit_from: str | None) -> Any:
-    from datetime import datetime
-
-    from trialfinder.api import data_timestamp
-    from trialfinder.render.page import PageInfo
-    from trialfinder.render.summary import searched_lines
-
-    return PageInfo(
-        searched=searched_lines(result),
-        generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip(),
-        data_timestamp=data_timestamp(client=client),
-        limit_from=limit_from,
-    )
-
-
-def _write_result(
-    results: Any, fmt: str, out: TextIO, info: Any, limit_from: str | None = None
-) -> None:
-    from trialfinder.render.formats import write_json
-    from trialfinder.render.table import write_table
-
-    if fmt == "table":
-        from trialfinder.render.term import FittedWriter, detect, output_width
-
-        width = output_width(out)
-        with FittedWriter(out, width) as fitted:
-            # A TextIOBase, which typing's TextIO does not name; it writes text all the same.
-            write_table(results, cast(TextIO, fitted), width, detect(out), limit_from)
-    elif fmt in ("markdown", "html"):
-        from trialfinder.render import page
-
-        write_page = page.write_markdown_page if fmt == "markdown" else page.write_html_page
-        write_page(results, info, out)
-    else:
-        write_json(results, out)
+    run_search(fmt, output, full, api_url, timeout, retries, options)
 
 
 @cli.command()
@@ -397,34 +217,9 @@ def show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: in
       trialfinder show NCT02013167
       trialfinder show nct02013167 --format json
     """
-    from trialfinder.ids import normalize_nct_id
-    from trialfinder.query.build import check_api_url
+    from trialfinder.cli.show import run_show
 
-    nct_id = normalize_nct_id(nct_id)
-    if api_url is not None:
-        check_api_url(api_url)
-
-    import json
-
-    from trialfinder.api import get_study
-    from trialfinder.models.records import StudyNotes
-    from trialfinder.notes.annotate import staleness
-    from trialfinder.render.formats import study_dict
-    from trialfinder.render.study import render_study
-    from trialfinder.render.term import output_width
-    from trialfinder.render.words import STUDY_DISCLAIMER
-
-    with make_client(api_url, timeout, retries) as client:
-        study = get_study(nct_id, client=client)
-    stale = staleness(study)
-    if fmt.lower() == "json":
-        notes = StudyNotes(stale=stale).model_dump(mode="json")
-        doc = {**study_dict(study), "notes": notes}
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-        echo_text(STUDY_DISCLAIMER, err=True)
-    else:
-        text = render_study(study, output_width(sys.stdout), stale)
-        echo_text(text, nl=False)
+    run_show(nct_id, fmt, api_url, timeout, retries)
 
 
 @cli.group("config")
@@ -459,6 +254,7 @@ def config_show() -> None:
       trialfinder config show
     """
     from trialfinder.cli import config
+    from trialfinder.cli.feedback import echo_text
 
     path = config.config_path()
     values, problems = config.read(path)

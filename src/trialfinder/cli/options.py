@@ -2,7 +2,8 @@
 
 ``search`` and ``watch add`` take the same search options (:func:`search_options`); every
 command that talks to the API takes :func:`connection_options`. Light to import: click,
-the filter definitions and the errors only.
+the filter definitions and the errors only. What commands print besides their data is
+:mod:`~trialfinder.cli.feedback`, loaded when a command runs.
 """
 
 from __future__ import annotations
@@ -190,12 +191,6 @@ def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def echo_hints(query: Any) -> None:
-    """One stderr line per known acronym typed in lower case: what it would search, and how."""
-    for hint in query.hints():
-        click.echo(f"trialfinder: note: {hint}", err=True)
-
-
 def _from_config(param: str) -> bool:
     """Whether the option's value came from the configuration file."""
     from click.core import ParameterSource
@@ -257,36 +252,6 @@ def live_lines(err: Any) -> bool:
     """
     isatty = getattr(err, "isatty", None)
     return bool(isatty is not None and isatty()) and not quiet()
-
-
-class WaitLine:
-    """One stderr line, rewritten in place, while a request waits to be retried.
-
-    ``API busy (HTTP 503); retrying in 2 s, attempt 2 of 4``; cleared once the request
-    has succeeded or failed for good.
-    """
-
-    def __init__(self, err: Any) -> None:
-        self._err = err
-        self._shown = False
-
-    def __call__(self, wait: Any) -> None:
-        if wait is None:
-            if self._shown:
-                self._err.write("\r\x1b[K")
-                self._err.flush()
-                self._shown = False
-            return
-        self._err.write("\r\x1b[K" + wait_text(wait))
-        self._err.flush()
-        self._shown = True
-
-
-def wait_text(wait: Any) -> str:
-    """``API busy (HTTP 503); retrying in 2 s, attempt 2 of 4`` for a RetryWait."""
-    what = "API busy" if wait.reason.startswith("HTTP") else "API not answering"
-    when = f"in {wait.seconds:.0f} s" if wait.seconds >= 1 else "now"
-    return f"{what} ({wait.reason}); retrying {when}, attempt {wait.attempt} of {wait.attempts}"
 
 
 def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
@@ -364,15 +329,6 @@ def fresh_connection_options(func: F) -> F:
     return _apply(func, _connection_options(with_cache=False))
 
 
-def echo_text(text: str, *, err: bool = False, nl: bool = True) -> None:
-    """Print text for people, wrapped to the width of where it goes (see :func:`term.fit`)."""
-    import sys
-
-    from trialfinder.render.term import fit, output_width
-
-    click.echo(fit(text, output_width(sys.stderr if err else sys.stdout)), err=err, nl=nl)
-
-
 def make_client(api_url: str | None, timeout: float, retries: int, *, cache: bool = True) -> Any:
     """A :class:`~trialfinder.http.client.Client` as the connection options ask, cache included.
 
@@ -381,6 +337,7 @@ def make_client(api_url: str | None, timeout: float, retries: int, *, cache: boo
     """
     import sys
 
+    from trialfinder.cli.feedback import WaitLine
     from trialfinder.http.client import DEFAULT_TIMEOUT, Client
 
     ctx = click.get_current_context(silent=True)

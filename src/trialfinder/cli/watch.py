@@ -15,8 +15,6 @@ import click
 
 from trialfinder.cli.options import (
     OnceGroup,
-    echo_hints,
-    echo_text,
     fresh_connection_options,
     make_client,
     search_kwargs,
@@ -92,6 +90,7 @@ def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
       trialfinder watch add all-cf -c "cystic fibrosis" --limit all
       trialfinder watch add near-home -c ALL -i blinatumomab --near 55905 --radius 100
     """
+    from trialfinder.cli.feedback import echo_hints, echo_text
     from trialfinder.cli.options import query_from_options
     from trialfinder.status import STATUS_WORDS
 
@@ -121,6 +120,7 @@ def list_(fmt: str, db: str | None) -> None:
     Example:
       trialfinder watch list
     """
+    from trialfinder.cli.feedback import echo_text
     from trialfinder.watch.report import when
 
     with _watchlist(db) as watchlist:
@@ -157,6 +157,7 @@ def show(name: str, fmt: str, db: str | None) -> None:
     Example:
       trialfinder watch show myeloma
     """
+    from trialfinder.cli.feedback import echo_text
     from trialfinder.render.safe import clean
     from trialfinder.render.words import status_label
     from trialfinder.watch.report import when
@@ -234,6 +235,7 @@ def run(
       trialfinder watch run myeloma --format json
       trialfinder watch run --exit-code; [ $? -eq 4 ] && echo "something changed"
     """
+    from trialfinder.cli.feedback import echo_text
     from trialfinder.query.build import check_api_url
     from trialfinder.render.words import DISCLAIMER
 
