@@ -26,6 +26,14 @@ from trialfinder.errors import (
 )
 from trialfinder.http.client import Client
 from trialfinder.models.records import parse_study
+from trialfinder.watch.diff import (
+    ChangeReport,
+    DateChange,
+    SiteChange,
+    StatusChange,
+    StatusNow,
+    state_of,
+)
 from trialfinder.watch.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -35,15 +43,7 @@ from trialfinder.watch.store import (
     WatchStore,
     default_db_path,
 )
-from trialfinder.watch.watchlist import (
-    ChangeReport,
-    DateChange,
-    SiteChange,
-    StatusChange,
-    StatusNow,
-    Watchlist,
-    state_of,
-)
+from trialfinder.watch.watchlist import Watchlist
 
 BEFORE = "watch_myeloma_before_4studies.json"
 AFTER = "watch_myeloma_after_1new_1gone_status_sites_dates_changed.json"
@@ -608,7 +608,7 @@ def test_package_exports_the_watch_api() -> None:
 def test_sites_far_from_a_saved_location_are_not_followed() -> None:
     """It keeps only the sites near the saved location, and those it cannot place."""
     from trialfinder.models.records import parse_study
-    from trialfinder.watch.watchlist import near_of, state_of
+    from trialfinder.watch.diff import near_of, state_of
 
     study = parse_study(load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json"))
     near = near_of({"filter.geo": "distance(44.02,-92.47,50mi)"})  # Rochester, MN
@@ -624,7 +624,7 @@ def test_sites_far_from_a_saved_location_are_not_followed() -> None:
 def test_a_saved_location_places_sites_without_coordinates() -> None:
     """It places a site without coordinates by its ZIP code or city, keeping only unplaceable."""
     from trialfinder.models.records import parse_study
-    from trialfinder.watch.watchlist import state_of
+    from trialfinder.watch.diff import state_of
 
     page = load_json("search_hand_made_note_cases_7studies.json")["studies"]
     near_rochester = (44.02163, -92.4699, 50.0)

@@ -81,8 +81,9 @@ if TYPE_CHECKING:
     )
     from trialfinder.query.build import LIST_FIELDS, SearchQuery
     from trialfinder.query.expand import Expansion
+    from trialfinder.watch.diff import ChangeReport, diff
     from trialfinder.watch.store import SavedSearch, StudyState
-    from trialfinder.watch.watchlist import ChangeReport, RunReport, Watchlist, diff
+    from trialfinder.watch.watchlist import RunReport, Watchlist
 
 _WHERE = {
     "search": "api",
@@ -99,7 +100,8 @@ _WHERE = {
     "cached_session": "http.cache",
     "Expansion": "query.expand",
     "parse_study": "models.records",
-    **dict.fromkeys(["ChangeReport", "RunReport", "Watchlist", "diff"], "watch.watchlist"),
+    **dict.fromkeys(["ChangeReport", "diff"], "watch.diff"),
+    **dict.fromkeys(["RunReport", "Watchlist"], "watch.watchlist"),
     **dict.fromkeys(["SavedSearch", "StudyState"], "watch.store"),
     **dict.fromkeys(
         [

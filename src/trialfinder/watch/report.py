@@ -13,8 +13,9 @@ from typing import Any
 from trialfinder.ids import study_url
 from trialfinder.render.safe import clean
 from trialfinder.render.words import DISCLAIMER, STUDY_TYPE_MEANINGS, status_label, word_label
+from trialfinder.watch.diff import SiteChange, StatusNow
 from trialfinder.watch.store import StudyState, describe_search
-from trialfinder.watch.watchlist import RunReport, SiteChange, StatusNow
+from trialfinder.watch.watchlist import RunReport
 
 
 def when(iso: str | None) -> str:
