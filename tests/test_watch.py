@@ -34,15 +34,8 @@ from trialfinder.watch.diff import (
     StatusNow,
     state_of,
 )
-from trialfinder.watch.store import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    SavedSearch,
-    Site,
-    StudyState,
-    WatchStore,
-    default_db_path,
-)
+from trialfinder.watch.states import SavedSearch, Site, StudyState
+from trialfinder.watch.store import APPLICATION_ID, SCHEMA_VERSION, WatchStore, default_db_path
 from trialfinder.watch.watchlist import Watchlist
 
 BEFORE = "watch_myeloma_before_4studies.json"
@@ -299,7 +292,8 @@ def test_database_is_versioned_and_keeps_only_what_the_diff_needs(db: Path) -> N
 
 def test_a_schema_1_database_is_upgraded_and_keeps_its_snapshots(db: Path) -> None:
     """It adds the study type to a database of the previous version, keeping what it held."""
-    from trialfinder.watch.store import RunToSave, WatchStore
+    from trialfinder.watch.states import RunToSave
+    from trialfinder.watch.store import WatchStore
 
     with Watchlist(db) as watchlist:
         watchlist.add("myeloma", **MYELOMA)
@@ -758,7 +752,8 @@ def test_removing_one_search_mid_run_keeps_the_others_results(
 
 def test_a_search_replaced_mid_run_is_not_overwritten(db: Path) -> None:
     """It does not write a run's results over a search of the same name made meanwhile."""
-    from trialfinder.watch.store import RunToSave, WatchStore
+    from trialfinder.watch.states import RunToSave
+    from trialfinder.watch.store import WatchStore
 
     with Watchlist(db) as watchlist:
         watchlist.add("myeloma", **MYELOMA)

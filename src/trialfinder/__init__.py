@@ -82,7 +82,7 @@ if TYPE_CHECKING:
     from trialfinder.query.build import LIST_FIELDS, SearchQuery
     from trialfinder.query.expand import Expansion
     from trialfinder.watch.diff import ChangeReport, diff
-    from trialfinder.watch.store import SavedSearch, StudyState
+    from trialfinder.watch.states import SavedSearch, StudyState
     from trialfinder.watch.watchlist import RunReport, Watchlist
 
 _WHERE = {
@@ -102,7 +102,7 @@ _WHERE = {
     "parse_study": "models.records",
     **dict.fromkeys(["ChangeReport", "diff"], "watch.diff"),
     **dict.fromkeys(["RunReport", "Watchlist"], "watch.watchlist"),
-    **dict.fromkeys(["SavedSearch", "StudyState"], "watch.store"),
+    **dict.fromkeys(["SavedSearch", "StudyState"], "watch.states"),
     **dict.fromkeys(
         [
             "AgeCheck",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from trialfinder.ids import study_url
 from trialfinder.query.filters import KM_PER_MILE
-from trialfinder.watch.store import Site, StudyState
+from trialfinder.watch.states import Site, StudyState
 
 if TYPE_CHECKING:
     from trialfinder.models.records import Location, Study

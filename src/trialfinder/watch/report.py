@@ -14,7 +14,7 @@ from trialfinder.ids import study_url
 from trialfinder.render.safe import clean
 from trialfinder.render.words import DISCLAIMER, STUDY_TYPE_MEANINGS, status_label, word_label
 from trialfinder.watch.diff import SiteChange, StatusNow
-from trialfinder.watch.store import StudyState, describe_search
+from trialfinder.watch.states import StudyState, describe_search
 from trialfinder.watch.watchlist import RunReport
 
 

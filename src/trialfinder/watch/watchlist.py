@@ -25,7 +25,8 @@ from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidWatch
 from trialfinder.filterspec import FILTER_NAMES, SEARCH_WORDS
 from trialfinder.watch.diff import ChangeReport, StatusNow, diff, near_of, state_of
-from trialfinder.watch.store import RunToSave, SavedSearch, StudyState, WatchStore, default_db_path
+from trialfinder.watch.states import RunToSave, SavedSearch, StudyState
+from trialfinder.watch.store import WatchStore, default_db_path
 
 if TYPE_CHECKING:
     from trialfinder.http.client import Client
