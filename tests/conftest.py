@@ -34,6 +34,17 @@ def load_json(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
+def fixture_study(name: str, nct_id: str) -> Any:
+    """One study, read as a :class:`trialfinder.models.Study`, from a search fixture."""
+    from trialfinder.models.records import parse_study
+
+    return next(
+        parse_study(raw)
+        for raw in load_json(name)["studies"]
+        if raw["protocolSection"]["identificationModule"]["nctId"] == nct_id
+    )
+
+
 def recorded_studies() -> list[Any]:
     """Every real study record in ../shared/ctgov (searches, studies, collections), in file
     order, repeats included; empty when the recordings are absent."""

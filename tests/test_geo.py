@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import load_json
+from conftest import fixture_study, load_json
 from trialfinder.errors import InvalidQuery
 from trialfinder.models.records import Location, NearestSite, Study, parse_study
 from trialfinder.notes.nearest import nearest_sites, site_point
@@ -66,6 +66,19 @@ def test_barcelona_names_both_countries() -> None:
         ("Atlantisville", "Unknown place 'Atlantisville'"),
         ("91,0", "not on Earth"),
         ("  ", r"The place \(near=\) is empty"),
+        # Commas and blanks name no place, and no blank name matches a city's blank alias.
+        (" , ", r"The place \(near=\) is empty"),
+        (",", r"The place \(near=\) is empty"),
+        (" ,, ", r"The place \(near=\) is empty"),
+        (", MN", "The place ', MN' has no name before the comma"),
+        (" , Minnesota, US", "The place ', Minnesota, US' has no name before the comma"),
+        # Digits of other scripts: refused in one line, never handed to the ZIP data.
+        ("\uff15\uff15\uff19\uff10\uff15", "has digits other than 0-9"),  # fullwidth
+        ("\U0001d7d3\U0001d7d3\U0001d7d7\U0001d7ce\U0001d7d3", "has digits other than 0-9"),
+        ("\u0665\u0665\u0669\u0660\u0665", "has digits other than 0-9"),  # Arabic-Indic
+        ("\uff15\uff15\uff19\uff10\uff15-0001", "has digits other than 0-9"),
+        ("\uff14\uff14.0,-92.0", "has digits other than 0-9"),
+        ("Rochester \u0663", "has digits other than 0-9"),
     ],
 )
 def test_unknown_places(text: str, message: str) -> None:
@@ -170,10 +183,12 @@ def _site(site: NearestSite | None) -> tuple[object, ...] | None:
             None,
             ("Nearby Site That Closed", "COMPLETED", "geo_point"),
             1,
-            "No site recruiting now within 50 miles; nearest listed: Nearby Site That Closed, "
-            "Rochester, Minnesota, United States: 0.0 miles (Completed; city-level); nearest "
-            "recruiting now: Chicago Site Recruiting, Chicago, Illinois, United States: "
-            "286.2 miles (Recruiting; city-level); 1 site could not be placed and may be nearer",
+            "No placed site recruiting now within 50 miles; nearest listed: Nearby Site That "
+            "Closed, Rochester, Minnesota, United States: 0.0 miles (Completed; city-level); "
+            "nearest recruiting now: Chicago Site Recruiting, Chicago, Illinois, United States: "
+            "286.2 miles (Recruiting; city-level); 1 recruiting site could not be placed and may "
+            "be nearer: Springfield Site Without Coordinates, State Not Given, Springfield, "
+            "United States (Recruiting)",
         ),
         (
             "NCT09100006",
@@ -223,12 +238,57 @@ def test_a_study_without_sites_has_no_site_note() -> None:
         (Location(zip="99999", country="United States"), None),
         (Location(latitude=1.0, longitude=2.0), "geo_point"),
         (Location(), None),
+        # The registered state must hold the place: a namesake elsewhere is not the site.
+        (Location(city="Houston", state="Missouri", country="United States"), None),
+        (Location(city="Houston", state="Texas", country="United States"), "city"),
+        (Location(city="Houston", state="TX", country="United States"), "city"),
+        (Location(city="Boston", state="Georgia", country="United States"), None),
+        (Location(city="Boston", state="Massachusetts", country="United States"), "city"),
+        (Location(city="Paris", state="Tennessee", country="United States"), None),
+        (Location(city="Paris", state="Texas", country="United States"), "city"),
+        (Location(city="Houston", state="Nowhere State", country="United States"), None),
+        # Outside the US the offline data names no states: a given state cannot be checked.
+        (Location(city="Paris", state="Île-de-France", country="France"), None),
+        # A state's name is not a country: Columbus, Georgia (the country) is not in the US.
+        (Location(city="Columbus", country="Georgia"), None),
+        # A ZIP code in another state than the record's: the record contradicts itself.
+        (Location(city="Rochester", state="Texas", zip="55905", country="United States"), None),
+        (Location(city="Rochester", state="MN", zip="55905", country="United States"), "zip_code"),
+        # ZIP codes in digits other than 0-9 are not ZIP codes (and never crash the ZIP data).
+        (Location(city="Nowhere", zip="\uff15\uff15\uff19\uff10\uff15", country="US"), None),
+        (Location(city="Nowhere", zip="\u0665\u0665\u0669\u0660\u0665", country="US"), None),
+        (
+            Location(
+                city="Rochester", state="MN", zip="\uff15\uff15\uff19\uff10\uff15", country="US"
+            ),
+            "city",
+        ),
+        # A blank city name is no place (some cities have a blank alternate name).
+        (Location(city=" , ", country="United States"), None),
+        (Location(city="   ", state="Minnesota", country="United States"), None),
     ],
 )
 def test_site_point_never_guesses(site: Location, placed: str | None) -> None:
     """It places a site by its coordinates, ZIP code or a unique city, never by a guess."""
     point = site_point(site)
     assert (point[2] if point else None) == placed
+
+
+@pytest.mark.parametrize(
+    ("site", "city"),
+    [
+        (Location(city="Houston", state="Texas", country="United States"), (29.76, -95.36)),
+        (Location(city="Paris", state="TX", country="United States"), (33.66, -95.56)),
+        (Location(city="Rochester", state="MN", zip="55905", country="US"), (44.02, -92.47)),
+    ],
+)
+def test_site_point_places_in_the_registered_state(
+    site: Location, city: tuple[float, float]
+) -> None:
+    """It places a site in the state its record names, not in a namesake elsewhere."""
+    point = site_point(site)
+    assert point is not None
+    assert point[:2] == pytest.approx(city, abs=0.1)
 
 
 def test_real_sites_without_coordinates_are_counted_not_guessed() -> None:
@@ -250,3 +310,184 @@ def test_real_sites_without_coordinates_are_counted_not_guessed() -> None:
     assert note.nearest is None  # no site gives a status and the study is completed
     assert note.nearest_listed is not None and note.nearest_listed.city == "Birmingham"
     assert note.not_placed == 4  # e.g. city "Level 6, Ward 19": not a place
+
+
+SITE_CASES = "search_hand_made_site_placement_and_status_13studies.json"
+
+
+def site_case(nct_id: str) -> Study:
+    """One hand-made site case (its title says which)."""
+    study: Study = fixture_study(SITE_CASES, nct_id)
+    return study
+
+
+@pytest.mark.parametrize(
+    ("nct_id", "nearest", "listed", "unplaced_now", "not_placed", "words"),
+    [
+        (  # Houston, Missouri is not Houston, Texas: not placed, and named as such.
+            "NCT09200001",
+            None,
+            None,
+            ["Texas County Memorial Hospital"],
+            1,
+            "No placed site recruiting now within 50 miles; 1 recruiting site could not be "
+            "placed: Texas County Memorial Hospital, Houston, Missouri, United States "
+            "(Recruiting)",
+        ),
+        (
+            "NCT09200002",
+            ("Houston Site Without Coordinates", "RECRUITING", "city"),
+            ("Houston Site Without Coordinates", "RECRUITING", "city"),
+            [],
+            0,
+            "No site recruiting now within 50 miles; nearest listed: Houston Site Without "
+            "Coordinates, Houston, Texas, United States: 997.9 miles (Recruiting; placed by its "
+            "city, city-level)",
+        ),
+        (  # A ZIP code in fullwidth digits: no crash, not placed.
+            "NCT09200003",
+            None,
+            None,
+            ["Fullwidth ZIP Site"],
+            1,
+            "No placed site recruiting now within 50 miles; 1 recruiting site could not be "
+            "placed: Fullwidth ZIP Site, Nowhere, United States (Recruiting)",
+        ),
+        (  # The site's own Recruiting does not reopen a completed study.
+            "NCT09200004",
+            None,
+            ("Solo", "RECRUITING", "geo_point"),
+            [],
+            0,
+            "No site recruiting now: study completed; nearest listed: Solo, Rochester, "
+            "Minnesota, United States: 0.0 miles (site says Recruiting; study completed; "
+            "city-level)",
+        ),
+        (
+            "NCT09200005",
+            None,
+            ("Suspended Study Site", "RECRUITING", "geo_point"),
+            [],
+            0,
+            "No site recruiting now: study suspended; nearest listed: Suspended Study Site, "
+            "Rochester, Minnesota, United States: 0.0 miles (site says Recruiting; study "
+            "suspended; city-level)",
+        ),
+        (
+            "NCT09200006",
+            None,
+            ("Unknown Study Site A", "RECRUITING", "geo_point"),
+            [],
+            0,
+            "No site recruiting now: study unknown status; nearest listed: Unknown Study Site A, "
+            "Rochester, Minnesota, United States: 0.0 miles (site says Recruiting; study unknown "
+            "status; city-level)",
+        ),
+        (
+            "NCT09200007",
+            None,
+            ("Early Site", "RECRUITING", "geo_point"),
+            [],
+            0,
+            "No site recruiting now within 50 miles; nearest listed: Early Site, Rochester, "
+            "Minnesota, United States: 0.0 miles (site says Recruiting; study not yet recruiting; "
+            "city-level)",
+        ),
+        (  # By invitation, the study takes participants now: the site is shown, both said.
+            "NCT09200008",
+            ("Invitation Site", "RECRUITING", "geo_point"),
+            None,
+            [],
+            0,
+            "Invitation Site, Rochester, Minnesota, United States: 0.0 miles (site says "
+            "Recruiting; study enrolling by invitation; city-level)",
+        ),
+        (  # No absence is claimed while a recruiting site could not be placed.
+            "NCT09200009",
+            None,
+            None,
+            ["Mystery Clinic"],
+            1,
+            "No placed site recruiting now within 50 miles; 1 recruiting site could not be "
+            "placed: Mystery Clinic, Springfield, United States (Recruiting)",
+        ),
+        (
+            "NCT09200010",
+            None,
+            ("Site Of A Study Without Status", "RECRUITING", "geo_point"),
+            [],
+            0,
+            "No site recruiting now: study status not given; nearest listed: Site Of A Study "
+            "Without Status, Rochester, Minnesota, United States: 0.0 miles (site says "
+            "Recruiting; study status not given; city-level)",
+        ),
+        (
+            "NCT09200011",
+            None,
+            None,
+            ["Contradicting Site"],
+            1,
+            "No placed site recruiting now within 50 miles; 1 recruiting site could not be "
+            "placed: Contradicting Site, Rochester, Minnesota, United States (Recruiting)",
+        ),
+        (
+            "NCT09200012",
+            ("Placed Rochester Site", "RECRUITING", "geo_point"),
+            None,
+            ["Unplaced Springfield Site"],
+            2,
+            "Placed Rochester Site, Rochester, Minnesota, United States: 0.0 miles (Recruiting; "
+            "city-level); 1 recruiting site could not be placed and may be nearer: Unplaced "
+            "Springfield Site, Springfield, United States (Recruiting); 1 other site could not "
+            "be placed and may be nearer",
+        ),
+        (
+            "NCT09200013",
+            ("Rochester Site By ZIP", "RECRUITING", "zip_code"),
+            None,
+            [],
+            0,
+            "Rochester Site By ZIP, Rochester, Minnesota, United States: 0.2 miles (Recruiting; "
+            "placed by its ZIP code, city-level)",
+        ),
+    ],
+)
+def test_nearest_site_combines_site_and_study_status_and_claims_no_absence(
+    nct_id: str,
+    nearest: tuple[object, ...] | None,
+    listed: tuple[object, ...] | None,
+    unplaced_now: list[str],
+    not_placed: int,
+    words: str,
+) -> None:
+    """It never counts a site more open than its study, and never claims an absence that a
+    site it could not place might contradict."""
+    note = nearest_sites(site_case(nct_id), *ROCHESTER_MN, radius_miles=50)
+    assert note is not None
+    assert _site(note.nearest) == nearest
+    assert _site(note.nearest_listed) == listed
+    assert [s.facility for s in note.not_placed_enrolling] == unplaced_now
+    assert note.not_placed == not_placed
+    assert nearest_site_text(note) == words
+
+
+def test_many_unplaced_recruiting_sites_are_named_up_to_three() -> None:
+    """It names the first three recruiting sites it could not place and counts the rest."""
+    study = Study(
+        nct_id="NCT09200099",
+        url="https://clinicaltrials.gov/study/NCT09200099",
+        status="RECRUITING",
+        locations=[
+            Location(facility=f"Clinic {n}", city="Springfield", country="United States")
+            for n in range(5)
+        ],
+    )
+    note = nearest_sites(study, *ROCHESTER_MN)
+    assert note is not None and note.not_placed == 5 and len(note.not_placed_enrolling) == 5
+    assert nearest_site_text(note) == (
+        "No placed site recruiting now within 50 miles; 5 recruiting sites could not be placed: "
+        "Clinic 0, Springfield, United States (site status not given; study recruiting); "
+        "Clinic 1, Springfield, United States (site status not given; study recruiting); "
+        "Clinic 2, Springfield, United States (site status not given; study recruiting); "
+        "and 2 more"
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import responses
 
-from conftest import load_json
+from conftest import fixture_study, load_json
 from trialfinder.api import data_timestamp
 from trialfinder.http.client import Client
 from trialfinder.models.records import SearchResult, parse_study
@@ -53,6 +53,33 @@ def test_open_sites_first() -> None:
     """It lists sites that are recruiting before closed ones."""
     first = result().studies[0]
     assert [s.status for s in sites_to_show(first)] == ["RECRUITING", "NOT_YET_RECRUITING"]
+
+
+@pytest.mark.parametrize(
+    ("nct_id", "site"),
+    [
+        (
+            "NCT09200005",
+            "Suspended Study Site, Rochester, Minnesota, United States "
+            "(site says Recruiting; study suspended)",
+        ),
+        (
+            "NCT09200004",
+            "Solo, Rochester, Minnesota, United States (site says Recruiting; study completed)",
+        ),
+        ("NCT09200013", "Rochester Site By ZIP, Rochester, Minnesota, United States (Recruiting)"),
+    ],
+)
+def test_page_says_when_the_study_bounds_a_site_status(nct_id: str, site: str) -> None:
+    """It never shows a site of a closed study as simply Recruiting on the doctor's page."""
+    import html
+
+    study = fixture_study("search_hand_made_site_placement_and_status_13studies.json", nct_id)
+    found = SearchResult(studies=[study], total_count=1, limit=20, search_url="u")
+    markdown = " ".join(render_markdown_page(found, INFO).split()).replace("\\", "")
+    page = " ".join(html.unescape(render_html_page(found, INFO)).split())
+    assert site in markdown
+    assert site in page
 
 
 def test_markdown_page_has_everything() -> None:
@@ -190,7 +217,7 @@ def test_page_words_every_note_as_the_table_does() -> None:
     markdown = " ".join(render_markdown_page(found, INFO).split())
     page = " ".join(html.unescape(render_html_page(found, INFO)).split())
     expected = [
-        "No site recruiting now within 50 miles; nearest listed: Nearby Site That Closed",
+        "No placed site recruiting now within 50 miles; nearest listed: Nearby Site That Closed",
         "site status not given; study recruiting",
         "age 0 years: cannot tell from a whole-year age (28 days–6 months, as registered)",
         "status UNKNOWN: the sponsor has not confirmed it",

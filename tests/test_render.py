@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import flat, load_json
+from conftest import fixture_study, flat, load_json
 from trialfinder.models.records import SearchResult, Study, parse_study
 from trialfinder.render.formats import result_dict, write_csv, write_jsonl
 from trialfinder.render.safe import clean, csv_cell
@@ -111,6 +111,29 @@ def test_location_summary() -> None:
     assert location_summary(first) == "2 sites (1 recruiting): United States"
     bare = Study(nct_id="NCT00000001", url="u")
     assert location_summary(bare) == "No sites listed"
+
+
+@pytest.mark.parametrize(
+    ("nct_id", "where"),
+    [
+        ("NCT09200001", "1 site (1 recruiting): United States"),
+        ("NCT09200004", "1 site (1 says recruiting; study completed): United States"),
+        ("NCT09200005", "1 site (1 says recruiting; study suspended): United States"),
+        ("NCT09200006", "2 sites (2 say recruiting; study unknown status): United States"),
+        ("NCT09200007", "1 site (1 says recruiting; study not yet recruiting): United States"),
+        (
+            "NCT09200008",
+            "1 site (1 says recruiting; study enrolling by invitation): United States",
+        ),
+        ("NCT09200010", "1 site (1 says recruiting; study status not given): United States"),
+        ("NCT09200012", "3 sites (2 recruiting): United States"),
+    ],
+)
+def test_where_line_says_when_the_study_bounds_its_sites(nct_id: str, where: str) -> None:
+    """It counts sites saying Recruiting as recruiting only when the study is, else says both."""
+    study = fixture_study("search_hand_made_site_placement_and_status_13studies.json", nct_id)
+    assert location_summary(study) == where
+    assert f"Where: {where}" in " ".join(study_block(study).split())
 
 
 def test_table_has_every_study_footer_and_reminder() -> None:

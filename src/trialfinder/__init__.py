@@ -77,6 +77,7 @@ if TYPE_CHECKING:
         Staleness,
         Study,
         StudyNotes,
+        UnplacedSite,
         parse_study,
     )
     from trialfinder.query.build import LIST_FIELDS, SearchQuery
@@ -122,6 +123,7 @@ _WHERE = {
             "Staleness",
             "Study",
             "StudyNotes",
+            "UnplacedSite",
         ],
         "models.records",
     ),
@@ -203,6 +205,7 @@ __all__ = [  # noqa: RUF022
     "TrialFinderError",
     "UnexpectedHtml",
     "UnknownWatch",
+    "UnplacedSite",
     "WatchError",
     "WatchStoreError",
     "Watchlist",

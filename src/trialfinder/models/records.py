@@ -348,19 +348,11 @@ class Study(_RegistryRecord):
         return self
 
 
-class NearestSite(_Record):
-    """One site of a study placed near the person, at city-level precision.
+_Site = TypeVar("_Site", bound="_SiteAddress")
 
-    Attributes:
-        facility, city, state, zip, country: the site as registered.
-        status: the site's own recruitment status as registered; None when not given.
-        study_status: the study's overall status, which the note leans on when the site
-            gives none of its own.
-        miles: great-circle distance from the person, rounded to 0.1 mile.
-        located_by: where the site's coordinates come from: ``geo_point`` (the registry's,
-            city-level), ``zip_code`` or ``city`` (placed offline from the site's address,
-            because the registry gives no coordinates for it).
-    """
+
+class _SiteAddress(_Record):
+    """A site as registered: where it is and its own recruitment status."""
 
     facility: str | None = None
     city: str | None = None
@@ -368,9 +360,41 @@ class NearestSite(_Record):
     zip: str | None = None
     country: str | None = None
     status: str | None = None
+
+    @classmethod
+    def of(cls: type[_Site], loc: Location, **fields: Any) -> _Site:
+        """This record for a registry site, with ``fields`` besides its address and status."""
+        address = {k: getattr(loc, k) for k in ("facility", "city", "state", "zip", "country")}
+        return cls(**address, status=loc.status, **fields)
+
+
+class NearestSite(_SiteAddress):
+    """One site of a study placed near the person, at city-level precision.
+
+    Attributes:
+        facility, city, state, zip, country: the site as registered.
+        status: the site's own recruitment status as registered; None when not given.
+        study_status: the study's overall status. The site counts as
+            :func:`trialfinder.status.site_status_in_study` says: its own status, never more
+            open than the study's, the study's when it gives none.
+        miles: great-circle distance from the person, rounded to 0.1 mile.
+        located_by: where the site's coordinates come from: ``geo_point`` (the registry's,
+            city-level), ``zip_code`` or ``city`` (placed offline from the site's address,
+            because the registry gives no coordinates for it).
+    """
+
     study_status: str | None = None
     miles: float
     located_by: Literal["geo_point", "zip_code", "city"] = "geo_point"
+
+
+class UnplacedSite(_SiteAddress):
+    """A site that could not be placed: no coordinates, and its address leads to no one place.
+
+    Attributes:
+        facility, city, state, zip, country: the site as registered.
+        status: the site's own recruitment status as registered; None when not given.
+    """
 
 
 class NearestSiteNote(_Record):
@@ -378,14 +402,20 @@ class NearestSiteNote(_Record):
 
     Attributes:
         radius_miles: the search radius.
-        nearest: the nearest site taking participants now: its own status is recruiting or
-            by invitation, or it gives no status in a study that is (at any distance).
+        nearest: the nearest site taking participants now (at any distance): its status, as
+            :func:`trialfinder.status.site_status_in_study` combines it with the study's
+            overall status, is recruiting or enrolling by invitation. A site that says
+            "Recruiting" in a study that is not (completed, suspended, unknown) is not one.
         nearer_not_yet: a not-yet-recruiting site nearer than ``nearest`` (or the nearest
             one when no site takes participants now).
         nearest_listed: when no site taking participants is within the radius, the nearest
             site of any status, so the note can say what there is.
-        not_placed: sites that could not be placed (no coordinates, and the address did not
-            lead to one place); they may be nearer.
+        not_placed: how many sites could not be placed (no coordinates, and the address did
+            not lead to one place); they may be nearer.
+        not_placed_enrolling: those of them taking participants now, by the same rule as
+            ``nearest``: while there are any, no absence of a recruiting site near the
+            person can be claimed.
+        study_status: the study's overall status, which bounds every site's.
     """
 
     radius_miles: float
@@ -393,6 +423,8 @@ class NearestSiteNote(_Record):
     nearer_not_yet: NearestSite | None = None
     nearest_listed: NearestSite | None = None
     not_placed: int = 0
+    not_placed_enrolling: list[UnplacedSite] = Field(default_factory=list)
+    study_status: str | None = None
 
     @property
     def within_radius(self) -> bool:

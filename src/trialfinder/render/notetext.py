@@ -11,7 +11,8 @@ from trialfinder.models.records import (
     StudyNotes,
 )
 from trialfinder.render.safe import clean
-from trialfinder.render.words import status_label
+from trialfinder.render.words import site_status_text, status_label
+from trialfinder.status import is_open
 
 
 def age_text(text: str | None) -> str:
@@ -48,12 +49,9 @@ def sex_check_text(check: SexCheck) -> str:
 
 
 def site_text(site: NearestSite) -> str:
-    """One placed site: where, how far, its own status and how it was placed."""
+    """One placed site: where, how far, its status (and the study's) and how it was placed."""
     place = ", ".join(clean(p) for p in (site.facility, site.city, site.state, site.country) if p)
-    if site.status:
-        status = status_label(clean(site.status))
-    else:
-        status = f"site status not given; study {status_label(clean(site.study_status)).lower()}"
+    status = site_status_text(site.status, site.study_status)
     how = {
         "geo_point": "city-level",
         "zip_code": "placed by its ZIP code, city-level",
@@ -62,8 +60,44 @@ def site_text(site: NearestSite) -> str:
     return f"{place or '(site not named)'}: {site.miles:,.1f} miles ({status}; {how})"
 
 
+#: Sites that could not be placed named in a note; the rest are counted.
+UNPLACED_NAMED = 3
+
+
+def _not_placed_text(note: NearestSiteNote, shown_any: bool) -> list[str]:
+    """Sites that could not be placed: those taking participants now by name, others counted."""
+    parts = []
+    enrolling = note.not_placed_enrolling
+    if enrolling:
+        names = [
+            ", ".join(clean(p) for p in (s.facility, s.city, s.state, s.country) if p)
+            or "(site not named)"
+            for s in enrolling[:UNPLACED_NAMED]
+        ]
+        statuses = [site_status_text(s.status, note.study_status) for s in enrolling]
+        listed = "; ".join(f"{n} ({st})" for n, st in zip(names, statuses, strict=False))
+        more = len(enrolling) - UNPLACED_NAMED
+        listed += f"; and {more} more" if more > 0 else ""
+        noun = "site" if len(enrolling) == 1 else "sites"
+        # A site giving no status of its own is not called recruiting: its words say why.
+        kind = "recruiting " if all(s.status for s in enrolling) else ""
+        nearer = " and may be nearer" if shown_any else ""
+        parts.append(f"{len(enrolling)} {kind}{noun} could not be placed{nearer}: {listed}")
+    others = note.not_placed - len(enrolling)
+    if others > 0:
+        noun = "site" if others == 1 else "sites"
+        other = "other " if enrolling else ""
+        parts.append(f"{others} {other}{noun} could not be placed and may be nearer")
+    return parts
+
+
 def nearest_site_text(note: NearestSiteNote) -> str:
-    """The nearest-site note in one line; says plainly when no site takes participants near."""
+    """The nearest-site note in one line; says plainly when no site takes participants near.
+
+    It claims no absence it cannot know: while a site taking participants now could not be
+    placed, the note says "no placed site" and names it; when the study itself is not open,
+    it says so with the study's status.
+    """
     parts: list[str] = []
     shown: list[NearestSite] = []
     if note.within_radius and note.nearest is not None:
@@ -71,7 +105,13 @@ def nearest_site_text(note: NearestSiteNote) -> str:
         shown.append(note.nearest)
     else:
         radius = f"{note.radius_miles:,.0f}"
-        parts.append(f"No site recruiting now within {radius} miles")
+        if not is_open(note.study_status):
+            study_words = status_label(clean(note.study_status)).lower()
+            parts.append(f"No site recruiting now: study {study_words}")
+        elif note.not_placed_enrolling:
+            parts.append(f"No placed site recruiting now within {radius} miles")
+        else:
+            parts.append(f"No site recruiting now within {radius} miles")
         if note.nearest_listed is not None:
             parts.append(f"nearest listed: {site_text(note.nearest_listed)}")
             shown.append(note.nearest_listed)
@@ -80,9 +120,7 @@ def nearest_site_text(note: NearestSiteNote) -> str:
             shown.append(note.nearest)
     if note.nearer_not_yet is not None and note.nearer_not_yet not in shown:
         parts.append(f"nearer, not yet recruiting: {site_text(note.nearer_not_yet)}")
-    if note.not_placed:
-        noun = "site" if note.not_placed == 1 else "sites"
-        parts.append(f"{note.not_placed} {noun} could not be placed and may be nearer")
+    parts += _not_placed_text(note, bool(shown))
     return "; ".join(parts)
 
 

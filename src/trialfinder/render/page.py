@@ -25,10 +25,11 @@ from trialfinder.render.words import (
     intervention_names,
     interventions_label,
     phase_label,
+    site_status_text,
     status_label,
     study_type_text,
 )
-from trialfinder.status import is_open
+from trialfinder.status import is_open, site_status_in_study
 
 QUESTIONS = [
     "Could this trial fit my diagnosis, its stage, and the treatments I have already had?",
@@ -63,14 +64,17 @@ class PageInfo:
 
 def sites_to_show(study: Study, limit: int = SITES_SHOWN) -> list[Location]:
     """The sites to list: open ones first, in registry order."""
-    ranked = sorted(study.locations, key=lambda loc: not is_open(loc.status))
+    ranked = sorted(
+        study.locations,
+        key=lambda loc: not is_open(site_status_in_study(loc.status, study.status)),
+    )
     return ranked[:limit]
 
 
-def _site_text(loc: Location) -> str:
+def _site_text(loc: Location, study: Study) -> str:
     place = ", ".join(clean(p) for p in (loc.city, loc.state, loc.country) if p)
     facility = clean(loc.facility) or "Site"
-    return f"{facility}, {place} ({status_label(clean(loc.status))})"
+    return f"{facility}, {place} ({site_status_text(loc.status, study.status)})"
 
 
 def _contact_texts(study: Study) -> list[str]:
@@ -152,7 +156,7 @@ def write_markdown_page(results: Results, info: PageInfo, out: TextIO) -> None:
             more = len(study.locations) - len(sites)
             lines.append(
                 "- **Sites:** "
-                + "; ".join(_md(_site_text(s)) for s in sites)
+                + "; ".join(_md(_site_text(s, study)) for s in sites)
                 + (f" and {more} more" if more > 0 else "")
             )
         contacts = _contact_texts(study)
@@ -229,7 +233,7 @@ def write_html_page(results: Results, info: PageInfo, out: TextIO) -> None:
         sites = sites_to_show(study)
         if sites:
             more = len(study.locations) - len(sites)
-            listed = "<br>".join(_h(_site_text(s)) for s in sites)
+            listed = "<br>".join(_h(_site_text(s, study)) for s in sites)
             parts.append(
                 f"<dt>Sites</dt><dd>{listed}{f' and {more} more' if more > 0 else ''}</dd>"
             )

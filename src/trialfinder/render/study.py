@@ -12,6 +12,7 @@ from trialfinder.render.words import (
     assigns_treatment,
     phase_label,
     role_label,
+    site_status_text,
     status_label,
     study_type_text,
     word_label,
@@ -95,7 +96,9 @@ def render_study(study: Study, width: int = 100, stale: Staleness | None = None)
     for loc in study.locations:
         place = ", ".join(clean(p) for p in (loc.city, loc.state, loc.zip, loc.country) if p)
         facility = clean(loc.facility) or "(facility not named)"
-        out.append(f"* {facility}: {place} [{status_label(clean(loc.status))}]")
+        # A site marked Recruiting in a closed study says both (trialfinder.status).
+        status = site_status_text(loc.status, study.status) if loc.status else "Status not given"
+        out.append(f"* {facility}: {place} [{status}]")
         for c in loc.contacts:
             out.append("    " + _contact_text(c.name, role_label(c.role), c.phone, c.email))
     if study.central_contacts:

@@ -7,7 +7,7 @@ import textwrap
 
 from trialfinder.models.records import Study
 from trialfinder.render.safe import clean
-from trialfinder.status import STATUS_WORDS
+from trialfinder.status import STATUS_WORDS, site_status_in_study
 
 STUDY_DISCLAIMER = (
     "This study record comes from ClinicalTrials.gov. It is not medical advice and may be out "
@@ -181,10 +181,29 @@ def location_summary(study: Study) -> str:
     recruiting = sum(1 for loc in study.locations if loc.status == "RECRUITING")
     count = len(study.locations)
     text = f"{count} site{'s' if count != 1 else ''}"
-    if recruiting:
+    if recruiting and site_status_in_study("RECRUITING", study.status) == "RECRUITING":
         text += f" ({recruiting} recruiting)"
+    elif recruiting:
+        # A site is never more open than its study (trialfinder.status): say both.
+        says = "says" if recruiting == 1 else "say"
+        study_words = status_label(clean(study.status)).lower()
+        text += f" ({recruiting} {says} recruiting; study {study_words})"
     if countries:
         shown = ", ".join(countries[:5])
         more = f" and {len(countries) - 5} more countries" if len(countries) > 5 else ""
         text += f": {shown}{more}"
     return text
+
+
+def site_status_text(status: str | None, study_status: str | None) -> str:
+    """A site's status as it counts (:func:`trialfinder.status.site_status_in_study`), in words.
+
+    ``Recruiting``; ``site status not given; study recruiting``; or, when the study's overall
+    status bounds the site's, both: ``site says Recruiting; study completed``.
+    """
+    study_words = status_label(clean(study_status)).lower()
+    if not status:
+        return f"site status not given; study {study_words}"
+    if site_status_in_study(status, study_status) != status:
+        return f"site says {status_label(clean(status))}; study {study_words}"
+    return status_label(clean(status))
