@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +32,48 @@ def test_mypy_strict() -> None:
     pytest.importorskip("mypy")
     done = run(sys.executable, "-m", "mypy")
     assert done.returncode == 0, done.stdout
+
+
+def test_digits_are_ascii_in_every_pattern() -> None:
+    """It matches digits as [0-9] everywhere: a Unicode digit class would take "５５９０５" or
+    "٥" for numbers that the code after it (the ZIP data, the API) cannot read."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "src").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "\\d" in line or ".isdigit()" in line
+    ]
+    assert offenders == []
+
+
+FULLWIDTH_5 = "\uff15"  # "５"
+ARABIC_INDIC_5 = "\u0665"  # "٥"
+SUPERSCRIPT_2 = "\u00b2"  # "²": a digit to str.isdigit(), not a number to int()
+
+
+@pytest.mark.parametrize("digit", [FULLWIDTH_5, ARABIC_INDIC_5, SUPERSCRIPT_2])
+def test_every_reader_of_numbers_takes_only_ascii_digits(digit: str) -> None:
+    """It reads no number written in digits of other scripts, and never crashes on one."""
+    from trialfinder.client import parse_retry_after
+    from trialfinder.errors import InvalidQuery
+    from trialfinder.expand import is_code
+    from trialfinder.export import partial_date
+    from trialfinder.filters import check_age, parse_radius
+    from trialfinder.notes import age_in_days, period_end
+    from trialfinder.term import output_width, supports_links
+    from trialfinder.watch import near_of
+
+    for typed in (digit, f"{digit}m", f"1{digit}"):
+        with pytest.raises(InvalidQuery, match="Bad age"):
+            check_age(typed)
+    for typed in (f"{digit}0", f"{digit}0km"):
+        with pytest.raises(InvalidQuery, match="Bad radius"):
+            parse_radius(typed)
+    assert age_in_days(f"{digit} Years") is None
+    assert period_end(f"202{digit}-11") is None
+    assert partial_date(f"202{digit}-11") == (None, None)
+    assert parse_retry_after(f"{digit}0") is None
+    assert not is_code(f"MK-347{digit}")
+    assert near_of({"filter.geo": f"distance(4{digit},-92,50mi)"}) is None
+    assert not supports_links({"VTE_VERSION": f"{digit}000"})
+    assert output_width(io.StringIO(), {"COLUMNS": f"12{digit}"}) == 100

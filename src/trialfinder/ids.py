@@ -29,7 +29,7 @@ def normalize_nct_id(value: object) -> str:
     """
     if not isinstance(value, str):
         raise InvalidQuery("A study ID must be text like NCT02013167.")
-    # [0-9], not \d: \d also takes the digits of other scripts ("NCT0201316７"), not an ID.
+    # ASCII digits only: a Unicode digit class takes other scripts' ("NCT0201316７"), not an ID.
     match = _LOOSE_NCT_RE.match(value)
     if not match or len(match.group(1)) != 8:
         raise InvalidQuery(

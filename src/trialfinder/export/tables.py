@@ -147,7 +147,7 @@ TABLES: dict[str, list[Column]] = {
 }
 
 
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @lru_cache(maxsize=4096)  # dates and ages repeat across studies; a fifth of the row time

@@ -19,8 +19,8 @@ from trialfinder.query.build import SearchQuery
 from trialfinder.query.filters import DAYS_PER_UNIT, Age
 
 STALE_AFTER_DAYS = 365
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-_AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")
+_AGE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
 #: Written where the registry has no limit; not an age.
 _NO_LIMIT = ("", "N/A", "NA", "NONE")
 

@@ -36,7 +36,7 @@ from typing import Any
 
 _SIMPLE = re.compile(r"\w+")
 # A research code: letters then digits ("MK-3475", "SCH 900475", "MEDI4736").
-_CODE = re.compile(r"[A-Za-z]{1,6}[\s-]?\d{3,7}")
+_CODE = re.compile(r"[A-Za-z]{1,6}[\s-]?[0-9]{3,7}")
 
 
 def is_code(name: str) -> bool:
@@ -46,7 +46,7 @@ def is_code(name: str) -> bool:
 
 def code_body(name: str) -> str:
     """A regex for a research code however it is spaced: ``MK-3475``, ``MK 3475``, ``MK3475``."""
-    return r"[\s-]?".join(re.findall(r"[A-Za-z]+|\d+", name))
+    return r"[\s-]?".join(re.findall(r"[A-Za-z]+|[0-9]+", name))
 
 
 # Text using Essie syntax is the user's own expression: leave it alone.

@@ -55,9 +55,11 @@ MAX_RADIUS_MILES = 5000.0
 KM_PER_MILE = 1.609344
 
 _SEPARATORS = re.compile(r"[,|]")
-_RADIUS_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mi|miles?|km)?\s*$", re.IGNORECASE)
-# The spec's own pattern for filter.geo.
-GEO_PATTERN = re.compile(r"^distance\(-?\d+(\.\d+)?,-?\d+(\.\d+)?,\d+(\.\d+)?(km|mi)?\)$")
+_RADIUS_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mi|miles?|km)?\s*$", re.IGNORECASE)
+# The spec's own pattern for filter.geo, in ASCII digits (as everywhere in trialfinder).
+GEO_PATTERN = re.compile(
+    r"^distance\(-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?,[0-9]+(\.[0-9]+)?(km|mi)?\)$"
+)
 
 
 def _items(raw: str | Iterable[str] | None) -> list[str]:
@@ -273,7 +275,7 @@ AGE_UNITS = {
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "weeks"),
     **dict.fromkeys(("d", "day", "days"), "days"),
 }
-_AGE_RE = re.compile(r"^\s*(\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
+_AGE_RE = re.compile(r"^\s*([0-9]+)\s*([a-z]*)\s*$", re.IGNORECASE)
 _AGE_RULE = (
     f"a whole number of years from 0 to {MAX_AGE} (67), or with a unit: "
     "20m (months), 6w (weeks), 10d (days), 2y (years)"

@@ -75,7 +75,8 @@ def supports_links(env: Mapping[str, str]) -> bool:
     if env.get("KITTY_WINDOW_ID") or any(t in env.get("TERM", "") for t in _LINK_TERMS):
         return True
     vte = env.get("VTE_VERSION", "")
-    return vte.isdigit() and int(vte) >= 5000
+    # [0-9], not isdigit(): "²" is a digit to isdigit() and not a number to int().
+    return re.fullmatch("[0-9]+", vte) is not None and int(vte) >= 5000
 
 
 def detect(stream: TextIO, env: Mapping[str, str] | None = None) -> Style:
@@ -96,7 +97,7 @@ MIN_WIDTH = 40
 # A line's hanging indent: leading spaces, then a list marker ("* ", "- ", "1. "), a
 # padded label ("Why stopped:        ") or a first column ("NCT05100001  "), so that
 # continuation lines start under the text.
-_HANG = re.compile(r"^( *)(?:[-*•] +|\d+[.)] +|[^\s:][^:]{0,30}: {2,}|\S+ {2,})?")
+_HANG = re.compile(r"^( *)(?:[-*•] +|[0-9]+[.)] +|[^\s:][^:]{0,30}: {2,}|\S+ {2,})?")
 
 
 def output_width(stream: TextIO, env: Mapping[str, str] | None = None) -> int:
@@ -108,7 +109,7 @@ def output_width(stream: TextIO, env: Mapping[str, str] | None = None) -> int:
         except (OSError, ValueError, AttributeError):
             pass
     columns = env.get("COLUMNS", "").strip()
-    if columns.isdigit() and int(columns) > 0:
+    if re.fullmatch("[0-9]+", columns) and int(columns) > 0:
         return max(MIN_WIDTH, int(columns))
     return DEFAULT_WIDTH
 

@@ -46,7 +46,7 @@ def phase_label(phases: list[str]) -> str:
     """Plain words for a list of phases (``["PHASE1", "PHASE2"]`` → ``Phase 1/2``)."""
     if not phases:
         return "Phase not given"
-    numbered = [p[len("PHASE") :] for p in phases if re.fullmatch(r"PHASE\d", p)]
+    numbered = [p[len("PHASE") :] for p in phases if re.fullmatch(r"PHASE[0-9]", p)]
     if len(numbered) == len(phases) and len(numbered) > 1:
         return "Phase " + "/".join(numbered)
     return ", ".join(PHASE_LABELS.get(p, p) for p in phases)
@@ -120,7 +120,7 @@ WORD_LABELS = {
 }
 
 
-_LIST_ITEM = re.compile(r"^(\s*(?:[-*•]|\d+[.)])\s+)")
+_LIST_ITEM = re.compile(r"^(\s*(?:[-*•]|[0-9]+[.)])\s+)")
 
 
 #: Registry contact roles, in plain words (they follow a name: "Dr Roe · study chair").

@@ -54,7 +54,7 @@ def state_of(
     )
 
 
-_GEO = re.compile(r"^distance\((-?[\d.]+),(-?[\d.]+),([\d.]+)(mi|km)?\)$")
+_GEO = re.compile(r"^distance\((-?[0-9.]+),(-?[0-9.]+),([0-9.]+)(mi|km)?\)$")
 
 
 def near_of(params: dict[str, str]) -> tuple[float, float, float] | None:
