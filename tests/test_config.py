@@ -136,6 +136,15 @@ def test_broken_file_is_one_line_exit_2(tmp_path: Path) -> None:
         ("timeout = 0.01\n", ["show", "NCT02013167"], "'timeout' in {path}: 0.01 is not in"),
         ('status = "recruitng"\n', ["search", "-c", "x"], "'status' in {path}: Unknown status"),
         ('near = "Atlantisville"\n', ["search", "-c", "x"], "'near' in {path}: Unknown place"),
+        ('near = ""\n', ["search", "-c", "x"], "'near' in {path}: The place (near) is empty"),
+        ('near = " , "\n', ["search", "-c", "x"], "'near' in {path}: The place (near) is empty"),
+        ('near = ", MN"\n', ["search", "-c", "x"], "'near' in {path}: The place ', MN' has no"),
+        (
+            'near = "\uff15\uff15\uff19\uff10\uff15"\n',
+            ["search", "-c", "x"],
+            "digits other than 0-9",
+        ),
+        ('near = ""\n', ["watch", "add", "w", "-c", "x"], "'near' in {path}: The place (near)"),
         ('api_url = "ftp://x"\n', ["show", "NCT02013167"], "'api_url' in {path}: The API URL"),
     ],
 )
@@ -148,7 +157,7 @@ def test_a_bad_value_in_the_file_names_the_file_and_key(
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith("trialfinder: error: Setting ") and fragment.format(path=path) in line
-    assert "Invalid value" not in line and "'-n'" not in line
+    assert "Invalid value" not in line and "'-n'" not in line and "--near" not in line
 
 
 def test_a_broken_file_locks_out_only_the_commands_that_use_it(tmp_path: Path) -> None:

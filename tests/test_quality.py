@@ -54,14 +54,14 @@ SUPERSCRIPT_2 = "\u00b2"  # "²": a digit to str.isdigit(), not a number to int(
 @pytest.mark.parametrize("digit", [FULLWIDTH_5, ARABIC_INDIC_5, SUPERSCRIPT_2])
 def test_every_reader_of_numbers_takes_only_ascii_digits(digit: str) -> None:
     """It reads no number written in digits of other scripts, and never crashes on one."""
-    from trialfinder.client import parse_retry_after
     from trialfinder.errors import InvalidQuery
-    from trialfinder.expand import is_code
-    from trialfinder.export import partial_date
-    from trialfinder.filters import check_age, parse_radius
-    from trialfinder.notes import age_in_days, period_end
-    from trialfinder.term import output_width, supports_links
-    from trialfinder.watch import near_of
+    from trialfinder.export.dataset import partial_date
+    from trialfinder.http.client import parse_retry_after
+    from trialfinder.notes.annotate import age_in_days, period_end
+    from trialfinder.query.expand import is_code
+    from trialfinder.query.filters import check_age, parse_radius
+    from trialfinder.render.term import output_width, supports_links
+    from trialfinder.watch.watchlist import near_of
 
     for typed in (digit, f"{digit}m", f"1{digit}"):
         with pytest.raises(InvalidQuery, match="Bad age"):

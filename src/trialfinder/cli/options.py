@@ -24,7 +24,6 @@ from trialfinder.defaults import (
 )
 from trialfinder.errors import ConfigError, InvalidQuery
 from trialfinder.filterspec import FILTERS, Filter
-from trialfinder.query.flags import in_cli_words
 
 if TYPE_CHECKING:
     from trialfinder.query.build import SearchQuery
@@ -369,16 +368,17 @@ def query_from_options(options: dict[str, Any]) -> SearchQuery:
     """
     from trialfinder.query.build import build_query
 
-    if options.get("near") and _from_file("near"):
+    # Checked whenever the file gave it, "" included: an empty place is the file's mistake.
+    if options.get("near") is not None and _from_file("near"):
         from trialfinder.cli import config
         from trialfinder.query.places import resolve_place
 
         try:
             resolve_place(options["near"])
         except InvalidQuery as exc:
-            raise ConfigError(
-                config.blame(config.config_path(), "near", in_cli_words(exc))
-            ) from None
+            # The setting is named by the blame, never as the option that was not typed.
+            problem = exc.message_with({"near": "near"})
+            raise ConfigError(config.blame(config.config_path(), "near", problem)) from None
     return build_query(**search_kwargs(options))
 
 
