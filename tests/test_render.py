@@ -136,6 +136,30 @@ def test_where_line_says_when_the_study_bounds_its_sites(nct_id: str, where: str
     assert f"Where: {where}" in " ".join(study_block(study).split())
 
 
+@pytest.mark.parametrize(
+    ("nct_id", "line"),
+    [
+        (
+            "NCT09200004",
+            "* Solo: Rochester, Minnesota, United States [site says Recruiting; study completed]",
+        ),
+        (
+            "NCT09200006",
+            "* Unknown Study Site B: Chicago, Illinois, United States "
+            "[site says Recruiting; study unknown status]",
+        ),
+        (
+            "NCT09200013",
+            "* Rochester Site By ZIP: Rochester, Minnesota, 55905, United States [Recruiting]",
+        ),
+    ],
+)
+def test_show_says_when_the_study_bounds_a_site_status(nct_id: str, line: str) -> None:
+    """It never lists a site of a closed study as simply Recruiting in one study's page."""
+    study = fixture_study("search_hand_made_site_placement_and_status_13studies.json", nct_id)
+    assert line in render_study(study, width=200).splitlines()
+
+
 def test_table_has_every_study_footer_and_reminder() -> None:
     """It lists each study with its link, then the count, the website link and the reminder."""
     text = render_table(result(limit=2, total=4), width=80)
