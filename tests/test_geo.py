@@ -485,7 +485,7 @@ def test_many_unplaced_recruiting_sites_are_named_up_to_three() -> None:
     note = nearest_sites(study, *ROCHESTER_MN)
     assert note is not None and note.not_placed == 5 and len(note.not_placed_enrolling) == 5
     assert nearest_site_text(note) == (
-        "No placed site recruiting now within 50 miles; 5 recruiting sites could not be placed: "
+        "No placed site recruiting now within 50 miles; 5 sites could not be placed: "
         "Clinic 0, Springfield, United States (site status not given; study recruiting); "
         "Clinic 1, Springfield, United States (site status not given; study recruiting); "
         "Clinic 2, Springfield, United States (site status not given; study recruiting); "
