@@ -491,3 +491,26 @@ def test_many_unplaced_recruiting_sites_are_named_up_to_three() -> None:
         "Clinic 2, Springfield, United States (site status not given; study recruiting); "
         "and 2 more"
     )
+
+
+def test_real_unknown_status_study_with_recruiting_sites_is_not_called_recruiting() -> None:
+    """It says of a real study of unknown status whose sites still say Recruiting that none
+    is recruiting now, with both statuses, in the note and the Where line."""
+    import json
+
+    from conftest import SHARED_CTGOV
+    from trialfinder.render import location_summary
+
+    path = SHARED_CTGOV / "studies" / "aact_study_NCT03475563_bioss_stent_registry.json"
+    if not path.exists():
+        pytest.skip("the shared recorded responses are not here")
+    study = parse_study(json.loads(path.read_text(encoding="utf-8")))
+    assert study.status == "UNKNOWN"
+    assert {loc.status for loc in study.locations} == {"RECRUITING"}
+    barcelona = resolve_place("Barcelona, ES")
+    note = nearest_sites(study, barcelona.latitude, barcelona.longitude)
+    assert note is not None and note.nearest is None and note.nearest_listed is not None
+    text = nearest_site_text(note)
+    assert text.startswith("No site recruiting now: study unknown status; nearest listed: ")
+    assert "(site says Recruiting; study unknown status; city-level)" in text
+    assert location_summary(study).startswith("3 sites (3 say recruiting; study unknown status)")
