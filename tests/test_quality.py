@@ -55,8 +55,8 @@ SUPERSCRIPT_2 = "\u00b2"  # "²": a digit to str.isdigit(), not a number to int(
 def test_every_reader_of_numbers_takes_only_ascii_digits(digit: str) -> None:
     """It reads no number written in digits of other scripts, and never crashes on one."""
     from trialfinder.errors import InvalidQuery
-    from trialfinder.export.dataset import partial_date
-    from trialfinder.http.client import parse_retry_after
+    from trialfinder.export.tables import partial_date
+    from trialfinder.http.failures import parse_retry_after
     from trialfinder.notes.annotate import age_in_days, period_end
     from trialfinder.query.expand import is_code
     from trialfinder.query.filters import check_age, parse_radius
