@@ -499,7 +499,7 @@ def test_real_unknown_status_study_with_recruiting_sites_is_not_called_recruitin
     import json
 
     from conftest import SHARED_CTGOV
-    from trialfinder.render.formats import location_summary
+    from trialfinder.render.words import location_summary
 
     path = SHARED_CTGOV / "studies" / "aact_study_NCT03475563_bioss_stent_registry.json"
     if not path.exists():
