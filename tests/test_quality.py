@@ -61,7 +61,7 @@ def test_every_reader_of_numbers_takes_only_ascii_digits(digit: str) -> None:
     from trialfinder.query.expand import is_code
     from trialfinder.query.filters import check_age, parse_radius
     from trialfinder.render.term import output_width, supports_links
-    from trialfinder.watch.watchlist import near_of
+    from trialfinder.watch.diff import near_of
 
     for typed in (digit, f"{digit}m", f"1{digit}"):
         with pytest.raises(InvalidQuery, match="Bad age"):
