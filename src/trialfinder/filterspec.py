@@ -12,8 +12,8 @@ missing.
 Imports only :mod:`trialfinder.defaults`: the command line builds its ``--help`` from it.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: FILTERS is read from the annotations, and
+# evaluating them as strings at import would slow every start of the command line.
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
