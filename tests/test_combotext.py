@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from test_combos import (
@@ -176,8 +178,81 @@ def test_groups_a_study_does_not_assign_are_not_called_treatment(
     combo = combination(study, ("radiation", "nivolumab"))
     assert combo.study_type == study_type
     text = combination_text(combo)
-    assert text.startswith("radiation + nivolumab together in arm 'SBRT + Opdivo'")
+    noun = "arm" if says is None else "group"
+    assert text.startswith(f"radiation + nivolumab together in {noun} 'SBRT + Opdivo'")
     if says is None:
         assert "observ" not in text and "expanded access" not in text
     else:
         assert says in text
+
+
+# (record, requested): one of each verdict and state the note can word about arms.
+ARM_WORDED_NOTES = [
+    (OPDIVO_SBRT, ("radiation", "nivolumab")),  # together
+    (OPDIVO_SBRT, ("nivolumab",)),  # one treatment in several arms
+    (PLACEBO_NIVO, ("Opdivo",)),  # a placebo arm beside a drug arm
+    (UNTIED, ("radiation", "nivolumab")),  # the record does not say which arm gets which
+    (CHEMO_ONLY, ("nivolumab",)),  # not named
+    (NIVO_CHEMO, ("nivolumab", "radiation")),  # not all named
+]
+
+
+@pytest.mark.parametrize(("study_type", "groups"), [
+    ("OBSERVATIONAL", True),
+    ("EXPANDED_ACCESS", True),
+    ("INTERVENTIONAL", False),
+    (None, False),
+])  # fmt: skip
+@pytest.mark.parametrize(("fixture", "requested"), ARM_WORDED_NOTES)
+def test_groups_of_a_study_that_assigns_nothing_are_never_called_arms(
+    fixture: str, requested: tuple[str, ...], study_type: str | None, groups: bool
+) -> None:
+    """It calls an observational or expanded-access record's arm groups "groups", in every
+    wording of the note and its label; a trial's (or a record of no stated type) "arms"."""
+    from trialfinder.render.combotext import combination_label
+
+    study = fixture_study(fixture).model_copy(update={"study_type": study_type})
+    combo = combination(study, requested)
+    text = combination_text(combo)
+    said_arm = re.search(r"\barms?\b", text) is not None
+    said_group = re.search(r"\bgroups?\b", text.split(" (an observational study")[0]) is not None
+    assert combination_label(combo) == ("Groups" if groups else "Arms")
+    if groups:
+        assert not said_arm and said_group and " gets " not in text, text
+    else:
+        assert said_arm and not said_group, text
+    plain = study.model_copy(update={"study_type": "INTERVENTIONAL"})
+    as_trial = combination_text(combination(plain, requested))
+    if groups:
+        # The same facts, worded for groups: nothing else changes.
+        swapped = re.sub(r"\barm(s?)\b", r"group\1", as_trial).replace(" gets ", " has ")
+        assert text.startswith(swapped.split(" (the study's only arm")[0]), (text, as_trial)
+
+
+def test_listings_label_the_note_groups_for_a_study_that_assigns_nothing() -> None:
+    """It labels the note "Groups" in the table, the Markdown and HTML pages, and keeps the
+    JSON field names."""
+    import html
+    import json
+
+    from trialfinder.models.records import SearchResult, StudyNotes
+    from trialfinder.render.formats import result_dict
+    from trialfinder.render.page import PageInfo, render_html_page, render_markdown_page
+    from trialfinder.render.table import render_table
+
+    study = fixture_study(
+        "study_NCT09900041_observational_cohorts_with_nivolumab_and_radiation.json"
+    )
+    combo = combination(study, ("radiation", "nivolumab"))
+    result = SearchResult(studies=[study], notes={study.nct_id: StudyNotes(combination=combo)})
+    text = combination_text(combo)
+    assert text.startswith(
+        "radiation + nivolumab together in group 'Nivolumab with radiation cohort'"
+    )
+    table = " ".join(render_table(result, width=400).split())
+    assert f"Groups: {text}" in table and "Arms:" not in table
+    assert f"**Groups:** {text}" in render_markdown_page(result, PageInfo())
+    assert f"<dt>Groups</dt><dd>{html.escape(text)}</dd>" in render_html_page(result, PageInfo())
+    note = json.loads(json.dumps(result_dict(result)))["studies"][0]["notes"]["combination"]
+    assert note["text"] == text
+    assert note["together_arms"] == ["Nivolumab with radiation cohort"]

@@ -229,3 +229,40 @@ def test_page_words_every_note_as_the_table_does() -> None:
     for words in expected:
         assert words in page
         assert words in markdown.replace("\\", "")
+
+
+OBSERVED_COHORTS = "study_NCT09900041_observational_cohorts_with_nivolumab_and_radiation.json"
+EXPANDED_ACCESS = "study_NCT09900042_expanded_access_group_given_nivolumab.json"
+
+
+@pytest.mark.parametrize(
+    ("fixtures", "arms_asked", "groups_asked"),
+    [
+        ([PAGES[0]], True, False),
+        ([OBSERVED_COHORTS], False, True),
+        ([EXPANDED_ACCESS], False, True),
+        ([OBSERVED_COHORTS, PAGES[0]], True, True),
+        ([], True, False),
+    ],
+)
+def test_questions_ask_about_arms_only_of_studies_that_assign_treatment(
+    fixtures: list[str], arms_asked: bool, groups_asked: bool
+) -> None:
+    """It asks what each arm gives only when a listed study assigns treatment, and asks what
+    taking part involves when one does not, on both pages."""
+    from trialfinder.render.page import ARMS_QUESTION, GROUPS_QUESTION
+
+    studies = []
+    for name in fixtures:
+        raw = load_json(name)
+        studies.append(parse_study(raw["studies"][0] if "studies" in raw else raw))
+    one = SearchResult(studies=studies, total_count=len(studies), search_url="u")
+    markdown = render_markdown_page(one, INFO)
+    asked = markdown.split("## Questions to ask the care team")[1]
+    assert (ARMS_QUESTION in asked) == arms_asked
+    assert (GROUPS_QUESTION in asked) == groups_asked
+    numbered = re.findall(r"^(\d+)\. ", asked, flags=re.M)
+    assert numbered == [str(n) for n in range(1, len(QUESTIONS) + groups_asked * arms_asked + 1)]
+    page = render_html_page(one, INFO)
+    assert (ARMS_QUESTION in page) == arms_asked
+    assert (GROUPS_QUESTION in page) == groups_asked

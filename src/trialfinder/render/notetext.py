@@ -142,9 +142,10 @@ def note_lines(notes: StudyNotes | None) -> list[tuple[str, str]]:
     out = []
     if notes.combination is not None:
         # Loaded for a search of treatments only, with the treatment vocabulary it reads.
-        from trialfinder.render.combotext import combination_text
+        from trialfinder.render.combotext import combination_label, combination_text
 
-        out.append(("Arms: ", combination_text(notes.combination)))
+        label = combination_label(notes.combination)
+        out.append((f"{label}: ", combination_text(notes.combination)))
     if notes.nearest_site is not None:
         out.append(("Nearest site: ", nearest_site_text(notes.nearest_site)))
     checks = [age_check_text(notes.age_check)] if notes.age_check else []

@@ -31,15 +31,32 @@ from trialfinder.render.words import (
 )
 from trialfinder.status import is_open, site_status_in_study
 
+ARMS_QUESTION = "What would I receive in each arm, and could I be assigned to a comparison arm?"
+#: Asked instead of (or beside) :data:`ARMS_QUESTION` when a study on the page assigns no
+#: treatment: its groups are observed or served, not given treatment by the study.
+GROUPS_QUESTION = (
+    "For a study that does not assign treatment (observational or expanded access): what would "
+    "taking part involve, and who decides my treatment?"
+)
 QUESTIONS = [
     "Could this trial fit my diagnosis, its stage, and the treatments I have already had?",
-    "What would I receive in each arm, and could I be assigned to a comparison arm?",
+    ARMS_QUESTION,
     "How often would I need to visit the study site, and is there one I can reach?",
     "What are the known risks and side effects, compared with my other options?",
     "Who pays for the study treatment, the extra tests, and travel?",
     "Could taking part change which treatments I can have later?",
 ]
 SITES_SHOWN = 3
+
+
+def questions(assigning: bool, not_assigning: bool) -> list[str]:
+    """The questions for the care team, fitting the studies on the page: whether any of
+    them assigns treatment, and whether any does not."""
+    asked = list(QUESTIONS)
+    if not_assigning:
+        at = asked.index(ARMS_QUESTION)
+        asked[at : at + 1] = [ARMS_QUESTION, GROUPS_QUESTION] if assigning else [GROUPS_QUESTION]
+    return asked
 
 
 @dataclass(frozen=True)
@@ -148,7 +165,9 @@ def write_markdown_page(results: Results, info: PageInfo, out: TextIO) -> None:
     head.append(f"- Same search on the website: <{results.plan.search_url}>")
     head += [f"- {_md(line)}" for line in website_lines(results.plan)[1:]] + [""]
     out.write("\n".join(head) + "\n")
+    kinds: set[bool] = set()
     for study, study_notes in results:
+        kinds.add(assigns_treatment(study))
         lines = [f"## {_md(study.title or '(no title)')}", "", f"[{study.nct_id}]({study.url})", ""]
         lines += [f"- **{name}:** {_md(value)}" for name, value in _facts(study, study_notes)]
         sites = sites_to_show(study)
@@ -165,7 +184,7 @@ def write_markdown_page(results: Results, info: PageInfo, out: TextIO) -> None:
         out.write("\n".join(lines) + "\n\n")
     end = [f"{_md(line)}\n" for line in _closing_lines(results, info)]
     end += ["## Questions to ask the care team", ""]
-    end += [f"{n}. {q}" for n, q in enumerate(QUESTIONS, 1)]
+    end += [f"{n}. {q}" for n, q in enumerate(questions(True in kinds, False in kinds), 1)]
     end += ["", f"> **{DISCLAIMER}**", ""]
     out.write("\n".join(end))
 
@@ -221,7 +240,9 @@ def write_html_page(results: Results, info: PageInfo, out: TextIO) -> None:
         "</ul>",
     ]
     out.write("\n".join(head) + "\n")
+    kinds: set[bool] = set()
     for study, study_notes in results:
+        kinds.add(assigns_treatment(study))
         parts = [f'<section class="study" id="{_h(study.nct_id)}">']
         parts.append(f"<h2>{_h(study.title or '(no title)')}</h2>")
         parts.append(
@@ -244,7 +265,7 @@ def write_html_page(results: Results, info: PageInfo, out: TextIO) -> None:
         out.write("\n".join(parts) + "\n")
     end = [f"<p>{_h(line)}</p>" for line in _closing_lines(results, info)]
     end.append("<h2>Questions to ask the care team</h2><ol>")
-    end += [f"<li>{_h(q)}</li>" for q in QUESTIONS]
+    end += [f"<li>{_h(q)}</li>" for q in questions(True in kinds, False in kinds)]
     end.append("</ol>")
     end.append(f'<p class="reminder" id="reminder-bottom">{_h(DISCLAIMER)}</p>')
     end.append("</body></html>")

@@ -9,6 +9,7 @@ from trialfinder.render.notetext import staleness_text
 from trialfinder.render.safe import clean
 from trialfinder.render.words import (
     STUDY_DISCLAIMER,
+    arm_words,
     assigns_treatment,
     phase_label,
     role_label,
@@ -79,12 +80,14 @@ def render_study(study: Study, width: int = 100, stale: Staleness | None = None)
         out.append("")
         para(e.criteria)
     if study.arms or study.interventions:
-        section("Arms and interventions")
+        words = arm_words(study.study_type)
+        section(words.heading)
         for arm in study.arms:
             kind = f" ({word_label(clean(arm.type))})" if arm.type else ""
-            out.append(f"* {clean(arm.label) or '(unnamed arm)'}{kind}")
+            out.append(f"* {clean(arm.label) or f'(unnamed {words.noun})'}{kind}")
             if arm.intervention_names:
-                out.append(f"  Receives: {clean('; '.join(arm.intervention_names))}")
+                names = clean("; ".join(arm.intervention_names))
+                out.append(f"  {words.listing}: {names}")
             if arm.description:
                 para(arm.description, indent="  ")  # under the arm's bullet, every line
         for i in study.interventions:

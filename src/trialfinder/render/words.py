@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import dataclass
 
 from trialfinder.models.records import Study
 from trialfinder.render.safe import clean
@@ -82,6 +83,45 @@ def interventions_label(study: Study) -> str:
     if study.study_type == "EXPANDED_ACCESS":
         return "Treatment available through expanded access"
     return "Interventions"
+
+
+@dataclass(frozen=True)
+class ArmWords:
+    """How ``show`` words a study's arm groups: only in a study that assigns treatment do
+    the people of an arm receive its interventions.
+
+    Attributes:
+        heading: the title of the section listing the groups and the interventions.
+        noun: what one group is called (``arm``, ``group``).
+        listing: the label before a group's interventions.
+    """
+
+    heading: str
+    noun: str
+    listing: str
+
+
+#: Arm groups by study type; a type not here is worded as :data:`UNSURE_ARMS`.
+ARM_WORDS = {
+    "INTERVENTIONAL": ArmWords("Arms and interventions", "arm", "Receives"),
+    "OBSERVATIONAL": ArmWords(
+        "Groups observed and their interventions (not assigned by the study)",
+        "group",
+        "Observed with",
+    ),
+    "EXPANDED_ACCESS": ArmWords(
+        "Groups and treatment available through expanded access",
+        "group",
+        "Treatment available",
+    ),
+}
+#: A study type that is not given (or new): whether the study assigns treatment is not known.
+UNSURE_ARMS = ArmWords("Arms or groups and interventions", "arm or group", "Interventions listed")
+
+
+def arm_words(study_type: str | None) -> ArmWords:
+    """The words for a study's arm groups (see :data:`ARM_WORDS`)."""
+    return ARM_WORDS.get(study_type or "", UNSURE_ARMS)
 
 
 def kind_and_phase(study: Study) -> str:
