@@ -266,3 +266,31 @@ def test_watch_commands_start_without_the_http_stack() -> None:
     assert out.strip() == "[]"
     help_text = run_cli("--help").stdout
     assert "watch" in help_text
+
+
+def test_show_says_the_kind_of_each_study_as_run_does(db: Path, server: ReplayServer) -> None:
+    """It marks observational and expanded access studies in 'watch show' (text and JSON) as
+    the run's report does, and leaves the trials unmarked."""
+    server.add("/studies", Reply.fixture("search_hand_made_note_cases_7studies.json"))
+    assert run_cli("watch", "add", "kinds", "-c", "x", "--db", str(db)).returncode == 0
+    ran = run_cli("watch", "run", "--db", str(db), "--api-url", server.url)
+    assert ran.returncode == 0, ran.stderr
+    shown = run_cli("watch", "show", "kinds", "--db", str(db))
+    assert shown.returncode == 0, shown.stderr
+    lines = {line.split()[0]: line for line in shown.stdout.splitlines() if "  NCT" in line}
+    assert len(lines) == 7
+    assert (
+        "  NCT09100006  Recruiting · Observational (does not assign treatment)  "
+        in (lines["NCT09100006"])
+    )
+    assert (
+        "  NCT09100007  Unknown status · Expanded access (does not assign treatment)  "
+        in (lines["NCT09100007"])
+    )
+    trials = [line for nct, line in lines.items() if nct not in ("NCT09100006", "NCT09100007")]
+    assert len(trials) == 5 and not any("·" in line for line in trials)
+    as_json = run_cli("watch", "show", "kinds", "--db", str(db), "-f", "json")
+    kinds = {s["nct_id"]: s["study_type"] for s in json.loads(as_json.stdout)["studies"]}
+    assert kinds["NCT09100006"] == "OBSERVATIONAL"
+    assert kinds["NCT09100007"] == "EXPANDED_ACCESS"
+    assert {kinds[nct] for nct in kinds if nct[-1] not in "67"} == {"INTERVENTIONAL"}

@@ -158,9 +158,7 @@ def show(name: str, fmt: str, db: str | None) -> None:
       trialfinder watch show myeloma
     """
     from trialfinder.cli.feedback import echo_text
-    from trialfinder.render.safe import clean
-    from trialfinder.render.words import status_label
-    from trialfinder.watch.report import when
+    from trialfinder.watch.report import snapshot_lines
 
     with _watchlist(db) as watchlist:
         saved = watchlist.get(name)
@@ -172,6 +170,7 @@ def show(name: str, fmt: str, db: str | None) -> None:
                 "nct_id": s.nct_id,
                 "title": s.title,
                 "status": s.status,
+                "study_type": s.study_type,
                 "last_updated": s.last_updated,
                 "url": s.url,
             }
@@ -179,13 +178,7 @@ def show(name: str, fmt: str, db: str | None) -> None:
         ]
         click.echo(_json(data, ensure_ascii=False, indent=2))
         return
-    echo_text(f"{saved.name}: {saved.describe()}")
-    click.echo(f"Saved {when(saved.created_at)}; last run {when(saved.last_run_at)}.")
-    if saved.last_run_at is None:
-        click.echo(f"Run 'trialfinder watch run {saved.name}' to record its baseline.")
-    for s in studies:
-        echo_text(f"  {s.nct_id}  {status_label(clean(s.status) or None)}  {clean(s.title)}")
-        click.echo(f"    {s.url}")
+    echo_text("\n".join(snapshot_lines(saved, studies)))
 
 
 @watch.command()

@@ -14,7 +14,7 @@ from trialfinder.ids import study_url
 from trialfinder.render.safe import clean
 from trialfinder.render.words import DISCLAIMER, STUDY_TYPE_MEANINGS, status_label, word_label
 from trialfinder.watch.diff import SiteChange, StatusNow
-from trialfinder.watch.states import StudyState, describe_search
+from trialfinder.watch.states import SavedSearch, StudyState, describe_search
 from trialfinder.watch.watchlist import RunReport
 
 
@@ -44,7 +44,8 @@ def _kind(state: StudyState) -> str:
     return ""
 
 
-def _study_lines(state: StudyState) -> list[str]:
+def study_lines(state: StudyState) -> list[str]:
+    """A study of a report or a snapshot: its ID, status, what kind of study, title, link."""
     return [
         f"  {state.nct_id}  {_status(state.status)}{_kind(state)}  {_title(state.title)}",
         f"    {state.url}",
@@ -94,7 +95,7 @@ def report_lines(report: RunReport) -> list[str]:
     if changes.new:
         lines.append(f"New in the results ({len(changes.new)}):")
         for state in changes.new:
-            lines += _study_lines(state)
+            lines += study_lines(state)
     if changes.gone:
         lines.append(f"No longer in the results ({len(changes.gone)}):")
         for state in changes.gone:
@@ -129,6 +130,19 @@ def report_lines(report: RunReport) -> list[str]:
                 f"{clean(date.after) or 'no date'}  {_title(date.title)}"
             )
             lines.append(f"    {study_url(date.nct_id)}")
+    return lines
+
+
+def snapshot_lines(saved: SavedSearch, studies: Sequence[StudyState]) -> list[str]:
+    """``watch show``: the saved search, when it ran, and the studies its last run found."""
+    lines = [
+        clean(f"{saved.name}: {saved.describe()}"),
+        f"Saved {when(saved.created_at)}; last run {when(saved.last_run_at)}.",
+    ]
+    if saved.last_run_at is None:
+        lines.append(f"Run 'trialfinder watch run {saved.name}' to record its baseline.")
+    for state in studies:
+        lines += study_lines(state)
     return lines
 
 
