@@ -236,9 +236,9 @@ def test_partial_dates_end_at_the_end_of_their_period(text: str | None, end: dat
         ("2025-11-05", "RECRUITING", date(2026, 11, 6), "not_verified_in_a_year"),
         ("2026-01", "UNKNOWN", date(2026, 2, 1), "status_unknown"),
         (None, "UNKNOWN", date(2026, 2, 1), "status_unknown"),
-        # No readable verified date: how current the status is cannot be told, so it says so.
+        # No verified date, or one that is not a date: how current the status is cannot be told.
         (None, "RECRUITING", date(2030, 1, 1), "verified_date_not_given"),
-        ("later", "RECRUITING", date(2030, 1, 1), "verified_date_not_given"),
+        ("later", "RECRUITING", date(2030, 1, 1), "verified_date_unreadable"),
     ],
 )
 def test_staleness_table(
@@ -269,6 +269,64 @@ def test_staleness_words() -> None:
     old = staleness(cases["NCT09100001"], date(2027, 1, 1))
     assert old is not None and old.days_since == 397
     assert staleness_text(old) == "status last verified 2025-11, over a year ago"
+
+
+VERIFIED_DATES = "search_status_verified_dates_unreadable_blank_missing_and_partial.json"
+UNREADABLE = "could not be read, so how current its status is cannot be told; ask the study team"
+NOT_GIVEN = "the record does not say when its status was last verified; ask the study team"
+# (NCT ID, the staleness reason on 30 November 2026, the note as worded)
+DATE = "the record's status-verified date"
+VERIFIED_DATE_CASES = [
+    ("NCT09900051", "verified_date_unreadable", f"{DATE} 'garbage' {UNREADABLE}"),
+    ("NCT09900052", "verified_date_unreadable", f"{DATE} '2025-13' {UNREADABLE}"),
+    ("NCT09900053", "verified_date_unreadable", f"{DATE} '2025-02-30' {UNREADABLE}"),
+    ("NCT09900054", "verified_date_unreadable", f"{DATE} 'November 2025' {UNREADABLE}"),
+    ("NCT09900055", "verified_date_not_given", NOT_GIVEN),  # blank: given as nothing
+    ("NCT09900056", "verified_date_not_given", NOT_GIVEN),
+    ("NCT09900057", None, None),  # verified through 30 November 2025: not a year ago
+    (
+        "NCT09900058",
+        "status_unknown",
+        "status UNKNOWN: the sponsor has not confirmed it (its status-verified date 'garbage' "
+        "could not be read); ask the study team",
+    ),
+    ("NCT09900059", "status_unknown", "status UNKNOWN: the sponsor has not confirmed it; ask the "
+     "study team"),
+    (
+        "NCT09900060",
+        "status_unknown",
+        "status UNKNOWN: the sponsor has not confirmed it (status last verified 2023); "
+        "ask the study team",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("nct_id", "reason", "text"), VERIFIED_DATE_CASES)
+def test_an_unreadable_verified_date_is_never_called_missing(
+    nct_id: str, reason: str | None, text: str | None
+) -> None:
+    """It says a status-verified date that is not a date could not be read, quoting it; only
+    a record that gives none "does not say"; and never words an unreadable one as a date."""
+    from trialfinder.render.study import render_study
+
+    raw = next(r for r in load_json(VERIFIED_DATES)["studies"] if nct_id in json.dumps(r))
+    study = parse_study(raw)
+    stale = staleness(study, date(2026, 11, 30))
+    assert (stale.reason if stale else None) == reason
+    if stale is None:
+        return
+    assert staleness_text(stale) == text
+    assert stale.status_verified == study.status_verified
+    assert (stale.verified_through is None) == (nct_id != "NCT09900060")
+    given = raw["protocolSection"]["statusModule"].get("statusVerifiedDate", "").strip()
+    if given and stale.verified_through is None:
+        assert "does not say" not in staleness_text(stale)
+        assert f"last verified {given}" not in staleness_text(stale)
+    query = SearchQuery.build(condition="x")
+    notes = study_notes(study, query, date(2026, 11, 30))
+    assert dict(note_lines(notes))["May be out of date: "] == text
+    shown = " ".join(render_study(study, stale=stale).split())
+    assert f"May be out of date: {text}" in shown
 
 
 # -- every note on one study ----------------------------------------------------------------

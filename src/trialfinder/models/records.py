@@ -479,16 +479,23 @@ class Staleness(_Record):
     Attributes:
         reason: ``status_unknown`` (overall status UNKNOWN: the sponsor has not confirmed it)
             or ``not_verified_in_a_year`` (status last verified over a year ago) or
-            ``verified_date_not_given`` (the record gives no readable status-verified date,
-            so how current its status is cannot be told).
+            ``verified_date_not_given`` (the record gives no status-verified date) or
+            ``verified_date_unreadable`` (it gives one that is not a date, such as
+            ``garbage`` or ``2025-13``): in both, how current its status is cannot be told.
         status_verified: when the sponsor last verified the status, as registered; partial
             dates (``2025-11``) stay partial.
         verified_through: the last day ``status_verified`` can mean (a partial date is read
-            as the end of its month or year, so a record is never called stale too early).
+            as the end of its month or year, so a record is never called stale too early);
+            None when the record gives no date or one that could not be read.
         days_since: days from ``verified_through`` to the day of the check.
     """
 
-    reason: Literal["status_unknown", "not_verified_in_a_year", "verified_date_not_given"]
+    reason: Literal[
+        "status_unknown",
+        "not_verified_in_a_year",
+        "verified_date_not_given",
+        "verified_date_unreadable",
+    ]
     status_verified: str | None = None
     verified_through: date | None = None
     days_since: int | None = None

@@ -115,7 +115,8 @@ def period_end(text: str | None) -> date | None:
 
 def staleness(study: Study, today: date | None = None) -> Staleness | None:
     """Why the record may be out of date: status UNKNOWN, not verified for over a year, or no
-    readable verified date at all (the record does not say how current its status is).
+    verified date, or one that is not a date (either way, how current the status is cannot
+    be told).
 
     A partial verified date is read as the end of its period, so a record verified in
     "2025-11" is not stale before 1 December 2026.
@@ -132,7 +133,8 @@ def _staleness(status_unknown: bool, status_verified: str | None, today: date) -
     if status_unknown:
         reason = "status_unknown"
     elif since is None:
-        reason = "verified_date_not_given"
+        # A date given but unreadable is not a date the record leaves out: say which.
+        reason = "verified_date_unreadable" if status_verified else "verified_date_not_given"
     elif since > STALE_AFTER_DAYS:
         reason = "not_verified_in_a_year"
     else:

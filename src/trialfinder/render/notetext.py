@@ -127,9 +127,20 @@ def nearest_site_text(note: NearestSiteNote) -> str:
 def staleness_text(stale: Staleness) -> str:
     """Why the record may be out of date, with the verified date as registered."""
     verified = clean(stale.status_verified)
+    unreadable = f"status-verified date '{verified}' could not be read"
     if stale.reason == "status_unknown":
-        since = f" (status last verified {verified})" if verified else ""
+        if not verified:
+            since = ""
+        elif stale.verified_through is None:
+            since = f" (its {unreadable})"
+        else:
+            since = f" (status last verified {verified})"
         return f"status UNKNOWN: the sponsor has not confirmed it{since}; ask the study team"
+    if stale.reason == "verified_date_unreadable":
+        return (
+            f"the record's {unreadable}, so how current its status is cannot be told; "
+            "ask the study team"
+        )
     if stale.reason == "verified_date_not_given":
         return "the record does not say when its status was last verified; ask the study team"
     return f"status last verified {verified}, over a year ago"
