@@ -2,7 +2,8 @@
 
 Each route is a path and a list of :class:`Reply`; successive requests to the route get the
 replies in order, the last one repeating. Besides normal answers a reply can close the
-connection without answering, answer slowly, or send a body cut short.
+connection without answering, answer slowly, send a body cut short, or wait until the test
+lets it go (to do something while a command waits for its answer).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     close_without_answer: bool = False
+    #: Answer only once this is set (at most 60 s later): the test acts while a request waits.
+    held_until: threading.Event | None = None
 
     @classmethod
     def fixture(cls, name: str, status: int = 200, **kwargs: object) -> Reply:
@@ -82,6 +85,8 @@ class ReplayServer:
                     return
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.held_until is not None:
+                    reply.held_until.wait(timeout=60)
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", reply.content_type)

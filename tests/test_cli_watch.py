@@ -294,3 +294,67 @@ def test_show_says_the_kind_of_each_study_as_run_does(db: Path, server: ReplaySe
     assert kinds["NCT09100006"] == "OBSERVATIONAL"
     assert kinds["NCT09100007"] == "EXPANDED_ACCESS"
     assert {kinds[nct] for nct in kinds if nct[-1] not in "67"} == {"INTERVENTIONAL"}
+
+
+def test_a_search_removed_while_it_runs_reports_against_its_baseline(
+    db: Path, server: ReplayServer
+) -> None:
+    """It reports what changed since the baseline read when the run began, and says nothing
+    was stored, when another trialfinder removes the search while its answer is awaited."""
+    import os
+    import threading
+    import time
+
+    from conftest import trialfinder_command
+
+    released = threading.Event()
+    server.add("/studies", Reply.fixture(NOW), params={"filter.ids": "NCT05100003"})
+    # Both searches go from BEFORE to AFTER; the second answer for 'radiation' waits.
+    for intr, held in (("pembrolizumab", None), ("radiation", released)):
+        after = Reply.fixture(AFTER, held_until=held)
+        server.add("/studies", Reply.fixture(BEFORE), after, params={"query.intr": intr})
+    assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    add = ("watch", "add", "radiation", "-c", "multiple myeloma", "-i", "radiation")
+    assert run_cli(*add, "--db", str(db)).returncode == 0
+    run = ("watch", "run", "--db", str(db), "--api-url", server.url)
+    assert run_cli(*run).returncode == 0  # the baselines
+
+    env = {k: v for k, v in os.environ.items() if k != "TRIALFINDER_API_URL"}
+    env.update({"COLUMNS": "100", "NO_COLOR": "1"})
+    running = subprocess.Popen(
+        [*trialfinder_command(), *run],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    try:
+
+        def radiation_asked() -> int:
+            return sum(p.get("query.intr") == "radiation" for _, p, _ in server.requests)
+
+        deadline = time.monotonic() + 60
+        while radiation_asked() < 2 and running.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert radiation_asked() == 2, "the run never asked for the search to remove"
+        removed = run_cli("watch", "remove", "radiation", "--db", str(db))
+        assert (removed.returncode, removed.stdout) == (0, "Removed 'radiation'.\n")
+    finally:
+        released.set()
+    out, err = running.communicate(timeout=60)
+    assert running.returncode == 0, err
+    myeloma, radiation, reminder = masked(out).rstrip("\n").split("\n\n")
+    assert myeloma + f"\n\n{reminder}" == CHANGES_REPORT.rstrip("\n")
+    head = at_100(f"== radiation: {SAVED.replace('pembrolizumab', 'radiation')}") + "\n"
+    assert radiation.startswith(head)
+    gone, *changes = radiation[len(head) :].splitlines()
+    assert gone == (
+        "This saved search was removed or replaced while it ran: nothing was stored for it."
+    )
+    # The same changes as the search that was kept: BEFORE → AFTER, nothing more or less.
+    kept = myeloma[len(at_100(f"== myeloma: {SAVED}")) + 1 :].splitlines()
+    assert changes == kept
+    assert changes[0] == "7 changes since <TIME> (4 studies found now)."
+    listed = run_cli("watch", "list", "--db", str(db))
+    assert listed.stdout.startswith("myeloma ") and "radiation" not in listed.stdout

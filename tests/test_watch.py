@@ -768,3 +768,78 @@ def test_a_search_replaced_mid_run_is_not_overwritten(db: Path) -> None:
         assert store.snapshot("myeloma") == states(BEFORE)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("meanwhile", ["removed", "replaced"])
+def test_a_search_changed_while_it_is_fetched_reports_against_its_baseline(
+    db: Path, server: ReplayServer, client: Client, monkeypatch: pytest.MonkeyPatch, meanwhile: str
+) -> None:
+    """It diffs against the snapshot read when the run began, stores nothing for the search,
+    and leaves a search of the same name made meanwhile untouched."""
+    import trialfinder.api
+
+    _two_searches_with_gone_studies(server)
+    real_search = trialfinder.api.search
+
+    def changed_while_fetched(**kwargs: object) -> object:
+        if kwargs.get("intervention") == ["radiation"]:
+            with Watchlist(db) as other:  # another trialfinder, while the answer is awaited
+                if meanwhile == "removed":
+                    other.remove("radiation")
+                else:
+                    other.add("radiation", replace=True, condition="asthma")
+        return real_search(**kwargs)  # type: ignore[arg-type]
+
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.add("radiation", condition="multiple myeloma", intervention="radiation")
+        watchlist.run(client=client)
+        baseline = watchlist.snapshot("radiation")
+        assert [s.nct_id for s in baseline] == ["NCT05100001"]
+        monkeypatch.setattr(trialfinder.api, "search", changed_while_fetched)
+        myeloma, radiation = watchlist.run(client=client)
+        assert myeloma.stored and not radiation.stored
+        assert radiation.previous_run_at is not None and not radiation.baseline
+        assert radiation.changes.gone == tuple(baseline) and radiation.changes.new == ()
+        assert radiation.changes.gone_now == (StatusNow("NCT05100001", True, "TERMINATED"),)
+        if meanwhile == "replaced":
+            made = watchlist.get("radiation")
+            assert made.search["condition"] == ["asthma"] and made.last_run_at is None
+            assert watchlist.snapshot("radiation") == []
+        else:
+            assert [s.name for s in watchlist.list()] == ["myeloma"]
+
+
+NOTHING_STORED = (
+    "This saved search was removed or replaced while it ran: nothing was stored for it."
+)
+SINCE = "2025-12-01 00:00 UTC"
+
+
+@pytest.mark.parametrize(
+    ("baseline", "stored", "changed", "says", "never"),
+    [
+        (True, True, False, "First run: baseline recorded with 4 studies.", NOTHING_STORED),
+        (True, False, False, "First run: 4 studies found; no baseline was", "recorded with"),
+        (False, False, True, f"7 changes since {SINCE} (4 studies found now).", "First run"),
+        (False, False, False, f"No changes since {SINCE} (4 studies found).", "First run"),
+        (False, True, True, f"7 changes since {SINCE} (4 studies found now).", NOTHING_STORED),
+    ],
+)  # fmt: skip
+def test_a_report_never_claims_a_snapshot_it_did_not_store(
+    baseline: bool, stored: bool, changed: bool, says: str, never: str
+) -> None:
+    """It says nothing was stored for a search removed while it ran, and then never that a
+    baseline was recorded; the changes it found are still reported."""
+    from trialfinder.watch.report import report_lines
+    from trialfinder.watch.watchlist import RunReport
+
+    changes = diff(states(BEFORE), states(AFTER) if changed else states(BEFORE))
+    report = RunReport(
+        "x", {}, "2026-01-01T00:00:00Z", None if baseline else "2025-12-01T00:00:00Z", baseline,
+        4, 4, False, ChangeReport() if baseline else changes, stored=stored,
+    )  # fmt: skip
+    lines = report_lines(report)
+    assert (NOTHING_STORED in lines) == (not stored)
+    assert any(line.startswith(says) for line in lines), lines
+    assert not any(never in line for line in lines), lines

@@ -81,6 +81,9 @@ def report_lines(report: RunReport) -> list[str]:
             "This saved search was removed or replaced while it ran: nothing was stored for it."
         )
     studies = _plural(report.study_count, "study", "studies")
+    if report.baseline and not report.stored:
+        lines.append(f"First run: {studies} found; no baseline was recorded.")
+        return lines
     if report.baseline:
         lines.append(
             f"First run: baseline recorded with {studies}. The next run will report what changed."

@@ -74,5 +74,7 @@ class RunToSave:
     ran_at: str
     total: int | None
     studies: Sequence[StudyState]
-    #: When the saved search was made: a search replaced meanwhile is not overwritten.
+    #: When the saved search was made, and what it searches: a search replaced meanwhile
+    #: (even within the same second) is not overwritten.
     created_at: str | None = None
+    search: dict[str, Any] | None = None

@@ -210,6 +210,18 @@ class WatchStore:
                 raise _store_error(exc, self.path) from None
             raise
 
+    @contextmanager
+    def _reading(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """One read transaction: every read inside sees the database at the same moment."""
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from None
+        try:
+            yield
+        finally:
+            conn.execute("COMMIT")
+
     def _read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         conn = self._open(create=False)
         if conn is None:
@@ -319,6 +331,22 @@ class WatchStore:
             )
         ]
 
+    def baselines(
+        self, names: Sequence[str] | None = None
+    ) -> builtins.list[tuple[SavedSearch, builtins.list[StudyState]]]:
+        """Saved searches (all when ``names`` is None or empty) with their snapshots, read at
+        one moment: what a run compares against, whatever another process does meanwhile.
+
+        Raises:
+            UnknownWatch: a name is not saved.
+        """
+        conn = self._open(create=False)
+        if conn is None:  # no database yet: nothing is saved
+            return [(self.get(name), []) for name in names or ()]
+        with self._reading(conn):
+            saved = [self.get(name) for name in names] if names else self.list()
+            return [(entry, self.snapshot(entry.name)) for entry in saved]
+
     def save_runs(self, runs: Sequence[RunToSave]) -> builtins.list[str]:
         """Replace the snapshots of several saved searches, each in its own transaction.
 
@@ -334,9 +362,11 @@ class WatchStore:
         for run in runs:
             with self._transaction(conn):
                 found = conn.execute(
-                    "SELECT created_at FROM watch WHERE name = ?", (run.name,)
+                    "SELECT created_at, search FROM watch WHERE name = ?", (run.name,)
                 ).fetchone()
                 if found is None or (run.created_at is not None and found[0] != run.created_at):
+                    continue
+                if run.search is not None and _search_of(found[1]) != run.search:
                     continue
                 conn.execute("DELETE FROM site WHERE watch = ?", (run.name,))
                 conn.execute("DELETE FROM study WHERE watch = ?", (run.name,))
@@ -348,6 +378,14 @@ class WatchStore:
                 )
             stored.append(run.name)
         return stored
+
+
+def _search_of(text: str) -> Any:
+    """A stored search's keyword arguments; None when damaged (never equal to a run's)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def _insert_study(conn: sqlite3.Connection, watch: str, study: StudyState) -> None:

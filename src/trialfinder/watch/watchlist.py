@@ -251,6 +251,8 @@ class Watchlist:
         Every search is fetched before anything is stored: if a fetch fails, nothing stored
         changes. Each search's results are then written in their own transaction, so a
         search removed meanwhile (``stored`` False in its report) costs the others nothing.
+        Changes are always against the snapshots as they were when the run began, so such a
+        search still reports what changed since its last run, beside "nothing stored".
         The studies that left the results get their status now, looked up together with
         ``filter.ids`` (``changes.gone_now``).
 
@@ -264,7 +266,9 @@ class Watchlist:
             TrialFinderError: a subclass for network, API and response failures.
         """
         wanted = list(dict.fromkeys(names)) if names else None
-        saved = [self._store.get(n) for n in wanted] if wanted else self._store.list()
+        # Read before anything is fetched: removing or replacing a search while it runs must
+        # not change what its run compares against.
+        saved = self._store.baselines(wanted)
         if not saved:
             return []
         from contextlib import nullcontext
@@ -275,7 +279,7 @@ class Watchlist:
         fetched = []
         now: dict[str, StatusNow] = {}
         with nullcontext(client) if client is not None else Client(api_url) as active:
-            for entry in saved:
+            for entry, before in saved:
                 try:
                     inspect.signature(run_search).bind(**entry.search)
                 except TypeError:
@@ -283,12 +287,10 @@ class Watchlist:
                         f"the saved search '{entry.name}' uses options this version of "
                         "trialfinder does not know: upgrade it, or add the search again."
                     ) from None
-                fetched.append(
-                    (entry, run_search(**entry.search, client=active, explain_empty=False))
-                )
+                result = run_search(**entry.search, client=active, explain_empty=False)
+                fetched.append((entry, before, result))
             reports, runs = [], []
-            for entry, result in fetched:
-                before = self._store.snapshot(entry.name)
+            for entry, before, result in fetched:
                 near = near_of(result.params)
                 after = [state_of(s, near) for s in result.studies]
                 baseline = entry.last_run_at is None
@@ -307,7 +309,14 @@ class Watchlist:
                     )
                 )
                 runs.append(
-                    RunToSave(entry.name, ran_at, result.total_count, after, entry.created_at)
+                    RunToSave(
+                        entry.name,
+                        ran_at,
+                        result.total_count,
+                        after,
+                        entry.created_at,
+                        entry.search,
+                    )
                 )
             # Studies that left the results: one lookup of their status now, for all searches.
             gone = [s.nct_id for r in reports for s in r.changes.gone]
