@@ -412,7 +412,7 @@ def test_age_zero_and_units_reach_the_filter_and_the_notes(
 
 def test_search_options_keep_zero_values() -> None:
     """It keeps every option given as 0 or "0": only None, False and () mean "not given"."""
-    from trialfinder.cli.options import search_kwargs
+    from trialfinder.cli.calls import search_kwargs
 
     options = {"age": 0, "radius": "0", "limit": 20, "no_expand": False, "term": (), "city": None}
     assert search_kwargs(options) == {"age": 0, "radius": "0", "limit": 20}

@@ -434,7 +434,7 @@ def test_the_command_line_client_uses_the_same_waits(
     real_waits: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The installed command's client has the built-in waits, or the environment's."""
-    from trialfinder.cli.options import make_client
+    from trialfinder.cli.calls import make_client
 
     local = "http://127.0.0.1:9/api/v2"
     client = make_client(local, 30, 4, cache=False)

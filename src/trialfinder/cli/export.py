@@ -14,8 +14,6 @@ import click
 from trialfinder.cli.options import (
     OnceCommand,
     fresh_connection_options,
-    make_client,
-    search_kwargs,
     whole_search_options,
 )
 
@@ -54,6 +52,7 @@ def export(
       trialfinder export melanoma-all -c melanoma --status all --force
       duckdb -c "SELECT country, count(*) FROM 'myeloma/sites.parquet' GROUP BY 1"
     """
+    from trialfinder.cli.calls import make_client, search_kwargs
     from trialfinder.query.build import build_query, check_api_url
 
     # Everything typed is checked before pyarrow or the HTTP stack is loaded.

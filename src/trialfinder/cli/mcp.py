@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from trialfinder.cli.options import OnceCommand, connection_options, make_client
+from trialfinder.cli.options import OnceCommand, connection_options
 
 #: The exit code of a usage error (see :mod:`trialfinder.cli.main`).
 _EXIT_USAGE = 2
@@ -51,5 +51,7 @@ def mcp(api_url: str | None, timeout: float, retries: int) -> None:
         if (exc.name or "").split(".")[0] not in ("mcp", "mcp_types"):
             raise
         raise MissingExtra(INSTALL_HINT) from None
+    from trialfinder.cli.calls import make_client
+
     with make_client(api_url, timeout, retries) as client:
         serve(client)

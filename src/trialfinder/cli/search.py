@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from trialfinder.cli.calls import _from_file, make_client, query_from_options
 from trialfinder.cli.feedback import echo_hints, echo_text
-from trialfinder.cli.options import _from_file, live_lines, make_client, query_from_options
+from trialfinder.cli.options import live_lines
 from trialfinder.errors import InvalidQuery
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from trialfinder.cli.calls import make_client
 from trialfinder.cli.feedback import echo_text
-from trialfinder.cli.options import make_client
 
 
 def run_show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: int) -> None:

@@ -16,8 +16,6 @@ import click
 from trialfinder.cli.options import (
     OnceGroup,
     fresh_connection_options,
-    make_client,
-    search_kwargs,
     search_options,
     text_or_json_option,
 )
@@ -90,8 +88,8 @@ def add(name: str, replace: bool, db: str | None, **options: Any) -> None:
       trialfinder watch add all-cf -c "cystic fibrosis" --limit all
       trialfinder watch add near-home -c ALL -i blinatumomab --near 55905 --radius 100
     """
+    from trialfinder.cli.calls import query_from_options, search_kwargs
     from trialfinder.cli.feedback import echo_hints, echo_text
-    from trialfinder.cli.options import query_from_options
     from trialfinder.status import STATUS_WORDS
 
     # One set of defaults: the configuration file applies here as it does to 'search', and
@@ -228,6 +226,7 @@ def run(
       trialfinder watch run myeloma --format json
       trialfinder watch run --exit-code; [ $? -eq 4 ] && echo "something changed"
     """
+    from trialfinder.cli.calls import make_client
     from trialfinder.cli.feedback import echo_text
     from trialfinder.query.build import check_api_url
     from trialfinder.render.words import DISCLAIMER
