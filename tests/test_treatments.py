@@ -401,3 +401,156 @@ def test_content_words() -> None:
         "maintenance",
         "dose",
     )
+
+
+# (requested, record text, reading): a hyphen joins two names, or makes one longer word
+HYPHEN_READINGS = [
+    ("carboplatin", "Carboplatin-Paclitaxel", "given"),
+    ("paclitaxel", "Carboplatin-Paclitaxel", "given"),
+    ("chemotherapy", "Carboplatin-Paclitaxel", "given"),
+    ("nivolumab", "Nivolumab-Ipilimumab", "given"),
+    ("ipilimumab", "Nivolumab-Ipilimumab", "given"),
+    ("nivolumab", "Nivolumab-based immunotherapy", "given"),
+    ("radiation", "Radiotherapy-based local control", "given"),
+    ("nivolumab", "Nivolumab-matched placebo", "given"),  # a placebo: see names_placebo
+    ("trastuzumab", "Trastuzumab-Pertuzumab", "given"),  # a drug by its stem
+    ("radiation", "Chemo-radiation", "given"),
+    ("pembrolizumab", "MK-3475", "given"),
+    ("pembrolizumab", "Pembrolizumab (MK-3475)", "given"),
+    ("pembrolizumab", "MK-3475-189 study drug", None),  # a code holding the code
+    ("radiation", "Non-radiation control", None),
+    ("radiation", "Re-irradiation", None),
+    ("paclitaxel", "nab-Paclitaxel", None),  # another product's name
+    ("radiation", "RT-PCR test", None),
+    ("radiation", "Radiotherapy-free surveillance", "withheld"),
+    ("radiation", "RT-sparing surgery", "withheld"),
+    ("radiation", "Radiation-induced fibrosis", "withheld"),
+    ("nivolumab", "Nivolumab-refractory cohort", "mention"),
+    ("trastuzumab", "Trastuzumab-emtansine", "mention"),  # another drug (T-DM1)
+]
+
+
+@pytest.mark.parametrize(("value", "text", "reading"), HYPHEN_READINGS)
+def test_hyphen_joined_names(value: str, text: str, reading: str | None) -> None:
+    """It names both names joined by a hyphen, and neither inside a code or a longer word."""
+    assert wanted(value).read(text) == reading
+    assert wanted(value).search(text) is (reading == "given")
+
+
+# (requested, record text, reading): names that mention a treatment without giving it
+MENTION_READINGS = [
+    ("chemotherapy", "Chemotherapy education session", "mention"),
+    ("surgery", "Surgery education video", "mention"),
+    ("radiation", "Radiation oncology consultation", "mention"),
+    ("radiation", "Radiotherapy planning CT", "mention"),
+    ("radiation", "Undergo radiation therapy planning CT", "mention"),
+    ("radiation", "Prophylactic antiemetic before radiotherapy", "mention"),
+    ("chemotherapy", "Scalp cooling during chemotherapy", "mention"),
+    ("chemotherapy", "Filgrastim after chemotherapy", "mention"),
+    ("chemotherapy", "Antiemetic for chemotherapy", "mention"),
+    ("radiation", "Deferred radiotherapy", "mention"),
+    ("radiation", "Radiotherapy delayed until progression", "mention"),
+    ("surgery", "Chemotherapy before surgery", "mention"),
+    ("chemotherapy", "Chemo holiday", "withheld"),
+    ("chemotherapy", "Interruption of chemotherapy", "withheld"),
+    ("radiation", "Resistance training (RT)", None),  # RT spelled out as something else
+    ("chemotherapy", "CHOP INTEND assessment", None),  # a motor scale
+    ("chemotherapy", "CHOP-INTEND score", None),
+    # Still given:
+    ("chemotherapy", "Chemotherapy before surgery", "given"),
+    ("radiation", "Radiation therapy (RT)", "given"),
+    ("radiation", "Stereotactic body radiation therapy (SBRT)", "given"),
+    ("chemotherapy", "R-CHOP", "given"),
+    ("chemotherapy", "CHOP", "given"),
+    ("radiation", "Cisplatin for 6 weeks with concurrent radiotherapy", "given"),
+    ("chemotherapy", "Cisplatin for 6 weeks concurrent with radiotherapy", "given"),
+    ("radiation", "Radiotherapy, then education", "given"),
+    ("surgery", "Surgery after neoadjuvant chemotherapy", "given"),
+    ("chemotherapy", "Surgery after neoadjuvant chemotherapy", "mention"),
+]
+
+
+@pytest.mark.parametrize(("value", "text", "reading"), MENTION_READINGS)
+def test_names_that_only_mention_a_treatment(value: str, text: str, reading: str | None) -> None:
+    """It tells a name that gives a treatment from one that only mentions it."""
+    assert wanted(value).read(text) == reading
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        ("RADIATION", "Radiation oncology consultation"),
+        ("RADIATION", "Treatment planning"),
+        ("RADIATION", "Deferred radiotherapy"),
+        ("RADIATION", "Radiotherapy education"),
+    ],
+)
+def test_registry_type_does_not_make_a_mention_a_treatment(kind: str, name: str) -> None:
+    """It does not count a visit, plan or class registered as RADIATION as radiation."""
+    assert not wanted("radiation").typed_as(kind, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "placebo"),
+    [
+        ("Nivolumab-matched placebo", True),
+        ("Nivolumab-placebo", True),
+        ("Placebo-matched saline", True),
+        ("Non-placebo nivolumab", False),
+    ],
+)
+def test_placebo_joined_by_a_hyphen(text: str, placebo: bool) -> None:
+    """It knows a placebo joined by a hyphen to the drug, not one a prefix denies."""
+    assert names_placebo(text) is placebo
+
+
+@pytest.mark.parametrize(
+    ("value", "parts"),
+    [
+        ("nivolumab and", ("nivolumab",)),
+        ("and radiation", ("radiation",)),
+        ("Opdivo +", ("Opdivo",)),
+        ("the nivolumab", None),  # "the" is not a joining word
+        ("nivolumab or radiation", None),  # a choice, not several treatments
+    ],
+)
+def test_split_value_leaves_joining_words_aside(value: str, parts: tuple[str, ...] | None) -> None:
+    """It reads a value of one treatment and joining words as that treatment."""
+    assert split_value(value) == parts
+
+
+def test_vocabulary_mention_and_hyphen_lists_are_well_formed() -> None:
+    """It ships the mention and hyphen word lists, each word once."""
+    v = vocabulary()
+    for words in (
+        v.mention_words,
+        v.mention_before,
+        v.mention_just_before,
+        v.mention_after,
+        v.not_treatment,
+        v.hyphen_joins,
+        v.drug_stems,
+    ):
+        assert words and len(set(words)) == len(words)
+        assert all(w == w.strip() and w for w in words)
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "registry_type", "reading"),
+    [
+        ("radiation", "RT", "RADIATION", "given"),
+        ("radiation", "Nivolumab + RT", "OTHER", "given"),
+        ("radiation", "RT", None, "given"),  # the type unknown: as written
+        ("radiation", "RT Group exercise", "BEHAVIORAL", "mention"),
+        ("radiation", "Tiotropium (Spiriva) RT", "DRUG", "mention"),
+        ("radiation", "Radiotherapy", "DRUG", "given"),  # not an acronym
+        ("chemotherapy", "CHOP", "DRUG", "given"),
+        ("chemotherapy", "R-CHOP", "BIOLOGICAL", "given"),
+        ("chemotherapy", "CHOP nutrition protocol", "OTHER", "mention"),
+    ],
+)
+def test_ambiguous_acronyms_by_registry_type(
+    value: str, text: str, registry_type: str | None, reading: str
+) -> None:
+    """It counts RT or CHOP only in an intervention of a kind that gives the treatment."""
+    assert wanted(value).read(text, registry_type) == reading
