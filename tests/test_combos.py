@@ -487,7 +487,8 @@ def test_evidence_names_the_records_words() -> None:
     assert agent(combo, "radiation").treatment_type == "radiation"
     wbrt = agent(combination(fixture_study(RADIATION_KINDS), ("radiation",)), "radiation")
     assert "WBRT" in wbrt.matched_names  # only an other name says it is radiation
-    assert "Boost" in wbrt.matched_names  # "Undergo stereotactic radiosurgery"
+    # Known only from its description: the evidence quotes it.
+    assert 'Boost (description: "Undergo stereotactic radiosurgery")' in wbrt.matched_names
     assert "CT scan" not in wbrt.matched_names  # "Undergo CT scan before radiation therapy"
     assert "Biopsy" not in wbrt.matched_names
 
@@ -931,3 +932,329 @@ def test_a_look_alike_of_the_drug_is_its_placebo(look_alike: str) -> None:
     nivo = agent(combo, "nivolumab")
     assert nivo.placebo_arms == ["Placebo + RT"]
     assert look_alike in nivo.placebo_names
+
+
+# -- hyphens, mentions, placebos by other names, evidence per arm (review of issue 12) --------
+
+HYPHENS = "search_hand_made_hyphen_joined_names_5studies.json"
+MENTIONS = "search_hand_made_names_that_only_mention_a_treatment_8studies.json"
+PLACEBO_OTHER = "search_hand_made_placebos_named_by_other_names_and_blinded_arms_2studies.json"
+PER_ARM = "search_hand_made_drug_by_other_names_in_different_arms_1study.json"
+
+
+def page_study(name: str, nct_id: str) -> Study:
+    """One study of a hand-made page in tests/fixtures."""
+    raws = load_json(name)["studies"]
+    return next(
+        parse_study(r)
+        for r in raws
+        if r["protocolSection"]["identificationModule"]["nctId"] == nct_id
+    )
+
+
+# (page, NCT ID, requested, verdict, {agent: (state, arms, placebo arms, either arms)})
+MORE_CASES: list[tuple[str, str, tuple[str, ...], str, dict[str, Any]]] = [
+    # Two names joined by a hyphen: each is named.
+    (
+        HYPHENS,
+        "NCT09900051",
+        ("carboplatin",),
+        "one_treatment",
+        {"carboplatin": ("named", ["Chemo"], [], [])},
+    ),
+    (
+        HYPHENS,
+        "NCT09900051",
+        ("paclitaxel",),
+        "one_treatment",
+        {"paclitaxel": ("named", ["Chemo"], [], [])},
+    ),
+    (
+        HYPHENS,
+        "NCT09900051",
+        ("chemotherapy",),
+        "one_treatment",
+        {"chemotherapy": ("named", ["Chemo"], [], [])},
+    ),
+    (
+        HYPHENS,
+        "NCT09900051",
+        ("nivolumab", "ipilimumab"),
+        "together",
+        {"nivolumab": ("named", ["IO"], [], []), "ipilimumab": ("named", ["IO"], [], [])},
+    ),
+    (HYPHENS, "NCT09900051", ("carboplatin", "nivolumab"), "different_arms", {}),
+    (
+        HYPHENS,
+        "NCT09900052",
+        ("nivolumab", "radiation"),
+        "together",
+        {"nivolumab": ("named", ["A"], [], []), "radiation": ("named", ["A"], [], [])},
+    ),
+    # "Nivolumab-matched placebo" is a placebo, not the drug.
+    (
+        HYPHENS,
+        "NCT09900053",
+        ("Opdivo",),
+        "one_treatment",
+        {"Opdivo": ("named", ["Nivolumab"], ["Placebo"], [])},
+    ),
+    # A code stays one word (MK-3475 of Pembro; not MK-3475-189); so do non- and -free.
+    (
+        HYPHENS,
+        "NCT09900054",
+        ("pembrolizumab",),
+        "one_treatment",
+        {"pembrolizumab": ("named", ["Pembro"], [], [])},
+    ),
+    (
+        HYPHENS,
+        "NCT09900054",
+        ("radiation",),
+        "one_treatment",
+        {"radiation": ("named", ["Chemoradiation"], [], [])},
+    ),
+    # Joined to a word that is no treatment: the note cannot tell.
+    (
+        HYPHENS,
+        "NCT09900055",
+        ("nivolumab",),
+        "one_treatment",
+        {"nivolumab": ("cannot_check", [], [], [])},
+    ),
+    (
+        HYPHENS,
+        "NCT09900055",
+        ("trastuzumab",),
+        "one_treatment",
+        {"trastuzumab": ("named", ["Doublet"], [], [])},
+    ),
+    # Names that only mention a treatment give it in no arm.
+    (
+        MENTIONS,
+        "NCT09900061",
+        ("chemotherapy",),
+        "one_treatment",
+        {"chemotherapy": ("cannot_check", [], [], [])},
+    ),
+    (
+        MENTIONS,
+        "NCT09900061",
+        ("surgery",),
+        "one_treatment",
+        {"surgery": ("cannot_check", [], [], [])},
+    ),
+    (
+        MENTIONS,
+        "NCT09900061",
+        ("radiation",),
+        "one_treatment",
+        {"radiation": ("not_named", [], [], [])},
+    ),  # RT spelled out as resistance training
+    (
+        MENTIONS,
+        "NCT09900062",
+        ("chemotherapy",),
+        "one_treatment",
+        {"chemotherapy": ("not_named", [], [], [])},
+    ),  # CHOP INTEND, a motor scale
+    (
+        MENTIONS,
+        "NCT09900063",
+        ("radiation", "chemotherapy"),
+        "cannot_check",
+        {"radiation": ("cannot_check", [], [], []), "chemotherapy": ("cannot_check", [], [], [])},
+    ),
+    (
+        MENTIONS,
+        "NCT09900064",
+        ("chemotherapy", "radiation"),
+        "together",
+        {
+            "chemotherapy": ("named", ["Continuous"], [], []),
+            "radiation": ("named", ["Continuous"], [], []),
+        },
+    ),
+    (
+        MENTIONS,
+        "NCT09900065",
+        ("radiation",),
+        "one_treatment",
+        {"radiation": ("named", ["Treatment"], [], [])},
+    ),
+    (
+        MENTIONS,
+        "NCT09900066",
+        ("chemotherapy", "radiation"),
+        "together",
+        {"chemotherapy": ("named", ["Neoadjuvant"], [], [])},
+    ),
+    (
+        MENTIONS,
+        "NCT09900066",
+        ("chemotherapy", "surgery"),
+        "cannot_check",
+        {"surgery": ("cannot_check", [], [], [])},
+    ),
+    # RT and CHOP mean treatment only in the kinds of intervention that give it.
+    (
+        MENTIONS,
+        "NCT09900067",
+        ("radiation", "chemotherapy"),
+        "cannot_check",
+        {"radiation": ("cannot_check", [], [], []), "chemotherapy": ("cannot_check", [], [], [])},
+    ),
+    (
+        MENTIONS,
+        "NCT09900068",
+        ("radiation", "chemotherapy"),
+        "different_arms",
+        {"radiation": ("named", ["RT"], [], []), "chemotherapy": ("named", ["CHOP"], [], [])},
+    ),
+    # A placebo is a placebo whichever of its names names the drug.
+    (
+        PLACEBO_OTHER,
+        "NCT09900071",
+        ("nivolumab",),
+        "one_treatment",
+        {"nivolumab": ("named", ["A", "C"], ["B"], [])},
+    ),
+    # The drug or its placebo ("Nivolumab/Placebo") in arm C: C may give it, or not.
+    (
+        PLACEBO_OTHER,
+        "NCT09900072",
+        ("nivolumab",),
+        "one_treatment",
+        {"nivolumab": ("named", ["A", "E"], ["B"], ["C"])},
+    ),
+    (PLACEBO_OTHER, "NCT09900072", ("nivolumab", "ipilimumab"), "different_arms", {}),
+    (
+        BLINDED,
+        "",
+        ("radiation", "nivolumab"),
+        "not_stated",
+        {"nivolumab": ("named", [], [], ["Nivolumab + RT", "Placebo + RT"])},
+    ),
+    (
+        PER_ARM,
+        "NCT09900081",
+        ("radiation", "nivolumab"),
+        "together",
+        {"nivolumab": ("named", ["A", "B", "C"], [], [])},
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "nct_id", "requested", "verdict", "agents"), MORE_CASES)
+def test_hyphens_mentions_and_placebos(
+    page: str, nct_id: str, requested: tuple[str, ...], verdict: str, agents: dict[str, Any]
+) -> None:
+    """It reads hyphen-joined names, mentions and placebos as the record means them."""
+    study = page_study(page, nct_id) if nct_id else fixture_study(page)
+    combo = combination(study, requested)
+    assert combo.verdict == verdict
+    for name, (state, arms, placebo_arms, either_arms) in agents.items():
+        check = agent(combo, name)
+        got = (check.state, check.arms, check.placebo_arms, check.either_arms)
+        assert got == (state, arms, placebo_arms, either_arms)
+
+
+def test_evidence_is_per_arm() -> None:
+    """It keeps, for each arm, only the record's names in that arm."""
+    combo = combination(page_study(PER_ARM, "NCT09900081"), ("radiation", "nivolumab"))
+    nivo = agent(combo, "nivolumab")
+    assert nivo.arm_names == {"A": ["BMS-936558"], "B": ["Nivolumab"], "C": ["Opdivo"]}
+    assert agent(combo, "radiation").arm_names == {"A": ["SBRT"], "C": ["SBRT"]}
+    combo = combination(fixture_study(OPDIVO_SBRT), ("radiation", "nivolumab"))
+    assert agent(combo, "nivolumab").arm_names["SBRT + Opdivo"] == ["Opdivo"]
+
+
+def test_mentions_and_descriptions_are_quoted() -> None:
+    """It shows the names that only mention a treatment, and quotes a description that matched."""
+    check = agent(
+        combination(page_study(MENTIONS, "NCT09900063"), ("chemotherapy",)), "chemotherapy"
+    )
+    assert check.mentioned_names == [
+        "Scalp cooling during chemotherapy",
+        "Filgrastim after chemotherapy",
+    ]
+    assert check.matched_names == [] and check.arms == []
+    step = agent(combination(page_study(MENTIONS, "NCT09900065"), ("radiation",)), "radiation")
+    assert step.matched_names == ['Step 1 (description: "Undergo EBRT over 5 weeks")']
+    # "Undergo radiation therapy planning CT" plans radiation; it does not give it.
+    assert step.arms == ["Treatment"]
+
+
+def test_a_placebo_shows_the_name_that_says_placebo() -> None:
+    """It shows "Study drug placebo" as the placebo, though only its other name names the drug."""
+    check = agent(
+        combination(page_study(PLACEBO_OTHER, "NCT09900071"), ("nivolumab",)), "nivolumab"
+    )
+    assert check.placebo_names == ["Study drug placebo", "nivolumab"]
+    assert check.arm_names["B"] == ["Study drug placebo", "nivolumab"]
+    assert check.arm_names["C"] == ["Nivolumab plus placebo"]
+
+
+@pytest.mark.parametrize(
+    ("requested", "state", "agents"),
+    [
+        (("nivolumab and",), "one_treatment", ["nivolumab"]),  # joining words left aside
+        (("and radiation",), "one_treatment", ["radiation"]),
+        (("nivolumab or radiation",), "one_treatment", ["nivolumab or radiation"]),
+    ],
+)
+def test_joining_words_around_one_treatment(
+    requested: tuple[str, ...], state: str, agents: list[str]
+) -> None:
+    """It checks the treatment in a value that only adds joining words to it."""
+    combo = combination(fixture_study(OPDIVO_SBRT), requested)
+    assert combo.verdict == state
+    assert [c.agent for c in combo.agents] == agents
+    assert all(c.state != "not_named" for c in combo.agents)
+
+
+def test_cannot_check_says_which_words_are_named() -> None:
+    """It lists the value's words the record names, by every name of a known treatment."""
+    check = agent(combination(fixture_study(OPDIVO_SBRT), ("opdivo sbrt",)), "opdivo sbrt")
+    assert check.state == "cannot_check"
+    assert check.partial_words == ["opdivo", "sbrt"]
+    either = "nivolumab or radiation"
+    check = agent(combination(fixture_study(OPDIVO_SBRT), (either,)), either)
+    assert check.partial_words == ["nivolumab", "radiation"]  # radiation as 'SBRT'
+    assert "SBRT" in check.partial_names
+
+
+def _names_in_arm(study: Study, label: str) -> set[str]:
+    """Every name the record ties to one arm: its entries and its interventions' names."""
+    arm = next(a for a in study.arms if a.label == label)
+    names = {split_entry(e)[1] for e in arm.intervention_names}
+    for i in study.interventions:
+        tied = (
+            label in i.arm_labels
+            or any(same_name(i.name, n) for n in names)
+            or (len(study.arms) == 1 and not i.arm_labels)
+        )
+        if tied:
+            names |= {n for n in (i.name, *i.other_names) if n}
+    return names
+
+
+EVIDENCE_REQUESTS = [*REQUESTS, ("nivolumab",), ("chemotherapy",), ("radiation", "pembrolizumab")]
+
+
+@pytest.mark.parametrize("requested", EVIDENCE_REQUESTS)
+def test_evidence_names_belong_to_their_arm(requested: tuple[str, ...]) -> None:
+    """On every hand-made and real record, each arm's evidence names are in that arm."""
+    studies = list(shared_records().values())
+    for page in (HYPHENS, MENTIONS, PLACEBO_OTHER, PER_ARM):
+        studies += [parse_study(r) for r in load_json(page)["studies"]]
+    studies += [fixture_study(n) for n in (OPDIVO_SBRT, PLACEBO_NIVO, BLINDED, SPELLED, UNTIED)]
+    for study in studies:
+        for check in combination(study, requested).agents:
+            tied = {*check.arms, *check.placebo_arms, *check.either_arms}
+            assert set(check.arm_names) <= tied, study.nct_id
+            for arm, names in check.arm_names.items():
+                assert names, (study.nct_id, arm)
+                own = _names_in_arm(study, arm)
+                for name in names:
+                    assert name.split(" (description: ")[0] in own, (study.nct_id, arm, name)

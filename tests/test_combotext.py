@@ -9,14 +9,19 @@ import pytest
 from test_combos import (
     BLINDED,
     CHEMO_ONLY,
+    HYPHENS,
+    MENTIONS,
     MYELOMA,
     NIVO_CHEMO,
     OPDIVO_SBRT,
+    PER_ARM,
     PLACEBO_NIVO,
+    PLACEBO_OTHER,
     RADIATION_KINDS,
     SPELLED,
     UNTIED,
     fixture_study,
+    page_study,
 )
 from trialfinder.models.records import AgentCheck, Combination
 from trialfinder.notes.combos import combination
@@ -26,8 +31,14 @@ CASES = [
     (
         OPDIVO_SBRT,
         ("radiation", "nivolumab"),
+        # Only the names in that arm: 'Nivolumab' is in the other arm.
         "radiation + nivolumab together in arm 'SBRT + Opdivo' "
-        "(radiation as 'SBRT'; nivolumab as 'Opdivo', 'Nivolumab')",
+        "(radiation as 'SBRT'; nivolumab as 'Opdivo')",
+    ),
+    (
+        OPDIVO_SBRT,
+        ("nivolumab",),
+        "nivolumab in arms 'SBRT + Opdivo' (as 'Opdivo'), 'Nivolumab alone'",
     ),
     (
         PLACEBO_NIVO,
@@ -55,13 +66,13 @@ CASES = [
     (
         NIVO_CHEMO,
         ("nivolumab maintenance",),
-        "nivolumab maintenance: could not check; the record names only part of it "
-        "('Nivolumab'). Ask for each treatment on its own",
+        "nivolumab maintenance: could not check it as one treatment; the record names only "
+        "part of it, 'nivolumab' ('Nivolumab'). Ask for each treatment on its own",
     ),
     (
         SPELLED,
         ("radiation",),
-        "radiation (as 'Stereotactic body radiation', 'SBRT') in arm 'SBRT + nivolumab'; "
+        "radiation (as 'SBRT') in arm 'SBRT + nivolumab'; "
         "the record does not say which arm gets 'Stereotactic body radiation'",
     ),
     (
@@ -74,8 +85,9 @@ CASES = [
     (
         BLINDED,
         ("nivolumab",),
-        "nivolumab: named, but the record does not say which arm gets it; "
-        "placebo for nivolumab ('Nivolumab/Placebo') arm not stated",
+        # Tied to both arms, but either arm may get the drug or its placebo.
+        "nivolumab or its placebo ('Nivolumab/Placebo') in arms 'Nivolumab + RT', "
+        "'Placebo + RT' (the record does not say who gets which)",
     ),
     (
         MYELOMA,
@@ -256,3 +268,115 @@ def test_listings_label_the_note_groups_for_a_study_that_assigns_nothing() -> No
     note = json.loads(json.dumps(result_dict(result)))["studies"][0]["notes"]["combination"]
     assert note["text"] == text
     assert note["together_arms"] == ["Nivolumab with radiation cohort"]
+
+
+# (page, NCT ID, requested, the note)
+MORE_TEXTS = [
+    (
+        HYPHENS,
+        "NCT09900051",
+        ("carboplatin",),
+        "carboplatin (as 'Carboplatin-Paclitaxel') in arm 'Chemo'",
+    ),
+    (
+        HYPHENS,
+        "NCT09900051",
+        ("nivolumab", "ipilimumab"),
+        "nivolumab + ipilimumab together in arm 'IO' (nivolumab as 'Nivolumab-Ipilimumab'; "
+        "ipilimumab as 'Nivolumab-Ipilimumab')",
+    ),
+    (
+        HYPHENS,
+        "NCT09900053",
+        ("nivolumab",),
+        "nivolumab in arm 'Nivolumab'; "
+        "placebo for nivolumab ('Nivolumab-matched placebo') in arm 'Placebo'",
+    ),
+    (
+        HYPHENS,
+        "NCT09900055",
+        ("nivolumab",),
+        "nivolumab: could not tell whether an arm gives it; the record only mentions it "
+        "('Nivolumab-refractory cohort regimen')",
+    ),
+    (
+        MENTIONS,
+        "NCT09900061",
+        ("chemotherapy",),
+        "chemotherapy: could not tell whether an arm gives it; the record only mentions it "
+        "('Chemotherapy education session')",
+    ),
+    (
+        MENTIONS,
+        "NCT09900061",
+        ("radiation",),
+        "radiation: not named in the arms or interventions",
+    ),
+    (
+        MENTIONS,
+        "NCT09900065",
+        ("radiation",),
+        "radiation (as 'Step 1 (description: \"Undergo EBRT over 5 weeks\")') in arm 'Treatment'",
+    ),
+    (
+        PLACEBO_OTHER,
+        "NCT09900071",
+        ("nivolumab",),
+        "nivolumab in arms 'A', 'C'; "
+        "placebo for nivolumab ('Study drug placebo', 'nivolumab') in arm 'B'",
+    ),
+    (
+        PLACEBO_OTHER,
+        "NCT09900072",
+        ("nivolumab",),
+        "nivolumab in arms 'A', 'E'; nivolumab or its placebo ('Nivolumab/Placebo') in arm 'C' "
+        "(the record does not say who gets which); "
+        "placebo for nivolumab ('Placebo', 'Nivolumab placebo') in arm 'B'",
+    ),
+    (
+        PER_ARM,
+        "NCT09900081",
+        ("radiation", "nivolumab"),
+        "radiation + nivolumab together in arms 'A', 'C' "
+        "(radiation as 'SBRT'; nivolumab as 'BMS-936558' in arm 'A', 'Opdivo' in arm 'C')",
+    ),
+    (
+        PER_ARM,
+        "NCT09900081",
+        ("nivolumab",),
+        "nivolumab in arms 'A' (as 'BMS-936558'), 'B', 'C' (as 'Opdivo')",
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "nct_id", "requested", "text"), MORE_TEXTS)
+def test_hyphens_mentions_placebos_and_evidence_in_words(
+    page: str, nct_id: str, requested: tuple[str, ...], text: str
+) -> None:
+    """It words hyphen-joined names, mentions, placebos and each arm's own names."""
+    assert combination_text(combination(page_study(page, nct_id), requested)) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (
+            "opdivo sbrt",
+            "opdivo sbrt: could not check it as one treatment; the record names each of its "
+            "words apart ('Opdivo', 'Nivolumab', 'SBRT'). Ask for each treatment on its own",
+        ),
+        (
+            "nivolumab or radiation",
+            "nivolumab or radiation: could not check it as one treatment; the record names "
+            "each of its words apart ('Opdivo', 'Nivolumab', 'SBRT'). "
+            "Ask for each treatment on its own",
+        ),
+        (
+            "nivolumab and",
+            "nivolumab in arms 'SBRT + Opdivo' (as 'Opdivo'), 'Nivolumab alone'",
+        ),
+    ],
+)
+def test_values_of_several_words_in_words(value: str, text: str) -> None:
+    """It never says "only part" of a value whose every word the record names."""
+    assert combination_text(combination(fixture_study(OPDIVO_SBRT), (value,))) == text

@@ -522,16 +522,26 @@ class AgentCheck(_Record):
         state: ``named`` (the record names it as a real treatment), ``placebo_only`` (only a
             placebo, sham or vehicle imitating it), ``not_named`` (the record's arms and
             interventions do not name it; the study may still involve it) or ``cannot_check``
-            (a value of several words that the record names only part of).
+            (a value of several words that the record names only part of, or a treatment the
+            record only mentions: see ``mentioned_names``).
         arms: labels of the arms that give it (not as a placebo), in the record's order.
-        not_stated: the record's interventions that give it but are tied to no arm, or that
-            give it or its placebo (``Nivolumab/Placebo``, also in ``placebo_names``): which
-            arm gets it, the record does not say.
+        not_stated: the record's interventions that give it but are tied to no arm: which arm
+            gets it, the record does not say.
         placebo_arms: labels of arms that give a placebo imitating it.
         matched_names: the record's names that matched (intervention names, other names, or
-            arm entries), as the record writes them.
+            arm entries), as the record writes them; a match in a description is quoted
+            after the intervention's name (``Step 0 (description: "Undergo EBRT")``).
         placebo_names: the record's placebo names that mention it.
+        either_names: the record's names that give it or its placebo (``Nivolumab/Placebo``):
+            who gets which, the record does not say.
+        either_arms: labels of the arms given one of ``either_names``.
+        arm_names: for each arm of ``arms``, ``placebo_arms`` and ``either_arms``, the
+            record's names that tie the treatment (or its placebo) to that arm.
         partial_names: for ``cannot_check``, the record's names holding part of the value.
+        partial_words: for ``cannot_check`` of a value of several words, the words of the
+            value that ``partial_names`` hold.
+        mentioned_names: the record's names that mention it without saying it is given (an
+            education session, a planning scan, care during it): evidence of nothing.
         searched: the names looked for (typed, generic, brand and code names, or the words of
             a kind of treatment).
         treatment_type: ``radiation``, ``surgery``, ``chemotherapy``… when a kind of
@@ -546,7 +556,12 @@ class AgentCheck(_Record):
     placebo_arms: list[str] = []
     matched_names: list[str] = []
     placebo_names: list[str] = []
+    either_names: list[str] = []
+    either_arms: list[str] = []
+    arm_names: dict[str, list[str]] = {}
     partial_names: list[str] = []
+    partial_words: list[str] = []
+    mentioned_names: list[str] = []
     searched: list[str] = []
     treatment_type: str | None = None
 

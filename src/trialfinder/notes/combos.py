@@ -6,7 +6,10 @@ so each study is checked arm by arm, and never says more than the record does:
 
 * A treatment is found by every name it goes by (see :mod:`trialfinder.notes.treatments`), in the
   interventions' names and other names and in the arms' own intervention lists.
-* A placebo, sham or vehicle intervention never counts as the treatment it imitates.
+* A placebo, sham or vehicle intervention never counts as the treatment it imitates, whichever
+  of its names names the treatment (``Study drug placebo``, other name ``nivolumab``).
+* A name that only mentions a treatment (``Chemotherapy education session``, ``Filgrastim
+  after chemotherapy``) is evidence of nothing: with no other, the note cannot tell.
 * An arm gives a treatment when the record ties them: the intervention's arm labels, or an
   entry of the arm's list (``Drug: Nivolumab (BMS-936558)``) that names the intervention
   (type prefix, code in parentheses, case and punctuation aside) or the treatment itself.
@@ -36,6 +39,7 @@ from trialfinder.notes.treatments import (
     Wanted,
     condition_context,
     content_words,
+    is_known_name,
     name_pattern,
     names_placebo,
     split_value,
@@ -45,7 +49,9 @@ from trialfinder.notes.treatments import (
 # "Drug: ", "Dietary Supplement: ", "Combination Product: " before an arm's entry.
 _PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(.*)$", re.DOTALL)
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_PUNCT = re.compile(r"[^\w\s]")
+# "/" and "+" say something: "Nivolumab/Placebo" is not "Nivolumab placebo".
+_PUNCT = re.compile(r"[^\w\s/+]")
+_JOIN = re.compile(r"\s*([/+])\s*")
 # NCI-style descriptions open with what is done: "Undergo EBRT". Only the thing undergone
 # counts, not what comes before or after it ("Undergo CT scan before radiation therapy").
 _UNDERGO = re.compile(
@@ -58,7 +64,7 @@ _CHOICE = re.compile(r"\s*,?\s*(?:or|and\s*/\s*or)(?![\w-])", re.IGNORECASE)
 
 
 def _key(text: str) -> str:
-    return " ".join(_PUNCT.sub(" ", text.casefold()).split())
+    return " ".join(_JOIN.sub(r" \1 ", _PUNCT.sub(" ", text.casefold())).split())
 
 
 @lru_cache(maxsize=8192)
@@ -92,27 +98,47 @@ class _Found:
     placebo_arms: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     placebo_names: list[str] = field(default_factory=list)
+    either_names: list[str] = field(default_factory=list)
+    either_arms: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
+    arm_names: dict[str, list[str]] = field(default_factory=dict)
     unresolved: bool = False  # an arm label of an intervention that names no arm of the study
 
     @staticmethod
     def add(items: list[str], *new: str) -> None:
-        items += [n for n in new if n not in items]
+        items += [n for n in dict.fromkeys(new) if n not in items]
+
+    def tie(self, arms: list[str], names: list[str]) -> None:
+        """Keep which names tie the treatment to which arm: the evidence is per arm."""
+        for arm in arms:
+            self.add(self.arm_names.setdefault(arm, []), *names)
 
 
-def _names_hit(w: Wanted, i: Intervention) -> list[str]:
-    """The intervention's names that name the treatment (its own name first)."""
-    if w.search(i.name):
-        return [i.name or ""]
-    hits = [o for o in i.other_names if w.search(o)]
+def _names_hit(w: Wanted, i: Intervention) -> tuple[list[str], list[str]]:
+    """The intervention's names that name the treatment as given (its own name first), and
+    those that only mention it (see :meth:`~trialfinder.treatments.Wanted.read`)."""
+    if w.read(i.name, i.type) == "given":
+        return [i.name or ""], []
+    names = _names_of(i)
+    hits = [o for o in i.other_names if w.read(o, i.type) == "given"]
+    mentions = [n for n in names if w.read(n, i.type) == "mention"]
     if hits or w.treatment_type is None:
-        return hits
-    # A kind of treatment is also told by the registry type, or "Undergo …" in the description.
+        return hits, mentions
+    # A kind of treatment is also told by "Undergo …" in the description, or the registry type.
     undergo = _UNDERGO.match(i.description or "")
     if undergo and _CHOICE.match(i.description or "", undergo.end(1)):
         undergo = None
-    if w.typed_as(i.type, i.name, *i.other_names) or (undergo and w.search(undergo.group(1))):
-        return [i.name or "(unnamed intervention)"]
-    return []
+    own = i.name or "(unnamed intervention)"
+    if undergo:
+        said = f'{own} (description: "{undergo.group(0).strip()}")'
+        reading = w.read(undergo.group(1), i.type)
+        if reading == "given":
+            return [said], []
+        if reading == "mention":
+            mentions.append(said)
+    if not mentions and w.typed_as(i.type, i.name, *i.other_names):
+        return [own], []
+    return [], mentions
 
 
 def _is_placebo(i: Intervention) -> bool:
@@ -127,7 +153,11 @@ _EITHER = re.compile(r"\s*/\s*|\s+or\s+", re.IGNORECASE)
 
 def _beside_placebo(w: Wanted, names: list[str]) -> str:
     """``given`` when a placebo-named name also gives the treatment, ``either`` when it gives
-    the treatment or its placebo, ``""`` when it is only a placebo of it."""
+    the treatment or its placebo, ``""`` when it is only a placebo of it.
+
+    ``names``: the names that say placebo; another name of the same intervention that names
+    the treatment (``Study drug placebo``, other name ``nivolumab``) says what it imitates.
+    """
 
     def alone(parts: list[str]) -> bool:
         return any(w.search(part) and not names_placebo(part) for part in parts)
@@ -189,43 +219,50 @@ class _Index:
         return labels
 
 
+def _keep(found: _Found, beside: str, names: list[str], arms: list[str], untied: str) -> None:
+    """File one intervention (or arm entry) that names the treatment, by what it gives."""
+    found.tie(arms, names)
+    if beside == "either":
+        # It gives the treatment or its placebo: who gets which, the record does not say.
+        found.add(found.names, *names)
+        found.add(found.either_names, *names)
+        found.add(found.either_arms, *arms)
+    elif not beside:
+        found.add(found.placebo_names, *names)
+        found.add(found.placebo_arms, *arms)
+    else:
+        found.add(found.names, *names)
+        found.add(found.arms, *arms)
+        if not arms:
+            found.add(found.not_stated, untied)
+
+
 def _gather(index: _Index, w: Wanted) -> _Found:
     found = _Found()
     for i in index.study.interventions:
-        hit = _names_hit(w, i)
+        hit, mentions = _names_hit(w, i)
         if not hit:
+            found.add(found.mentions, *mentions)
             continue
-        beside = _beside_placebo(w, hit) if _is_placebo(i) and not w.placebo else "given"
-        if beside == "either":
-            # Which arm gets the treatment and which its placebo, the record does not say.
-            for items in (found.names, found.not_stated, found.placebo_names):
-                found.add(items, *hit)
-            continue
-        if not beside:
-            found.add(found.placebo_names, *hit)
-            found.add(found.placebo_arms, *index.arms_of(i, found))
-            continue
-        found.add(found.names, *hit)
-        arms = index.arms_of(i, found)
-        found.add(found.arms, *arms)
-        if not arms:
-            found.add(found.not_stated, i.name or hit[0])
+        beside = "given"
+        if _is_placebo(i) and not w.placebo:
+            saying = [n for n in _names_of(i) if names_placebo(n)]
+            beside = _beside_placebo(w, saying)
+            if not beside:
+                # The name that says placebo first: it says what the intervention is.
+                hit = list(dict.fromkeys([*saying, *hit]))
+        _keep(found, beside, hit, index.arms_of(i, found), i.name or hit[0])
     # Entries of an arm's list that no intervention accounts for still name what the arm gives.
     for label, kind, name in index.entries:
         if spellings(name) & index.own:
             continue
-        if not (w.search(name) or w.typed_as(kind, name)):
+        reading = w.read(name, kind)
+        if not (reading == "given" or w.typed_as(kind, name)):
+            if reading == "mention":
+                found.add(found.mentions, name)
             continue
         beside = _beside_placebo(w, [name]) if names_placebo(name) and not w.placebo else "given"
-        if beside == "either":
-            for items in (found.names, found.not_stated, found.placebo_names):
-                found.add(items, name)
-        elif not beside:
-            found.add(found.placebo_names, name)
-            found.add(found.placebo_arms, label)
-        else:
-            found.add(found.names, name)
-            found.add(found.arms, label)
+        _keep(found, beside, [name], [label], name)
     return found
 
 
@@ -234,29 +271,41 @@ def _in_study_order(study: Study, labels: list[str]) -> list[str]:
     return order + [label for label in labels if label not in order]
 
 
-def _partial(study: Study, w: Wanted) -> list[str]:
-    """The record's names holding a word of a multi-word value that it does not name whole."""
+def _partial(study: Study, w: Wanted) -> tuple[list[str], list[str]]:
+    """For a value of several words that the record does not name whole: the record's names
+    holding one of its words (a known treatment's word by all its names: ``radiation`` in
+    ``SBRT``), and those words."""
     words = content_words(w.agent)
-    if w.treatment_type is not None or w.whole or len(words) < 2:
-        return []
+    alone = len(words) == 1 and words[0].casefold() == w.agent.strip().casefold()
+    if w.treatment_type is not None or w.whole or not words or alone:
+        return [], []
     texts = [n for i in study.interventions for n in _names_of(i)]
     texts += [split_entry(e)[1] for arm in study.arms for e in arm.intervention_names]
-    patterns = [name_pattern(word) for word in words]
-    return list(dict.fromkeys(t for t in texts if any(p.search(t) for p in patterns)))
+    names: list[str] = []
+    held: list[str] = []
+    for word in words:
+        known = wanted(word) if is_known_name(word) else None
+        hits = [t for t in texts if (known.search(t) if known else name_pattern(word).search(t))]
+        if hits:
+            held.append(word)
+            _Found.add(names, *hits)
+    return names, held
 
 
 def check_agent(study: Study, w: Wanted, index: _Index | None = None) -> tuple[AgentCheck, bool]:
     """One requested treatment in the study, and whether an arm label could not be resolved."""
     found = _gather(index or _Index(study), w)
     partial: list[str] = []
+    held: list[str] = []
     state: AgentState
     if found.names:
         state = "named"
     elif found.placebo_names:
         state = "placebo_only"
     else:
-        partial = _partial(study, w)
-        state = "cannot_check" if partial else "not_named"
+        partial, held = _partial(study, w)
+        state = "cannot_check" if partial or found.mentions else "not_named"
+    tied = {*found.arms, *found.placebo_arms, *found.either_arms}
     check = AgentCheck(
         agent=w.agent,
         value=w.value,
@@ -266,7 +315,12 @@ def check_agent(study: Study, w: Wanted, index: _Index | None = None) -> tuple[A
         placebo_arms=_in_study_order(study, found.placebo_arms),
         matched_names=found.names,
         placebo_names=found.placebo_names,
+        either_names=found.either_names,
+        either_arms=_in_study_order(study, found.either_arms),
+        arm_names={arm: names for arm, names in found.arm_names.items() if arm in tied},
         partial_names=partial,
+        partial_words=held,
+        mentioned_names=found.mentions if state == "cannot_check" else [],
         searched=list(w.names),
         treatment_type=w.treatment_type,
     )
@@ -290,6 +344,12 @@ def requested_treatments(
         parts = split_value(text) or (text,)
         out += [wanted(part, value, context) for part in parts]
     return tuple(out)
+
+
+def _untied_either(check: AgentCheck) -> bool:
+    """True when a name giving the treatment or its placebo is tied to no arm."""
+    tied = {n for arm in check.either_arms for n in check.arm_names.get(arm, [])}
+    return any(n not in tied for n in check.either_names)
 
 
 def combination(
@@ -328,9 +388,12 @@ def combination(
         keys = [{_key(a) for a in c.arms} for c in checks]
         common = set.intersection(*keys)
         together = [a for a in checks[0].arms if _key(a) in common]
+        # An arm given a treatment or its placebo may give it: never "different arms" there.
+        maybe = set.intersection(*({_key(a) for a in (*c.arms, *c.either_arms)} for c in checks))
+        untied = any(c.not_stated or not (c.arms or c.either_arms) for c in checks)
         if together:
             verdict = "together"
-        elif unresolved or any(c.not_stated or not c.arms for c in checks):
+        elif unresolved or untied or maybe or any(_untied_either(c) for c in checks):
             verdict = "not_stated"
         else:
             verdict = "different_arms"
