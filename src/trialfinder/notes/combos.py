@@ -116,7 +116,7 @@ class _Found:
 
 def _names_hit(w: Wanted, i: Intervention) -> tuple[list[str], list[str]]:
     """The intervention's names that name the treatment as given (its own name first), and
-    those that only mention it (see :meth:`~trialfinder.treatments.Wanted.read`)."""
+    those that only mention it (see :meth:`~trialfinder.notes.treatments.Wanted.read`)."""
     if w.read(i.name, i.type) == "given":
         return [i.name or ""], []
     names = _names_of(i)
