@@ -418,6 +418,7 @@ HYPHEN_READINGS = [
     ("pembrolizumab", "MK-3475", "given"),
     ("pembrolizumab", "Pembrolizumab (MK-3475)", "given"),
     ("pembrolizumab", "MK-3475-189 study drug", None),  # a code holding the code
+    ("pembrolizumab", "MK-3475-\uff11\uff18\uff19 study drug", None),  # in full-width digits
     ("radiation", "Non-radiation control", None),
     ("radiation", "Re-irradiation", None),
     ("paclitaxel", "nab-Paclitaxel", None),  # another product's name

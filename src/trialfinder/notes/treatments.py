@@ -218,8 +218,8 @@ def _hyphen_reading(text: str, start: int, end: int) -> Reading | None:
     if not after:
         return "given"
     word = after.group(1)
-    if word[0].isdigit():
-        return None
+    if not word[0].isalpha():
+        return None  # a code or an isotope: "MK-3475-189", "Lu-177"
     v = vocabulary()
     if word.casefold() in {w.casefold() for w in (*v.not_suffix, *v.not_after)}:
         return "withheld"
@@ -232,7 +232,7 @@ def _defined_otherwise(text: str, start: int, end: int) -> bool:
     if not (is_acronym(acronym) and text[start - 1 : start] == "(" and text[end : end + 1] == ")"):
         return False
     letters = [c for c in acronym if c.isalpha()]
-    words = re.findall(r"[^\W\d_]+", text[: start - 1])[-len(letters) :]
+    words = [w for w in re.split(r"[\W_]+", text[: start - 1]) if w.isalpha()][-len(letters) :]
     return len(words) == len(letters) and all(
         w[0].upper() == c.upper() for w, c in zip(words, letters, strict=True)
     )
