@@ -143,7 +143,8 @@ def test_search_output_loads_no_treatment_or_place_modules() -> None:
         "import sys, trialfinder.notes.annotate, trialfinder.render.formats, "
         "trialfinder.render.table, trialfinder.render.study; "
         "print(sorted(m for m in ('trialfinder.notes.combos', 'trialfinder.render.combotext', "
-        "'trialfinder.notes.nearest', 'trialfinder.notes.treatments') if m in sys.modules))"
+        "'trialfinder.notes.nearest', 'trialfinder.notes.treatments', "
+        "'trialfinder.notes.vocabulary') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

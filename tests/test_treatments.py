@@ -7,15 +7,8 @@ from importlib import resources
 
 import pytest
 
-from trialfinder.notes.treatments import (
-    condition_context,
-    content_words,
-    names_placebo,
-    split_value,
-    treatment_type,
-    vocabulary,
-    wanted,
-)
+from trialfinder.notes.treatments import condition_context, content_words, split_value, wanted
+from trialfinder.notes.vocabulary import names_placebo, treatment_type, vocabulary
 from trialfinder.query.expand import agent_names
 
 

@@ -40,11 +40,10 @@ from trialfinder.notes.treatments import (
     condition_context,
     content_words,
     is_known_name,
-    name_pattern,
-    names_placebo,
     split_value,
     wanted,
 )
+from trialfinder.notes.vocabulary import name_pattern, names_placebo
 
 # "Drug: ", "Dietary Supplement: ", "Combination Product: " before an arm's entry.
 _PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(.*)$", re.DOTALL)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trialfinder.models.records import AgentCheck, Combination
-from trialfinder.notes.treatments import content_words, name_pattern
+from trialfinder.notes.treatments import content_words
+from trialfinder.notes.vocabulary import name_pattern
 
 NAMES_SHOWN = 3
 
