@@ -39,8 +39,8 @@ from pages import METADATA, SHARED_CTGOV, filter_record, piece_paths  # noqa: E4
 from trialfinder.api import search  # noqa: E402
 from trialfinder.http.cache import cached_session  # noqa: E402
 from trialfinder.http.client import Client  # noqa: E402
-from trialfinder.models import records as models  # noqa: E402
-from trialfinder.models.records import read_page_json  # noqa: E402
+from trialfinder.models import reading as models  # noqa: E402
+from trialfinder.models.reading import read_page_json  # noqa: E402
 from trialfinder.query.build import LIST_FIELDS  # noqa: E402
 
 #: Whole records of three sizes for the reading rows: search word, real record, the number
@@ -358,7 +358,7 @@ def bench_cold_start(rows: list[Row]) -> None:
 _NOTES = """
 import json, sys, time
 from datetime import date
-from trialfinder.models.records import parse_study
+from trialfinder.models.reading import parse_study
 from trialfinder.notes.annotate import study_notes
 from trialfinder.query.build import SearchQuery
 study = parse_study(json.loads(open(sys.argv[1], encoding="utf-8").read())["studies"][0])

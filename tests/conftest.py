@@ -36,7 +36,7 @@ def load_json(name: str) -> Any:
 
 def fixture_study(name: str, nct_id: str) -> Any:
     """One study, read as a :class:`trialfinder.models.Study`, from a search fixture."""
-    from trialfinder.models.records import parse_study
+    from trialfinder.models.reading import parse_study
 
     return next(
         parse_study(raw)

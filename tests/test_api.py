@@ -8,7 +8,7 @@ from replay_server import ReplayServer, Reply
 from trialfinder import count_studies, explain_search, search
 from trialfinder.errors import InvalidQuery, ServerError
 from trialfinder.http.client import Client
-from trialfinder.models.records import SearchPlan, SearchResult
+from trialfinder.models.results import SearchPlan, SearchResult
 from trialfinder.query.build import LIST_FIELDS
 
 SINGLE = "search_all_blinatumomab_single_page.json"

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from conftest import SHARED_CTGOV, load_json
-from trialfinder.models.records import AgentCheck, Combination, Study, parse_study
+from trialfinder.models.notes import AgentCheck, Combination
+from trialfinder.models.reading import parse_study
+from trialfinder.models.records import Study
 from trialfinder.notes.combos import combination, same_name, split_entry
 
 OPDIVO_SBRT = "study_NCT09900001_brand_opdivo_with_sbrt_generic_nivolumab_in_other_arm.json"

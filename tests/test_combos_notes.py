@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from trialfinder.models.records import parse_study
+from trialfinder.models.reading import parse_study
 
 
 def _shared_studies() -> list[object]:

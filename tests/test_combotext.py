@@ -23,7 +23,7 @@ from test_combos import (
     fixture_study,
     page_study,
 )
-from trialfinder.models.records import AgentCheck, Combination
+from trialfinder.models.notes import AgentCheck, Combination
 from trialfinder.notes.combos import combination
 from trialfinder.render.combotext import agent_text, combination_text, quoted
 
@@ -152,7 +152,8 @@ def test_every_format_words_the_note_the_same() -> None:
     import html
     import json
 
-    from trialfinder.models.records import SearchResult, StudyNotes
+    from trialfinder.models.notes import StudyNotes
+    from trialfinder.models.results import SearchResult
     from trialfinder.render.formats import result_dict
     from trialfinder.render.page import PageInfo, render_html_page, render_markdown_page
     from trialfinder.render.table import render_table
@@ -247,7 +248,8 @@ def test_listings_label_the_note_groups_for_a_study_that_assigns_nothing() -> No
     import html
     import json
 
-    from trialfinder.models.records import SearchResult, StudyNotes
+    from trialfinder.models.notes import StudyNotes
+    from trialfinder.models.results import SearchResult
     from trialfinder.render.formats import result_dict
     from trialfinder.render.page import PageInfo, render_html_page, render_markdown_page
     from trialfinder.render.table import render_table

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SHARED_CTGOV
 from trialfinder.api import StudyStream
-from trialfinder.models.records import parse_study, read_page
+from trialfinder.models.reading import parse_study, read_page
 from trialfinder.query.build import SearchQuery
 
 pytestmark = pytest.mark.skipif(not SHARED_CTGOV.is_dir(), reason="../shared/ctgov is not here")

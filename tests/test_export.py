@@ -29,7 +29,7 @@ from trialfinder.export.tables import (
     site_rows,
     study_row,
 )
-from trialfinder.models.records import parse_study
+from trialfinder.models.reading import parse_study
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

@@ -8,7 +8,9 @@ import pytest
 
 from conftest import fixture_study, load_json
 from trialfinder.errors import InvalidQuery
-from trialfinder.models.records import Location, NearestSite, Study, parse_study
+from trialfinder.models.notes import NearestSite
+from trialfinder.models.reading import parse_study
+from trialfinder.models.records import Location, Study
 from trialfinder.notes.nearest import nearest_sites, site_point
 from trialfinder.query.places import haversine_miles, resolve_place
 from trialfinder.render.notetext import nearest_site_text

@@ -24,7 +24,7 @@ def test_normalize_forgives_case_and_spacing_but_not_other_digits() -> None:
 def test_records_import_neither_the_query_nor_the_places() -> None:
     # models → query → geo → models was a cycle; the records now sit below both.
     code = (
-        "import sys, trialfinder.models.records\n"
+        "import sys, trialfinder.models.reading, trialfinder.models.results\n"
         "print(sorted(m for m in ('trialfinder.query.build', 'trialfinder.notes.nearest')"
         " if m in sys.modules))"
     )

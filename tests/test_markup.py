@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.models.markup import unescape_markup
-from trialfinder.models.records import SearchResult, Study, parse_study
+from trialfinder.models.reading import parse_study
+from trialfinder.models.records import Study
+from trialfinder.models.results import SearchResult
 from trialfinder.render.formats import study_dict
 from trialfinder.render.page import PageInfo, render_html_page, render_markdown_page
 from trialfinder.render.safe import clean

@@ -30,7 +30,9 @@ from trialfinder.http.cache import cached_session
 from trialfinder.http.client import Client
 from trialfinder.mcp.arguments import MAX_LIMIT, search_arguments
 from trialfinder.mcp.server import TrialSummary, TrialTools, build_server
-from trialfinder.models.records import SearchPlan, Study, StudyNotes
+from trialfinder.models.notes import StudyNotes
+from trialfinder.models.records import Study
+from trialfinder.models.results import SearchPlan
 from trialfinder.notes.annotate import staleness
 from trialfinder.query import filters
 from trialfinder.query.build import LIST_FIELDS

@@ -6,13 +6,9 @@ import pytest
 
 from conftest import load_json
 from trialfinder.errors import InvalidStudy, TrialFinderError
-from trialfinder.models.records import (
-    ENROLLMENT_UNKNOWN,
-    SearchResult,
-    Study,
-    nct_id_of,
-    parse_study,
-)
+from trialfinder.models.reading import nct_id_of, parse_study
+from trialfinder.models.records import ENROLLMENT_UNKNOWN, Study
+from trialfinder.models.results import SearchResult
 
 
 def full_study() -> Study:
@@ -175,7 +171,7 @@ def test_truncated_flag() -> None:
 
 def test_a_page_keeps_an_unreadable_record_in_its_place() -> None:
     """It puts a typed UnreadableStudy where a record cannot be read, with no ID it lacks."""
-    from trialfinder.models.records import UnreadableStudy, read_page
+    from trialfinder.models.reading import UnreadableStudy, read_page
 
     good = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
     bad_id = {"protocolSection": {"identificationModule": {"nctId": "NCT123"}}}

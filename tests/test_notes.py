@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from conftest import SHARED_CTGOV, load_json
-from trialfinder.models.records import Study, parse_study
+from trialfinder.models.reading import parse_study
+from trialfinder.models.records import Study
 from trialfinder.notes.annotate import (
     check_age_limits,
     check_sex,

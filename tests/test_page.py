@@ -14,7 +14,8 @@ import responses
 from conftest import fixture_study, load_json
 from trialfinder.api import data_timestamp
 from trialfinder.http.client import Client
-from trialfinder.models.records import SearchResult, parse_study
+from trialfinder.models.reading import parse_study
+from trialfinder.models.results import SearchResult
 from trialfinder.render.page import (
     QUESTIONS,
     PageInfo,

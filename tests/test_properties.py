@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from conftest import load_json
 from trialfinder.errors import TrialFinderError
-from trialfinder.models.records import Study, parse_study, read_page, read_page_json
+from trialfinder.models.reading import parse_study, read_page, read_page_json
+from trialfinder.models.records import Study
 
 BASE = load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json")
 

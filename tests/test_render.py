@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from conftest import fixture_study, flat, load_json
-from trialfinder.models.records import SearchResult, Study, parse_study
+from trialfinder.models.reading import parse_study
+from trialfinder.models.records import Study
+from trialfinder.models.results import SearchResult
 from trialfinder.render.formats import result_dict, write_csv, write_jsonl
 from trialfinder.render.safe import clean, csv_cell
 from trialfinder.render.study import render_study

@@ -15,7 +15,7 @@ from trialfinder.api import iter_studies, search
 from trialfinder.cli.main import cli
 from trialfinder.errors import InvalidQuery
 from trialfinder.http.client import Client
-from trialfinder.models.records import parse_study
+from trialfinder.models.reading import parse_study
 from trialfinder.query.build import LIST_FIELDS, fields_param
 from trialfinder.render.formats import COLUMNS
 from trialfinder.render.table import study_block

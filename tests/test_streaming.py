@@ -332,7 +332,7 @@ def test_the_cyclic_collector_rests_while_a_page_is_read_and_is_restored(
     """It pauses gc while a page's bytes become records, never while the consumer runs."""
     import gc
 
-    import trialfinder.models.records as models_module
+    import trialfinder.models.reading as models_module
 
     during_read: list[bool] = []
     during_use: list[bool] = []

@@ -25,7 +25,7 @@ from trialfinder.errors import (
     WatchStoreError,
 )
 from trialfinder.http.client import Client
-from trialfinder.models.records import parse_study
+from trialfinder.models.reading import parse_study
 from trialfinder.watch.diff import (
     ChangeReport,
     DateChange,
@@ -601,7 +601,7 @@ def test_package_exports_the_watch_api() -> None:
 
 def test_sites_far_from_a_saved_location_are_not_followed() -> None:
     """It keeps only the sites near the saved location, and those it cannot place."""
-    from trialfinder.models.records import parse_study
+    from trialfinder.models.reading import parse_study
     from trialfinder.watch.diff import near_of, state_of
 
     study = parse_study(load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json"))
@@ -617,7 +617,7 @@ def test_sites_far_from_a_saved_location_are_not_followed() -> None:
 
 def test_a_saved_location_places_sites_without_coordinates() -> None:
     """It places a site without coordinates by its ZIP code or city, keeping only unplaceable."""
-    from trialfinder.models.records import parse_study
+    from trialfinder.models.reading import parse_study
     from trialfinder.watch.diff import state_of
 
     page = load_json("search_hand_made_note_cases_7studies.json")["studies"]

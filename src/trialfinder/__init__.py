@@ -59,27 +59,20 @@ if TYPE_CHECKING:
     from trialfinder.export.manifest import ExportManifest
     from trialfinder.http.cache import cached_session
     from trialfinder.http.client import Client
-    from trialfinder.models.records import (
+    from trialfinder.models.notes import (
         AgeCheck,
         AgentCheck,
-        Arm,
         Combination,
-        Contact,
-        Eligibility,
-        Intervention,
-        Location,
-        Loosening,
         NearestSite,
         NearestSiteNote,
-        SearchPlan,
-        SearchResult,
         SexCheck,
         Staleness,
-        Study,
         StudyNotes,
         UnplacedSite,
-        parse_study,
     )
+    from trialfinder.models.reading import parse_study
+    from trialfinder.models.records import Arm, Contact, Eligibility, Intervention, Location, Study
+    from trialfinder.models.results import Loosening, SearchPlan, SearchResult
     from trialfinder.query.build import LIST_FIELDS, SearchQuery
     from trialfinder.query.expand import Expansion
     from trialfinder.watch.diff import ChangeReport, diff
@@ -100,33 +93,28 @@ _WHERE = {
     "LIST_FIELDS": "query.build",
     "cached_session": "http.cache",
     "Expansion": "query.expand",
-    "parse_study": "models.records",
+    "parse_study": "models.reading",
     **dict.fromkeys(["ChangeReport", "diff"], "watch.diff"),
     **dict.fromkeys(["RunReport", "Watchlist"], "watch.watchlist"),
     **dict.fromkeys(["SavedSearch", "StudyState"], "watch.states"),
     **dict.fromkeys(
+        ["Arm", "Contact", "Eligibility", "Intervention", "Location", "Study"], "models.records"
+    ),
+    **dict.fromkeys(
         [
             "AgeCheck",
             "AgentCheck",
-            "Arm",
             "Combination",
-            "Contact",
-            "Eligibility",
-            "Intervention",
-            "Location",
-            "Loosening",
             "NearestSite",
             "NearestSiteNote",
-            "SearchPlan",
-            "SearchResult",
             "SexCheck",
             "Staleness",
-            "Study",
             "StudyNotes",
             "UnplacedSite",
         ],
-        "models.records",
+        "models.notes",
     ),
+    **dict.fromkeys(["Loosening", "SearchPlan", "SearchResult"], "models.results"),
     **dict.fromkeys(
         [
             "ApiConnectionError",

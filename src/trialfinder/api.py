@@ -16,14 +16,10 @@ from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
 from trialfinder.filterspec import FILTER_NAMES, SearchFilters, Unpack, check_filter_names
 from trialfinder.http.client import Client, resolve_api_url
-from trialfinder.models.records import (
-    Loosening,
-    SearchPlan,
-    SearchResult,
-    Study,
-    StudyNotes,
-    parse_study,
-)
+from trialfinder.models.notes import StudyNotes
+from trialfinder.models.reading import parse_study
+from trialfinder.models.records import Study
+from trialfinder.models.results import Loosening, SearchPlan, SearchResult
 from trialfinder.query.build import SearchQuery, build_query, fields_param
 
 

@@ -22,7 +22,7 @@ def run_show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries
     import json
 
     from trialfinder.api import get_study
-    from trialfinder.models.records import StudyNotes
+    from trialfinder.models.notes import StudyNotes
     from trialfinder.notes.annotate import staleness
     from trialfinder.render.formats import study_dict
     from trialfinder.render.study import render_study

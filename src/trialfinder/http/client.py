@@ -52,7 +52,7 @@ from trialfinder.ids import normalize_nct_id
 from trialfinder.query.build import check_api_url
 
 if TYPE_CHECKING:
-    from trialfinder.models.records import StudyPage
+    from trialfinder.models.reading import StudyPage
 
 USER_AGENT = f"trialfinder/{__version__} (+https://pypi.org/project/trialfinder/)"
 DEFAULT_TIMEOUT = (10.0, DEFAULT_READ_TIMEOUT)
@@ -249,7 +249,7 @@ class Client:
         Every page repeats ``params`` exactly, adding only ``pageToken``. Stops at a page
         without a token, at an empty page (the API may give a token for an empty last page),
         and at a token seen before. Each page's body is read straight into records
-        (:func:`trialfinder.models.records.read_page_json`).
+        (:func:`trialfinder.models.reading.read_page_json`).
 
         Raises:
             InvalidResponse: an answer is not a page of studies.
@@ -318,7 +318,7 @@ class Client:
         return self._decode(self._answer(path, params))
 
     def _get_page_once(self, path: str, params: dict[str, str]) -> StudyPage:
-        from trialfinder.models.records import read_page_json
+        from trialfinder.models.reading import read_page_json
 
         return read_page_json(self._answer(path, params).content)
 

@@ -10,8 +10,8 @@ thin call into the public library with the library's argument names
 * ``count_trials`` → :func:`trialfinder.count_studies`
 * ``explain_search`` → :func:`trialfinder.explain_search` (nothing sent)
 
-Outputs are built from the library's own models (:class:`~trialfinder.models.records.SearchPlan`,
-:class:`~trialfinder.models.records.Study`, :class:`~trialfinder.models.records.StudyNotes`), so
+Outputs are built from the library's own models (:class:`~trialfinder.models.results.SearchPlan`,
+:class:`~trialfinder.models.records.Study`, :class:`~trialfinder.models.notes.StudyNotes`), so
 their JSON Schema follows the library. A library error comes back as a tool error carrying the
 command line's one-line message. One :class:`~trialfinder.http.client.Client` serves every call,
 and calls take turns on it, so the response cache and the pacing hold across calls.
@@ -44,14 +44,9 @@ from trialfinder.mcp.arguments import (
     search_arguments,
     takes,
 )
-from trialfinder.models.records import (
-    Intervention,
-    Loosening,
-    SearchPlan,
-    SearchResult,
-    Study,
-    StudyNotes,
-)
+from trialfinder.models.notes import StudyNotes
+from trialfinder.models.records import Intervention, Study
+from trialfinder.models.results import Loosening, SearchPlan, SearchResult
 from trialfinder.notes.annotate import staleness
 from trialfinder.query.build import LIST_FIELDS
 from trialfinder.render.summary import searched_lines

@@ -1,6 +1,6 @@
 """Per-study notes for a search: combinations, nearest open site, age/sex pre-check, staleness.
 
-Every note is data (:class:`~trialfinder.models.records.StudyNotes`);
+Every note is data (:class:`~trialfinder.models.notes.StudyNotes`);
 :mod:`trialfinder.render.notetext` words it. The pre-check compares the registered age range and sex
 with what was asked. It is not an eligibility decision (only the study team makes that), so it never
 says "eligible".
@@ -14,7 +14,8 @@ from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 
-from trialfinder.models.records import AgeCheck, SexCheck, Staleness, Study, StudyNotes
+from trialfinder.models.notes import AgeCheck, SexCheck, Staleness, StudyNotes
+from trialfinder.models.records import Study
 from trialfinder.query.build import SearchQuery
 from trialfinder.query.filters import DAYS_PER_UNIT, Age
 

@@ -27,14 +27,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from trialfinder.models.records import (
-    AgentCheck,
-    AgentState,
-    Combination,
-    CombinationVerdict,
-    Intervention,
-    Study,
-)
+from trialfinder.models.notes import AgentCheck, AgentState, Combination, CombinationVerdict
+from trialfinder.models.records import Intervention, Study
 from trialfinder.notes.treatments import (
     Wanted,
     condition_context,
@@ -365,7 +359,7 @@ def combination(
 
     Returns:
         A check per requested treatment with the arms and the record's names that matched,
-        and a verdict on the whole (see :class:`~trialfinder.models.records.Combination`).
+        and a verdict on the whole (see :class:`~trialfinder.models.notes.Combination`).
     """
     checks: list[AgentCheck] = []
     unresolved = False

@@ -15,13 +15,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from trialfinder.defaults import DEFAULT_RADIUS_MILES
-from trialfinder.models.records import (
-    Location,
-    NearestSite,
-    NearestSiteNote,
-    Study,
-    UnplacedSite,
-)
+from trialfinder.models.notes import NearestSite, NearestSiteNote, UnplacedSite
+from trialfinder.models.records import Location, Study
 from trialfinder.query.places import (
     US_NAMES,
     ZIP_CODE,

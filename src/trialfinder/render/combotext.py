@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trialfinder.models.records import AgentCheck, Combination
+from trialfinder.models.notes import AgentCheck, Combination
 from trialfinder.notes.treatments import content_words
 from trialfinder.notes.vocabulary import name_pattern
 

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TextIO
 
-from trialfinder.models.records import SearchPlan, SearchResult, Study, StudyNotes, cut_by_limit
+from trialfinder.models.notes import StudyNotes
+from trialfinder.models.records import Study
+from trialfinder.models.results import SearchPlan, SearchResult, cut_by_limit
 from trialfinder.render.safe import csv_cell
 from trialfinder.render.stream import Results, finished
 from trialfinder.render.summary import searched_lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trialfinder.models.records import (
+from trialfinder.models.notes import (
     AgeCheck,
     NearestSite,
     NearestSiteNote,

@@ -14,7 +14,9 @@ import io
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from trialfinder.models.records import Location, SearchResult, Study, StudyNotes
+from trialfinder.models.notes import StudyNotes
+from trialfinder.models.records import Location, Study
+from trialfinder.models.results import SearchResult
 from trialfinder.render.notetext import note_lines
 from trialfinder.render.safe import clean
 from trialfinder.render.stream import Results, finished

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from trialfinder.models.records import SearchPlan, SearchResult, Study, StudyNotes
+from trialfinder.models.notes import StudyNotes
+from trialfinder.models.records import Study
+from trialfinder.models.results import SearchPlan, SearchResult
 
 
 class Results(Protocol):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from trialfinder.models.records import Staleness, Study
+from trialfinder.models.notes import Staleness
+from trialfinder.models.records import Study
 from trialfinder.render.notetext import staleness_text
 from trialfinder.render.safe import clean
 from trialfinder.render.words import (

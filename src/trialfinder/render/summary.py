@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trialfinder.models.records import SearchPlan, SearchResult
+from trialfinder.models.results import SearchPlan, SearchResult
 from trialfinder.query.flags import FLAGS
 from trialfinder.render.words import DISCLAIMER
 

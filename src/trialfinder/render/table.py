@@ -6,7 +6,9 @@ import io
 import textwrap
 from typing import TextIO
 
-from trialfinder.models.records import SearchResult, Study, StudyNotes
+from trialfinder.models.notes import StudyNotes
+from trialfinder.models.records import Study
+from trialfinder.models.results import SearchResult
 from trialfinder.render.notetext import note_lines
 from trialfinder.render.safe import clean
 from trialfinder.render.stream import Results, finished
