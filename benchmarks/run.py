@@ -41,7 +41,7 @@ from trialfinder.http.cache import cached_session  # noqa: E402
 from trialfinder.http.client import Client  # noqa: E402
 from trialfinder.models import reading as models  # noqa: E402
 from trialfinder.models.reading import read_page_json  # noqa: E402
-from trialfinder.query.build import LIST_FIELDS  # noqa: E402
+from trialfinder.query.pieces import LIST_FIELDS  # noqa: E402
 
 #: Whole records of three sizes for the reading rows: search word, real record, the number
 #: of sites it is given (None: as recorded), studies searched. No recorded study has 1,000

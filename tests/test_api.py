@@ -9,7 +9,7 @@ from trialfinder import count_studies, explain_search, search
 from trialfinder.errors import InvalidQuery, ServerError
 from trialfinder.http.client import Client
 from trialfinder.models.results import SearchPlan, SearchResult
-from trialfinder.query.build import LIST_FIELDS
+from trialfinder.query.pieces import LIST_FIELDS
 
 SINGLE = "search_all_blinatumomab_single_page.json"
 #: What a search reads from the API, beside what it planned to ask.

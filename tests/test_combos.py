@@ -872,7 +872,7 @@ def test_no_verdict_beyond_the_record_on_real_studies(requested: tuple[str, ...]
 def test_list_fields_give_the_same_note_as_whole_records(requested: tuple[str, ...]) -> None:
     """It says the same from a record cut to LIST_FIELDS (what list views fetch) as from all."""
     from pages import filter_record, piece_paths
-    from trialfinder.query.build import LIST_FIELDS
+    from trialfinder.query.pieces import LIST_FIELDS
 
     metadata = SHARED_CTGOV / "metadata" / "studies-metadata.json"
     if not metadata.exists():

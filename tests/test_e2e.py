@@ -13,7 +13,7 @@ import pytest
 
 from conftest import SHARED_CTGOV, flat, load_json, run_cli
 from replay_server import ReplayServer, Reply
-from trialfinder.query.build import LIST_FIELDS
+from trialfinder.query.pieces import LIST_FIELDS
 from trialfinder.render.words import DISCLAIMER
 
 PAGE1 = "search_myeloma_radiation_pembrolizumab_page1_of_3.json"

@@ -6,7 +6,7 @@ import json
 
 from conftest import run_cli
 from replay_server import ReplayServer, Reply
-from trialfinder.query.build import LIST_FIELDS
+from trialfinder.query.pieces import LIST_FIELDS
 
 OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
 PAGES = [

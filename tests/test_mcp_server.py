@@ -35,7 +35,7 @@ from trialfinder.models.records import Study
 from trialfinder.models.results import SearchPlan
 from trialfinder.notes.annotate import staleness
 from trialfinder.query import filters
-from trialfinder.query.build import LIST_FIELDS
+from trialfinder.query.pieces import LIST_FIELDS
 from trialfinder.render.words import DISCLAIMER, STUDY_DISCLAIMER
 
 SINGLE = "search_all_blinatumomab_single_page.json"

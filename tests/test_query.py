@@ -8,14 +8,13 @@ import pytest
 
 from trialfinder.errors import InvalidQuery
 from trialfinder.query.build import (
-    MAX_VALUE_LENGTH,
     SearchQuery,
     build_query,
-    check_api_url,
     combine_all,
     normalize_nct_id,
     study_url,
 )
+from trialfinder.query.values import MAX_VALUE_LENGTH, check_api_url
 
 #: The default status filter ("open"): sent with every search unless --status all.
 OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"

@@ -16,7 +16,7 @@ from trialfinder.cli.main import cli
 from trialfinder.errors import InvalidQuery
 from trialfinder.http.client import Client
 from trialfinder.models.reading import parse_study
-from trialfinder.query.build import LIST_FIELDS, fields_param
+from trialfinder.query.pieces import LIST_FIELDS, fields_param
 from trialfinder.render.formats import COLUMNS
 from trialfinder.render.table import study_block
 

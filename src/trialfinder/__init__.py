@@ -73,8 +73,9 @@ if TYPE_CHECKING:
     from trialfinder.models.reading import parse_study
     from trialfinder.models.records import Arm, Contact, Eligibility, Intervention, Location, Study
     from trialfinder.models.results import Loosening, SearchPlan, SearchResult
-    from trialfinder.query.build import LIST_FIELDS, SearchQuery
+    from trialfinder.query.build import SearchQuery
     from trialfinder.query.expand import Expansion
+    from trialfinder.query.pieces import LIST_FIELDS
     from trialfinder.watch.diff import ChangeReport, diff
     from trialfinder.watch.states import SavedSearch, StudyState
     from trialfinder.watch.watchlist import RunReport, Watchlist
@@ -90,7 +91,7 @@ _WHERE = {
     "ExportManifest": "export.manifest",
     "export_parquet": "export.dataset",
     "SearchQuery": "query.build",
-    "LIST_FIELDS": "query.build",
+    "LIST_FIELDS": "query.pieces",
     "cached_session": "http.cache",
     "Expansion": "query.expand",
     "parse_study": "models.reading",

@@ -20,7 +20,8 @@ from trialfinder.models.notes import StudyNotes
 from trialfinder.models.reading import parse_study
 from trialfinder.models.records import Study
 from trialfinder.models.results import Loosening, SearchPlan, SearchResult
-from trialfinder.query.build import SearchQuery, build_query, fields_param
+from trialfinder.query.build import SearchQuery, build_query
+from trialfinder.query.pieces import fields_param
 
 
 def _client_for(client: Client | None, api_url: str | None) -> AbstractContextManager[Client]:
@@ -53,7 +54,7 @@ class StudyStream:
         query: the validated search.
         client: the client to fetch with; None to open one for the iteration (and close it).
         fields: piece names to ask for (``fields=``), e.g.
-            :data:`~trialfinder.query.build.LIST_FIELDS`; None for whole records.
+            :data:`~trialfinder.query.pieces.LIST_FIELDS`; None for whole records.
         api_url: API base URL for the client opened when ``client`` is None.
     """
 
@@ -126,7 +127,7 @@ def iter_studies(
     """Stream matching studies page by page without holding them all in memory.
 
     >>> from trialfinder import iter_studies
-    >>> from trialfinder.query.build import LIST_FIELDS
+    >>> from trialfinder.query.pieces import LIST_FIELDS
     >>> for study in iter_studies(condition="melanoma", fields=LIST_FIELDS):  # doctest: +SKIP
     ...     print(study.nct_id, study.status)
 
@@ -136,7 +137,7 @@ def iter_studies(
         term: one or more other search terms; all must match.
         limit: the most studies to yield; None (the default) for every match.
         fields: piece names to ask for (fewer bytes), such as
-            :data:`trialfinder.query.build.LIST_FIELDS`; None for whole records.
+            :data:`trialfinder.query.pieces.LIST_FIELDS`; None for whole records.
         api_url: API base URL when no client is given.
         client: the client to fetch with; by default one is opened for the iteration and
             closed when it ends.
@@ -182,7 +183,7 @@ def search(
         client: an existing :class:`Client` to reuse instead of a new one.
         explain_empty: when nothing matches, spend one small request per active filter to
             say how many would match without it (``loosen``).
-        fields: piece names to ask for, such as :data:`trialfinder.query.build.LIST_FIELDS`
+        fields: piece names to ask for, such as :data:`trialfinder.query.pieces.LIST_FIELDS`
             (fewer bytes; the other fields of each study stay empty); None for whole records.
         **filters: which studies to keep, each a key of
             :class:`~trialfinder.filterspec.SearchFilters`, which says what it takes (``status``

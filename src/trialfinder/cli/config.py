@@ -114,7 +114,7 @@ def _value_problem(key: str, value: object) -> str | None:
     """What is wrong with a value the library would refuse (the CLI's own checks aside)."""
     # Loaded here: checking a file must not load the search code for `config path`.
     from trialfinder.query import filters
-    from trialfinder.query.build import check_api_url
+    from trialfinder.query.values import check_api_url
 
     checks: dict[str, Any] = {
         "status": filters.parse_status,

@@ -53,7 +53,8 @@ def export(
       duckdb -c "SELECT country, count(*) FROM 'myeloma/sites.parquet' GROUP BY 1"
     """
     from trialfinder.cli.calls import make_client, search_kwargs
-    from trialfinder.query.build import build_query, check_api_url
+    from trialfinder.query.build import build_query
+    from trialfinder.query.values import check_api_url
 
     # Everything typed is checked before pyarrow or the HTTP stack is loaded.
     query = build_query(**search_kwargs(options))

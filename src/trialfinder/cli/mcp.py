@@ -41,7 +41,7 @@ def mcp(api_url: str | None, timeout: float, retries: int) -> None:
       trialfinder mcp --api-url http://127.0.0.1:8080/api/v2 --no-cache
     """
     if api_url is not None:
-        from trialfinder.query.build import check_api_url
+        from trialfinder.query.values import check_api_url
 
         check_api_url(api_url)
     try:

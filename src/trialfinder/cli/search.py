@@ -35,12 +35,12 @@ def run_search(
     query = query_from_options(options)
     echo_hints(query)
     if api_url is not None:
-        from trialfinder.query.build import check_api_url
+        from trialfinder.query.values import check_api_url
 
         check_api_url(api_url)
 
     from trialfinder.api import ResultStream
-    from trialfinder.query.build import LIST_FIELDS
+    from trialfinder.query.pieces import LIST_FIELDS
     from trialfinder.render.summary import count_line, footer_lines, skipped_line
 
     fmt = fmt.lower()

@@ -13,7 +13,7 @@ from trialfinder.cli.feedback import echo_text
 def run_show(nct_id: str, fmt: str, api_url: str | None, timeout: float, retries: int) -> None:
     """Run ``trialfinder show`` with the values its options were given (see its --help)."""
     from trialfinder.ids import normalize_nct_id
-    from trialfinder.query.build import check_api_url
+    from trialfinder.query.values import check_api_url
 
     nct_id = normalize_nct_id(nct_id)
     if api_url is not None:

@@ -228,7 +228,7 @@ def run(
     """
     from trialfinder.cli.calls import make_client
     from trialfinder.cli.feedback import echo_text
-    from trialfinder.query.build import check_api_url
+    from trialfinder.query.values import check_api_url
     from trialfinder.render.words import DISCLAIMER
 
     if api_url is not None:

@@ -49,7 +49,7 @@ from trialfinder.http.failures import (
     wait_reason,
 )
 from trialfinder.ids import normalize_nct_id
-from trialfinder.query.build import check_api_url
+from trialfinder.query.values import check_api_url
 
 if TYPE_CHECKING:
     from trialfinder.models.reading import StudyPage

@@ -48,7 +48,7 @@ from trialfinder.models.notes import StudyNotes
 from trialfinder.models.records import Intervention, Study
 from trialfinder.models.results import Loosening, SearchPlan, SearchResult
 from trialfinder.notes.annotate import staleness
-from trialfinder.query.build import LIST_FIELDS
+from trialfinder.query.pieces import LIST_FIELDS
 from trialfinder.render.summary import searched_lines
 from trialfinder.render.words import DISCLAIMER, STUDY_DISCLAIMER
 

@@ -9,12 +9,10 @@ the HTTP stack.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
 
-from trialfinder.defaults import DEFAULT_API_URL, DEFAULT_LIMIT, DEFAULT_RADIUS_MILES
+from trialfinder.defaults import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
 from trialfinder.filterspec import (
     FILTER_DEFAULTS,
@@ -26,122 +24,16 @@ from trialfinder.filterspec import (
 from trialfinder.ids import STUDY_URL as STUDY_URL
 from trialfinder.ids import normalize_nct_id as normalize_nct_id
 from trialfinder.ids import study_url as study_url
-from trialfinder.ids import visible as _visible
 from trialfinder.query import filters
 from trialfinder.query.expand import Expansion, expand_values
 
 # Re-exported: they lived here before trialfinder.ids, and callers still import them from here.
 from trialfinder.query.places import check_point
-
-WEBSITE_SEARCH_URL = "https://clinicaltrials.gov/search"
-# The website's own filter keys (its aggFilters), each seen in public links to the website's
-# search; a filter without a verified key is left out of the link, and the link says so.
-WEBSITE_STATUS = {
-    "RECRUITING": "rec",
-    "NOT_YET_RECRUITING": "not",
-    "ACTIVE_NOT_RECRUITING": "act",
-    "COMPLETED": "com",
-    "TERMINATED": "ter",
-}
-#: Combined phases (phase 1/2) have no key: ``phase:1 2`` means either phase, not both.
-WEBSITE_PHASE = {"EARLY_PHASE1": "0", "PHASE1": "1", "PHASE2": "2", "PHASE3": "3", "PHASE4": "4"}
-WEBSITE_STUDY_TYPE = {"INTERVENTIONAL": "int"}
-WEBSITE_SEX = {"FEMALE": "f", "MALE": "m"}
-#: (key, words, first year, end year exclusive): the registry's standard age groups.
-WEBSITE_AGE_GROUPS = (
-    ("child", "child, birth to 17", 0, 18),
-    ("adult", "adult, 18 to 64", 18, 65),
-    ("older", "older adult, 65+", 65, 1000),
-)
+from trialfinder.query.values import check_flag, check_limit, check_values
+from trialfinder.query.website import phase_words, website_link
 
 #: The API lowers any larger pageSize to this.
 MAX_PAGE_SIZE = 1000
-#: Longer search values are almost certainly a paste accident; the API's URLs have limits too.
-MAX_VALUE_LENGTH = 300
-MAX_VALUES = 10
-
-#: The piece names (``fields=``) that list views need: what the table, CSV, Markdown and
-#: JSON listings show, plus what the site and arm displays read (locations with their
-#: geoPoint, arm groups, intervention details, eligibility ages and sex). Every name is a
-#: piece of ``GET /studies/metadata``; extend this one tuple when a list view shows more.
-#: ``show`` and ``--full`` fetch whole records instead.
-LIST_FIELDS: tuple[str, ...] = (
-    "NCTId",
-    "BriefTitle",
-    "OfficialTitle",
-    "Acronym",
-    "OverallStatus",
-    "WhyStopped",
-    "Phase",
-    "StudyType",
-    "Condition",
-    "InterventionType",
-    "InterventionName",
-    "InterventionOtherName",
-    "InterventionDescription",
-    "InterventionArmGroupLabel",
-    "ArmGroupLabel",
-    "ArmGroupType",
-    "ArmGroupInterventionName",
-    "LeadSponsorName",
-    "StartDate",
-    "PrimaryCompletionDate",
-    "CompletionDate",
-    "StudyFirstPostDate",
-    "LastUpdatePostDate",
-    "StatusVerifiedDate",
-    "EnrollmentCount",
-    "MinimumAge",
-    "MaximumAge",
-    "Sex",
-    "HealthyVolunteers",
-    "StdAge",
-    "LocationFacility",
-    "LocationStatus",
-    "LocationCity",
-    "LocationState",
-    "LocationZip",
-    "LocationCountry",
-    "LocationGeoPoint",
-    "CentralContactName",
-    "CentralContactPhone",
-    "CentralContactEMail",
-    "HasResults",
-)
-_PIECE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-
-
-def check_value(value: object, what: str) -> str:
-    """Validate one search value typed by a person and return it stripped.
-
-    Raises:
-        InvalidQuery: empty, whitespace only, control characters, or too long.
-    """
-    if not isinstance(value, str):
-        raise InvalidQuery(f"The {what} must be text, not {type(value).__name__}.")
-    stripped = value.strip()
-    if not stripped:
-        raise InvalidQuery(f"The {what} is empty: give a word to search for, or leave it out.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" for ch in stripped):
-        raise InvalidQuery(
-            f"The {what} '{_visible(stripped)}' contains control characters: "
-            "type it again as plain text."
-        )
-    if len(stripped) > MAX_VALUE_LENGTH:
-        raise InvalidQuery(
-            f"The {what} is {len(stripped)} characters long; keep it under "
-            f"{MAX_VALUE_LENGTH} characters (a few key words work best)."
-        )
-    return stripped
-
-
-def _values(raw: str | Iterable[str] | None, what: str) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    items = [raw] if isinstance(raw, str) else list(raw)
-    if len(items) > MAX_VALUES:
-        raise InvalidQuery(f"Give at most {MAX_VALUES} values for the {what}.")
-    return tuple(check_value(item, what) for item in items)
 
 
 def combine_all(values: tuple[str, ...]) -> str | None:
@@ -155,75 +47,6 @@ def combine_all(values: tuple[str, ...]) -> str | None:
     if len(values) == 1:
         return values[0]
     return " AND ".join(v if re.fullmatch(r"[\w\-']+", v) else f"({v})" for v in values)
-
-
-def check_limit(limit: object) -> int | None:
-    """Validate a result limit: a positive whole number, or None for every study.
-
-    Raises:
-        InvalidQuery: zero, negative, or not a whole number.
-    """
-    if limit is None:
-        return None
-    if isinstance(limit, bool) or not isinstance(limit, int):
-        raise InvalidQuery(f"The limit must be a whole number like 20, not {limit!r}.")
-    if limit < 1:
-        raise InvalidQuery(f"The limit must be at least 1 (got {limit}).")
-    return limit
-
-
-def check_api_url(url: object) -> str:
-    """Validate an API base URL and return it without a trailing slash.
-
-    Raises:
-        InvalidQuery: not an http(s) URL with a host, or with an impossible port.
-    """
-    hint = f"use an http(s) URL such as {DEFAULT_API_URL}"
-    if not isinstance(url, str) or not url.strip():
-        raise InvalidQuery(f"The API URL is empty: {hint}.")
-    url = url.strip()
-    if any(ch.isspace() or not ch.isprintable() for ch in url):
-        raise InvalidQuery(
-            f"The API URL '{_visible(url)}' contains spaces or control characters: {hint}."
-        )
-    try:
-        from urllib.parse import urlsplit  # imported here: --help does not need it
-
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise InvalidQuery(f"The API URL '{_visible(url)}' is malformed: {hint}.") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidQuery(f"The API URL '{_visible(url)}' is not usable: {hint}.")
-    if port == 0:
-        raise InvalidQuery(
-            f"The API URL '{_visible(url)}' has port 0, which cannot be reached: {hint}."
-        )
-    if parts.query or parts.fragment:
-        raise InvalidQuery(
-            f"The API URL '{_visible(url)}' must not carry ?query or #fragment: {hint}."
-        )
-    return url.rstrip("/")
-
-
-def fields_param(fields: Iterable[str] | None) -> str | None:
-    """The ``fields`` parameter for a list of piece names; None (whole records) for None.
-
-    Raises:
-        InvalidQuery: a name is not a piece name (letters and digits) or the list is empty.
-    """
-    if fields is None:
-        return None
-    names = [fields] if isinstance(fields, str) else list(fields)
-    if not names:
-        raise InvalidQuery("Give at least one field name, or None for whole records.")
-    for name in names:
-        if not isinstance(name, str) or not _PIECE_RE.match(name):
-            raise InvalidQuery(
-                f"{name!r} is not a field piece name such as NCTId or BriefTitle "
-                "(see GET /studies/metadata)."
-            )
-    return ",".join(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)
@@ -305,20 +128,20 @@ class SearchQuery:
         elif given["radius"] is not None:
             raise InvalidQuery("A radius ({radius}) needs a place to measure from ({near}).")
         query = cls(
-            conditions=_values(condition, "condition"),
-            interventions=_values(intervention, "intervention"),
-            terms=_values(term, "search term"),
+            conditions=check_values(condition, "condition"),
+            interventions=check_values(intervention, "intervention"),
+            terms=check_values(term, "search term"),
             limit=check_limit(limit),
-            expand=_flag(given["expand"], "expand"),
+            expand=check_flag(given["expand"], "expand"),
             statuses=filters.parse_status(given["status"]),
             phases=filters.parse_phases(given["phase"]),
             study_type=filters.parse_study_type(given["study_type"]),
             sex=filters.parse_sex(given["sex"]),
             age=filters.check_age(given["age"]),
-            healthy_volunteers=_flag(given["healthy_volunteers"], "healthy_volunteers"),
-            country=_values(given["country"], "country"),
-            state=_values(given["state"], "state"),
-            city=_values(given["city"], "city"),
+            healthy_volunteers=check_flag(given["healthy_volunteers"], "healthy_volunteers"),
+            country=check_values(given["country"], "country"),
+            state=check_values(given["state"], "state"),
+            city=check_values(given["city"], "city"),
             near=near,
             near_label=near_label,
             radius_miles=filters.parse_radius(given["radius"]),
@@ -492,105 +315,13 @@ class SearchQuery:
     def website_link(self) -> tuple[str, list[str]]:
         """The same search on the website, and what of this search the link cannot carry.
 
-        The link carries the words as sent to the API (expansions included) and the filters
-        the website takes with keys verified in public website links
-        (:data:`WEBSITE_STATUS`, :data:`WEBSITE_PHASE` …): status, phase, interventional
-        study type, sex, age group, healthy volunteers, one country, state and city. Any
-        other filter is named in the returned list, in plain words, so that a link that is
-        not the same search says so.
-
-        Returns:
-            ``(url, left_out)``; ``left_out`` is empty when the link is the same search.
+        See :func:`trialfinder.query.website.website_link`.
         """
-        from urllib.parse import quote, urlencode  # here, not at the top: keeps --help fast
-
-        params = self.query_params()
-        pairs = [
-            (key, params[api])
-            for key, api in (("cond", "query.cond"), ("intr", "query.intr"), ("term", "query.term"))
-            if api in params
-        ]
-        left_out: list[str] = []
-        groups: list[str] = []
-
-        def keyed(name: str, values: tuple[str, ...], keys: dict[str, str], shown: Any) -> None:
-            found = [keys[v] for v in values if v in keys]
-            left_out.extend(f"{name} {shown(v)}" for v in values if v not in keys)
-            if found:
-                groups.append(f"{name.replace(' ', '')}:{' '.join(found)}")
-
-        def words(value: str) -> str:
-            return value.replace("_", " ").lower()
-
-        keyed("status", self.statuses, WEBSITE_STATUS, words)
-        keyed("phase", self.phases, WEBSITE_PHASE, phase_words)
-        found_types = [WEBSITE_STUDY_TYPE[t] for t in self.study_type if t in WEBSITE_STUDY_TYPE]
-        left_out += [
-            f"study type {words(t)}" for t in self.study_type if t not in WEBSITE_STUDY_TYPE
-        ]
-        if found_types:
-            groups.append(f"studyType:{' '.join(found_types)}")
-        if self.sex:
-            groups.append(f"sex:{WEBSITE_SEX[self.sex]}")
-        if self.age is not None:
-            group = website_age_group(self.age)
-            if group is None:
-                left_out.append(f"age {self.age} (it spans two of the website's age groups)")
-            else:
-                groups.append(f"ages:{group[0]}")
-                left_out.append(
-                    f"age {self.age} exactly (the link uses the wider group {group[1]})"
-                )
-        if self.healthy_volunteers:
-            groups.append("healthy:y")
-        if groups:
-            pairs.append(("aggFilters", ",".join(groups)))
-        places = [("city", self.city), ("state", self.state), ("country", self.country)]
-        single = {kind: values[0] for kind, values in places if len(values) == 1}
-        left_out += [
-            f"{kind} {' or '.join(values)} (the website takes one)"
-            for kind, values in places
-            if len(values) > 1
-        ]
-        if single:
-            shown = [single[k] for k in ("city", "state") if k in single] or [single["country"]]
-            pairs.append(("locStr", ", ".join(shown)))
-            pairs += [
-                (kind, single[kind]) for kind in ("country", "state", "city") if kind in single
-            ]
-        if self.near is not None:
-            place = self.near_label or f"{self.near[0]},{self.near[1]}"
-            left_out.append(f"near {place} within {self.radius_miles:g} miles")
-        query = urlencode(pairs, quote_via=quote, safe=":,")
-        return f"{WEBSITE_SEARCH_URL}?{query}", left_out
+        return website_link(self)
 
 
 #: Each filter's label in what-was-searched (``open to``, ``site in``).
 _SHOWN_AS = {f.name: f.shown_as for f in FILTERS}
-
-
-def phase_words(value: str) -> str:
-    """A phase token in plain words: ``PHASE1/PHASE2`` → ``1/2``, ``NA`` → not applicable."""
-    parts = [p.replace("EARLY_PHASE", "early ").replace("PHASE", "") for p in value.split("/")]
-    return "not applicable" if value == "NA" else "/".join(parts)
-
-
-def website_age_group(age: filters.Age) -> tuple[str, str] | None:
-    """The website's age group (key, words) that holds the whole of ``age``, if one does.
-
-    The groups are the registry's: child (birth to 17), adult (18 to 64), older adult (65+).
-    """
-    year = filters.DAYS_PER_UNIT["years"]
-    for key, words, low, high in WEBSITE_AGE_GROUPS:
-        if low * year <= age.start_days and age.end_days <= high * year:
-            return key, words
-    return None
-
-
-def _flag(value: object, what: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidQuery(f"{what} must be True or False, not {value!r}.")
-    return value
 
 
 def _places(*kinds: tuple[str, ...]) -> str:
