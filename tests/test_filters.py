@@ -8,13 +8,8 @@ import pytest
 
 from trialfinder.errors import InvalidQuery
 from trialfinder.query.build import SearchQuery
-from trialfinder.query.filters import (
-    GEO_PATTERN,
-    geo_param,
-    parse_phases,
-    parse_radius,
-    parse_status,
-)
+from trialfinder.query.essie import GEO_PATTERN, geo_param
+from trialfinder.query.filters import parse_phases, parse_radius, parse_status
 
 OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
 AGE_67 = (

@@ -22,8 +22,8 @@ from trialfinder.notes.annotate import (
     staleness,
     study_notes,
 )
+from trialfinder.query.ages import Age, check_age
 from trialfinder.query.build import SearchQuery
-from trialfinder.query.filters import Age, check_age
 from trialfinder.render.notetext import age_check_text, note_lines, sex_check_text, staleness_text
 
 CASES = "search_hand_made_note_cases_7studies.json"

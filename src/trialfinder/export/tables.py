@@ -178,7 +178,7 @@ def _age(text: str | None) -> tuple[str | None, float | None]:
 @lru_cache(maxsize=1024)
 def _years(text: str | None) -> float | None:
     from trialfinder.notes.annotate import age_in_days
-    from trialfinder.query.filters import DAYS_PER_UNIT
+    from trialfinder.query.ages import DAYS_PER_UNIT
 
     days = age_in_days(text)
     return None if days is None else float(days / DAYS_PER_UNIT["years"])

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from trialfinder.models.notes import AgeCheck, SexCheck, Staleness, StudyNotes
 from trialfinder.models.records import Study
+from trialfinder.query.ages import DAYS_PER_UNIT, Age
 from trialfinder.query.build import SearchQuery
-from trialfinder.query.filters import DAYS_PER_UNIT, Age
 
 STALE_AFTER_DAYS = 365
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")

@@ -25,6 +25,8 @@ from trialfinder.ids import STUDY_URL as STUDY_URL
 from trialfinder.ids import normalize_nct_id as normalize_nct_id
 from trialfinder.ids import study_url as study_url
 from trialfinder.query import filters
+from trialfinder.query.ages import Age, check_age
+from trialfinder.query.essie import advanced_filter, geo_param, location_query
 from trialfinder.query.expand import Expansion, expand_values
 
 # Re-exported: they lived here before trialfinder.ids, and callers still import them from here.
@@ -66,7 +68,7 @@ class SearchQuery:
         ``PHASE1/PHASE2`` for a combined phase). study_type: any of ``INTERVENTIONAL``,
         ``OBSERVATIONAL``, ``EXPANDED_ACCESS``. sex: ``FEMALE`` or ``MALE``; studies open to all
         sexes are kept. age: an age (a whole number of years, months, weeks or days) that the
-            study's age range must reach into; see :class:`~trialfinder.query.filters.Age`.
+            study's age range must reach into; see :class:`~trialfinder.query.ages.Age`.
         healthy_volunteers: keep only studies that accept healthy volunteers.
         country, state, city: where a site must be (``query.locn``); several of one kind
             mean any of them.
@@ -85,7 +87,7 @@ class SearchQuery:
     phases: tuple[str, ...] = ()
     study_type: tuple[str, ...] = ()
     sex: str | None = None
-    age: filters.Age | None = None
+    age: Age | None = None
     healthy_volunteers: bool = False
     country: tuple[str, ...] = ()
     state: tuple[str, ...] = ()
@@ -137,7 +139,7 @@ class SearchQuery:
             phases=filters.parse_phases(given["phase"]),
             study_type=filters.parse_study_type(given["study_type"]),
             sex=filters.parse_sex(given["sex"]),
-            age=filters.check_age(given["age"]),
+            age=check_age(given["age"]),
             healthy_volunteers=check_flag(given["healthy_volunteers"], "healthy_volunteers"),
             country=check_values(given["country"], "country"),
             state=check_values(given["state"], "state"),
@@ -202,7 +204,7 @@ class SearchQuery:
             combined = combine_all(sent)
             if combined is not None:
                 params[key] = combined
-        locn = filters.location_query(self.country, self.state, self.city)
+        locn = location_query(self.country, self.state, self.city)
         if locn:
             params["query.locn"] = locn
         return params
@@ -213,8 +215,8 @@ class SearchQuery:
         if self.statuses:
             params["filter.overallStatus"] = ",".join(self.statuses)
         if self.near is not None:
-            params["filter.geo"] = filters.geo_param(*self.near, self.radius_miles)
-        advanced = filters.advanced_filter(
+            params["filter.geo"] = geo_param(*self.near, self.radius_miles)
+        advanced = advanced_filter(
             self.phases, self.study_type, self.sex, self.age, self.healthy_volunteers
         )
         if advanced:

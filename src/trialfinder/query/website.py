@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from trialfinder.query import filters
+from trialfinder.query.ages import DAYS_PER_UNIT, Age
 
 if TYPE_CHECKING:
     from trialfinder.query.build import SearchQuery
@@ -37,12 +37,12 @@ def phase_words(value: str) -> str:
     return "not applicable" if value == "NA" else "/".join(parts)
 
 
-def website_age_group(age: filters.Age) -> tuple[str, str] | None:
+def website_age_group(age: Age) -> tuple[str, str] | None:
     """The website's age group (key, words) that holds the whole of ``age``, if one does.
 
     The groups are the registry's: child (birth to 17), adult (18 to 64), older adult (65+).
     """
-    year = filters.DAYS_PER_UNIT["years"]
+    year = DAYS_PER_UNIT["years"]
     for key, words, low, high in WEBSITE_AGE_GROUPS:
         if low * year <= age.start_days and age.end_days <= high * year:
             return key, words
