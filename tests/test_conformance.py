@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED_CTGOV
-from trialfinder.api import StudyStream
+from trialfinder.http.paging import StudyStream
 from trialfinder.models.reading import parse_study, read_page
 from trialfinder.query.build import SearchQuery
 

@@ -440,9 +440,9 @@ def test_library_export(tmp_path: Path, server: ReplayServer, no_pacing: None) -
 @responses.activate
 def test_row_groups_page_by_page_with_progress(tmp_path: Path, no_pacing: None) -> None:
     """It writes one row group per 1,000 studies (an API page) and reports progress on each."""
-    from trialfinder.api import StudyStream
     from trialfinder.export.dataset import write_dataset
     from trialfinder.http.client import Client
+    from trialfinder.http.paging import StudyStream
     from trialfinder.query.build import build_query
 
     api = PagedApi(2500)

@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from conftest import trialfinder_command
 from pages import PagedApi
 from replay_server import ReplayServer, Reply
-from trialfinder.api import StudyStream
 from trialfinder.cli.main import cli
 from trialfinder.export import bulk
 from trialfinder.http.client import Client
+from trialfinder.http.paging import StudyStream
 from trialfinder.models.records import Study
 from trialfinder.query.build import SearchQuery
 
@@ -207,7 +207,7 @@ def test_ctrl_c_stops_the_command_with_whole_lines_and_exit_130() -> None:
 
 
 def _results(total: int, limit: int | None = None) -> tuple[Any, PagedApi]:
-    from trialfinder.api import ResultStream
+    from trialfinder.api.run import ResultStream
 
     query = SearchQuery.build("melanoma", limit=limit)
     return ResultStream(query, Client(API), explain_empty=False), PagedApi(total)

@@ -23,14 +23,7 @@ from typing import TYPE_CHECKING, Any
 from trialfinder._version import __version__
 
 if TYPE_CHECKING:
-    from trialfinder.api import (
-        StudyStream,
-        count_studies,
-        explain_search,
-        get_study,
-        iter_studies,
-        search,
-    )
+    from trialfinder.api import count_studies, explain_search, get_study, iter_studies, search
     from trialfinder.errors import (
         ApiConnectionError,
         ApiStatusError,
@@ -59,6 +52,7 @@ if TYPE_CHECKING:
     from trialfinder.export.manifest import ExportManifest
     from trialfinder.http.cache import cached_session
     from trialfinder.http.client import Client
+    from trialfinder.http.paging import StudyStream
     from trialfinder.models.notes import (
         AgeCheck,
         AgentCheck,
@@ -86,7 +80,7 @@ _WHERE = {
     "get_study": "api",
     "count_studies": "api",
     "explain_search": "api",
-    "StudyStream": "api",
+    "StudyStream": "http.paging",
     "Client": "http.client",
     "ExportManifest": "export.manifest",
     "export_parquet": "export.dataset",

@@ -61,10 +61,11 @@ def export(
     if api_url is not None:
         check_api_url(api_url)
 
-    from trialfinder.api import StudyStream, data_timestamp
+    from trialfinder.api import data_timestamp
     from trialfinder.errors import ExportDirectoryNotEmpty
     from trialfinder.export import bulk, dataset
     from trialfinder.export.tables import EXPORT_FIELDS
+    from trialfinder.http.paging import StudyStream
     from trialfinder.render.summary import skipped_line
 
     dataset.require_pyarrow()

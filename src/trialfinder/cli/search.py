@@ -39,7 +39,7 @@ def run_search(
 
         check_api_url(api_url)
 
-    from trialfinder.api import ResultStream
+    from trialfinder.api.run import ResultStream
     from trialfinder.query.pieces import LIST_FIELDS
     from trialfinder.render.summary import count_line, footer_lines, skipped_line
 
@@ -80,8 +80,9 @@ def _stream_search(
     limit_from: str | None,
 ) -> None:
     """Write a search as JSON Lines or CSV page by page, with the notices on stderr."""
-    from trialfinder.api import StudyStream, plan_query
+    from trialfinder.api.run import plan_query
     from trialfinder.export import bulk
+    from trialfinder.http.paging import StudyStream
     from trialfinder.render.summary import searched_lines, skipped_line
 
     err = sys.stderr

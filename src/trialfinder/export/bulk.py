@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from types import FrameType, TracebackType
 from typing import TextIO
 
-from trialfinder.api import StudyStream
+from trialfinder.http.paging import StudyStream
 from trialfinder.models.records import Study
 from trialfinder.render.formats import write_csv, write_jsonl
 from trialfinder.render.summary import count_text

@@ -5,7 +5,7 @@ A dataset folder holds one file per kind of row, keyed by ``nct_id``, and ``mani
 counts, skipped studies, and ``complete``). The columns and rows are
 :mod:`~trialfinder.export.tables`.
 
-The studies come from a :class:`~trialfinder.api.StudyStream`, page by page, and each page
+The studies come from a :class:`~trialfinder.http.paging.StudyStream`, page by page, and each page
 becomes one row group of every table, so memory stays flat however many studies match.
 Tables are written under temporary names (``studies.parquet.incomplete``) and moved into
 place only when the whole search has been written. When the export stops early (Ctrl-C, a
@@ -46,8 +46,8 @@ from trialfinder.export.tables import (
 from trialfinder.filterspec import SearchFilters, Unpack, check_filter_names
 
 if TYPE_CHECKING:
-    from trialfinder.api import StudyStream
     from trialfinder.http.client import Client
+    from trialfinder.http.paging import StudyStream
     from trialfinder.models.records import Study
 
 #: How to get pyarrow, said whenever it is missing.
@@ -202,7 +202,7 @@ def write_dataset(
         TrialFinderError: the search failed; the folder says so (see the module docstring).
         KeyboardInterrupt: likewise, after the folder was marked.
     """
-    from trialfinder.api import plan_query
+    from trialfinder.api.run import plan_query
     from trialfinder.export.bulk import expected_count
     from trialfinder.render.summary import searched_lines
 

@@ -14,7 +14,7 @@ from trialfinder.models.results import SearchPlan, SearchResult
 class Results(Protocol):
     """Studies with their notes, and the counts once they have all been seen.
 
-    A :class:`trialfinder.api.ResultStream` (studies written as they arrive), or a finished
+    A :class:`trialfinder.api.run.ResultStream` (studies written as they arrive), or a finished
     :class:`SearchResult` through :func:`finished`.
     """
 
