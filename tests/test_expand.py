@@ -9,7 +9,8 @@ from importlib import resources
 import pytest
 
 from trialfinder.query.build import SearchQuery
-from trialfinder.query.expand import expand_value, load_data, load_table, synonyms
+from trialfinder.query.expand import expand_value, synonyms
+from trialfinder.query.lexicon import load_data, load_table
 
 ALL_PHRASES = (
     '"acute lymphoblastic leukemia" OR "acute lymphocytic leukemia" OR "B-ALL" OR "T-ALL" '

@@ -59,8 +59,8 @@ def test_every_reader_of_numbers_takes_only_ascii_digits(digit: str) -> None:
     from trialfinder.http.failures import parse_retry_after
     from trialfinder.notes.annotate import age_in_days, period_end
     from trialfinder.query.ages import check_age
-    from trialfinder.query.expand import is_code
     from trialfinder.query.filters import parse_radius
+    from trialfinder.query.lexicon import is_code
     from trialfinder.render.term import output_width, supports_links
     from trialfinder.watch.diff import near_of
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from trialfinder.query.expand import code_body, is_code, load_data
+from trialfinder.query.lexicon import code_body, is_code, load_data
 
 # Where one phrase of a name ends: "Chemotherapy education, then surgery" holds two.
 _PHRASE_END = re.compile(
