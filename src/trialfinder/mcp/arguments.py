@@ -79,12 +79,13 @@ def _filter_argument(info: Filter, hint: object) -> inspect.Parameter:
     metadata: list[object] = [Field(description=info.describe)]
     if info.number:
         metadata.append(Number)
+    annotated_args = (kind, *metadata)  # not starred in the subscript: Python 3.10 and mypy
     return inspect.Parameter(
         info.name,
         inspect.Parameter.KEYWORD_ONLY,
         # None status means open, as in the library; a flag keeps its own default.
         default=info.default if info.flag else None,
-        annotation=cast(Any, Annotated)[(kind, *metadata)],
+        annotation=cast(Any, Annotated)[annotated_args],
     )
 
 

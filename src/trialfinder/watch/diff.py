@@ -183,7 +183,8 @@ def _keyed_sites(sites: Iterable[Site]) -> dict[tuple[Any, ...], Site]:
     for site in sites:
         base = (site.facility, site.city, site.country)
         seen[base] = seen.get(base, 0) + 1
-        keyed[(*base, seen[base])] = site
+        key = (*base, seen[base])  # a name, not a starred subscript: Python 3.10 and mypy
+        keyed[key] = site
     return keyed
 
 
