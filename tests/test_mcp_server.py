@@ -24,8 +24,7 @@ from mcp_types import CallToolResult
 
 from replay_server import ReplayServer, Reply
 from trialfinder import explain_search, search
-from trialfinder.api import FILTER_ARGS
-from trialfinder.filterspec import FILTER_DEFAULTS, SearchFilters
+from trialfinder.filterspec import FILTER_DEFAULTS, FILTER_NAMES, SearchFilters
 from trialfinder.http.cache import cached_session
 from trialfinder.http.client import Client
 from trialfinder.mcp.arguments import MAX_LIMIT, search_arguments
@@ -87,7 +86,7 @@ def test_four_tools_with_the_library_names_and_the_reminder(client: Client) -> N
 
     talk(client, session)
     assert sorted(tools) == ["count_trials", "explain_search", "get_trial", "search_trials"]
-    every_filter = {*WHAT, *FILTER_ARGS}
+    every_filter = {*WHAT, *FILTER_NAMES}
     assert set(tools["search_trials"].input_schema["properties"]) == every_filter | {"limit"}
     assert set(tools["explain_search"].input_schema["properties"]) == every_filter | {"limit"}
     # A count has no order and no limit: the tool does not pretend to take them.

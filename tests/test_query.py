@@ -7,12 +7,11 @@ from typing import Any
 import pytest
 
 from trialfinder.errors import InvalidQuery
+from trialfinder.ids import normalize_nct_id, study_url
 from trialfinder.query.build import (
     SearchQuery,
     build_query,
     combine_all,
-    normalize_nct_id,
-    study_url,
 )
 from trialfinder.query.values import MAX_VALUE_LENGTH, check_api_url
 

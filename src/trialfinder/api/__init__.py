@@ -13,17 +13,13 @@ from collections.abc import Iterable
 from trialfinder.api.run import plan_query, run_query
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import TrialFinderError
-from trialfinder.filterspec import FILTER_NAMES, SearchFilters, Unpack, check_filter_names
+from trialfinder.filterspec import SearchFilters, Unpack, check_filter_names
 from trialfinder.http.client import Client
 from trialfinder.http.paging import StudyStream, client_for, count_matching
 from trialfinder.models.reading import parse_study
 from trialfinder.models.records import Study
 from trialfinder.models.results import SearchPlan, SearchResult
 from trialfinder.query.build import build_query
-
-#: Filter keyword arguments shared by :func:`search`, :func:`iter_studies`,
-#: :func:`explain_search` and :func:`count_studies` (see :mod:`trialfinder.filterspec`).
-FILTER_ARGS = FILTER_NAMES
 
 
 def iter_studies(

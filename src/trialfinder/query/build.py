@@ -21,9 +21,6 @@ from trialfinder.filterspec import (
     Unpack,
     check_filter_names,
 )
-from trialfinder.ids import STUDY_URL as STUDY_URL
-from trialfinder.ids import normalize_nct_id as normalize_nct_id
-from trialfinder.ids import study_url as study_url
 from trialfinder.query import filters
 from trialfinder.query.ages import Age, check_age
 from trialfinder.query.essie import advanced_filter, geo_param, location_query
