@@ -98,6 +98,32 @@ def run_cli(
     )
 
 
+def invoke_cli(
+    *args: str, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command inside this process, as :func:`run_cli` runs it outside: the same
+    arguments, environment, exit code, and standard output and error kept apart.
+
+    For tests of what the command says and stores, where a separate process is not the point:
+    a run costs milliseconds instead of the ~0.4 s of starting Python and importing the stack.
+    Real processes (sockets, signals, buffering, start-up) stay with :func:`run_cli`. An
+    exception the command does not turn into an error line fails the test with its traceback,
+    as it would show one to a user.
+    """
+    from click.testing import CliRunner
+
+    from trialfinder.cli.main import cli
+
+    full_env: dict[str, str | None] = {"TRIALFINDER_API_URL": None}
+    full_env.update({"COLUMNS": "100", "NO_COLOR": "1", **(env or {})})
+    result = CliRunner().invoke(
+        cli, list(args), input=input, env=full_env, prog_name="trialfinder", catch_exceptions=False
+    )
+    return subprocess.CompletedProcess(
+        ["trialfinder", *args], result.exit_code, result.stdout, result.stderr
+    )
+
+
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
     """A replay server on 127.0.0.1, stopped after the test."""

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import run_cli, trialfinder_command
+from conftest import invoke_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
 from trialfinder.cli.feedback import WaitLine, wait_text
 from trialfinder.http.failures import RetryWait
@@ -96,7 +96,7 @@ def test_quiet_or_not_a_terminal_shows_no_wait(server: ReplayServer) -> None:
     server.add("/studies/NCT02013167", BUSY, Reply.fixture(STUDY), BUSY, Reply.fixture(STUDY))
     code, _, err = _run_on_a_terminal("show", "NCT02013167", "-q", "--api-url", server.url)
     assert code == 0 and "retrying" not in err
-    piped = run_cli("show", "NCT02013167", "--no-cache", "--api-url", server.url)
+    piped = invoke_cli("show", "NCT02013167", "--no-cache", "--api-url", server.url)
     assert piped.returncode == 0 and piped.stderr == ""
     assert len(server.requests) == 4
 
@@ -104,7 +104,7 @@ def test_quiet_or_not_a_terminal_shows_no_wait(server: ReplayServer) -> None:
 def test_verbose_logs_the_full_url(server: ReplayServer) -> None:
     """It shows each request's full URL with --verbose, while the error line stays short."""
     server.add("/studies", Reply(status=404, body=b"Not Found", content_type="text/plain"))
-    proc = run_cli("search", "-c", "asthma", "-v", "--api-url", server.url + "/wrong")
+    proc = invoke_cli("search", "-c", "asthma", "-v", "--api-url", server.url + "/wrong")
     assert proc.returncode == 1
     debug, error = proc.stderr.splitlines()[:-1], proc.stderr.splitlines()[-1]
     assert any("query.cond=asthma" in line and "fields=NCTId" in line for line in debug)

@@ -1,4 +1,4 @@
-"""``trialfinder watch`` end to end: the installed command against a local replay server."""
+"""``trialfinder watch``: the command against a local replay server, one test as separate runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import flat, run_cli
+from conftest import flat, invoke_cli, run_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.cli.watch import EXIT_CHANGED
 from trialfinder.render.words import DISCLAIMER
@@ -91,7 +91,10 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_add_then_run_twice_reports_exactly_the_changes(db: Path, server: ReplayServer) -> None:
-    """It records a baseline, then lists exactly the changes made between two answers."""
+    """It records a baseline, then lists exactly the changes made between two answers.
+
+    Each step is a separate run of the installed command: what one run stores, the next reads.
+    """
     server.add("/studies", Reply.fixture(NOW), params={"filter.ids": "NCT05100003"})
     server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(AFTER), Reply.fixture(AFTER))
     added = run_cli(*ADD_MYELOMA, "--db", str(db))
@@ -127,12 +130,12 @@ def test_run_as_json_gives_the_same_report(db: Path, server: ReplayServer) -> No
     server.add("/studies", Reply.fixture(NOW), params={"filter.ids": "NCT05100003"})
     server.add("/studies", Reply.fixture(BEFORE), Reply.fixture(AFTER))
     env = {"TRIALFINDER_DATA_DIR": str(db.parent)}
-    assert run_cli(*ADD_MYELOMA, env=env).returncode == 0
+    assert invoke_cli(*ADD_MYELOMA, env=env).returncode == 0
     run = ("watch", "run", "myeloma", "--format", "json", "--api-url", server.url)
-    baseline = json.loads(run_cli(*run, env=env).stdout)
+    baseline = json.loads(invoke_cli(*run, env=env).stdout)
     assert baseline["changed"] is False
     assert baseline["searches"][0]["baseline"] is True
-    result = run_cli(*run, env=env)
+    result = invoke_cli(*run, env=env)
     assert result.returncode == 0  # no --exit-code: 0 although something changed
     assert flat(result.stderr) == DISCLAIMER
     report = json.loads(result.stdout)
@@ -169,8 +172,8 @@ def test_run_as_json_gives_the_same_report(db: Path, server: ReplayServer) -> No
 
 def test_list_show_and_remove(db: Path) -> None:
     """It lists, shows and removes saved searches."""
-    assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
-    listed = run_cli("watch", "list", "--db", str(db))
+    assert invoke_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    listed = invoke_cli("watch", "list", "--db", str(db))
     assert listed.returncode == 0
     assert listed.stdout.split() == [
         "myeloma",
@@ -179,7 +182,7 @@ def test_list_show_and_remove(db: Path) -> None:
         "yet",
         *SAVED.split(),
     ]
-    shown = json.loads(run_cli("watch", "show", "myeloma", "--db", str(db), "-f", "json").stdout)
+    shown = json.loads(invoke_cli("watch", "show", "myeloma", "--db", str(db), "-f", "json").stdout)
     assert shown["search"] == {
         "condition": ["multiple myeloma"],
         "intervention": ["pembrolizumab"],
@@ -187,9 +190,9 @@ def test_list_show_and_remove(db: Path) -> None:
         "status": ["recruiting", "not yet recruiting", "enrolling by invitation"],
     }
     assert shown["studies"] == [] and shown["last_run_at"] is None
-    removed = run_cli("watch", "remove", "myeloma", "--db", str(db))
+    removed = invoke_cli("watch", "remove", "myeloma", "--db", str(db))
     assert (removed.returncode, removed.stdout) == (0, "Removed 'myeloma'.\n")
-    empty = run_cli("watch", "list", "--db", str(db))
+    empty = invoke_cli("watch", "list", "--db", str(db))
     assert (empty.returncode, empty.stdout) == (0, "")
     assert "No saved searches yet" in empty.stderr
 
@@ -207,7 +210,7 @@ def test_list_show_and_remove(db: Path) -> None:
 )
 def test_bad_input_is_one_line_and_exit_2(db: Path, args: tuple[str, ...], message: str) -> None:
     """It answers bad input and unknown names with one line on stderr and exit code 2."""
-    result = run_cli("watch", *args, "--db", str(db))
+    result = invoke_cli("watch", *args, "--db", str(db))
     assert result.returncode == 2
     assert message in one_error_line(result)
     assert result.stdout == ""
@@ -215,10 +218,10 @@ def test_bad_input_is_one_line_and_exit_2(db: Path, args: tuple[str, ...], messa
 
 def test_a_taken_name_is_refused(db: Path) -> None:
     """It refuses to overwrite a saved search unless --replace is given."""
-    assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
-    again = run_cli(*ADD_MYELOMA, "--db", str(db))
+    assert invoke_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    again = invoke_cli(*ADD_MYELOMA, "--db", str(db))
     assert again.returncode == 2 and "--replace" in one_error_line(again)
-    assert run_cli(*ADD_MYELOMA, "--replace", "--db", str(db)).returncode == 0
+    assert invoke_cli(*ADD_MYELOMA, "--replace", "--db", str(db)).returncode == 0
 
 
 def test_a_corrupt_database_is_one_line_exit_1_and_untouched(db: Path) -> None:
@@ -226,7 +229,7 @@ def test_a_corrupt_database_is_one_line_exit_1_and_untouched(db: Path) -> None:
     db.write_text("this is my shopping list, not a database\n" * 30)
     before = db.read_bytes()
     for args in (("list",), ("show", "myeloma"), ADD_MYELOMA[1:], ("run",)):
-        result = run_cli("watch", *args, "--db", str(db))
+        result = invoke_cli("watch", *args, "--db", str(db))
         assert result.returncode == 1
         assert "mv " in one_error_line(result)
     assert db.read_bytes() == before
@@ -236,20 +239,20 @@ def test_a_corrupt_database_is_one_line_exit_1_and_untouched(db: Path) -> None:
 def test_a_network_failure_exits_1_and_stores_nothing(db: Path, server: ReplayServer) -> None:
     """It exits 1, never the "changed" code, when the API cannot be reached; nothing is stored."""
     route = server.add("/studies", Reply.fixture(BEFORE), Reply(close_without_answer=True))
-    assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    assert invoke_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
     run = ("watch", "run", "--db", str(db), "--api-url", server.url, "--retries", "1")
-    assert run_cli(*run).returncode == 0
+    assert invoke_cli(*run).returncode == 0
     before = db.read_bytes()
-    failed = run_cli(*run)
+    failed = invoke_cli(*run)
     assert failed.returncode == 1
     one_error_line(failed)
     assert db.read_bytes() == before
     route.replies.append(Reply(close_without_answer=True))
-    failed = run_cli(*run, "--exit-code")
+    failed = invoke_cli(*run, "--exit-code")
     assert failed.returncode == 1 != EXIT_CHANGED  # a failure is never read as "changed"
     one_error_line(failed)
     route.replies.append(Reply.fixture(AFTER))
-    after = run_cli(*run, "--format", "json")
+    after = invoke_cli(*run, "--format", "json")
     assert json.loads(after.stdout)["searches"][0]["changes"]["gone"][0]["nct_id"] == "NCT05100003"
 
 
@@ -264,7 +267,7 @@ def test_watch_commands_start_without_the_http_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
-    help_text = run_cli("--help").stdout
+    help_text = invoke_cli("--help").stdout
     assert "watch" in help_text
 
 
@@ -272,10 +275,10 @@ def test_show_says_the_kind_of_each_study_as_run_does(db: Path, server: ReplaySe
     """It marks observational and expanded access studies in 'watch show' (text and JSON) as
     the run's report does, and leaves the trials unmarked."""
     server.add("/studies", Reply.fixture("search_hand_made_note_cases_7studies.json"))
-    assert run_cli("watch", "add", "kinds", "-c", "x", "--db", str(db)).returncode == 0
-    ran = run_cli("watch", "run", "--db", str(db), "--api-url", server.url)
+    assert invoke_cli("watch", "add", "kinds", "-c", "x", "--db", str(db)).returncode == 0
+    ran = invoke_cli("watch", "run", "--db", str(db), "--api-url", server.url)
     assert ran.returncode == 0, ran.stderr
-    shown = run_cli("watch", "show", "kinds", "--db", str(db))
+    shown = invoke_cli("watch", "show", "kinds", "--db", str(db))
     assert shown.returncode == 0, shown.stderr
     lines = {line.split()[0]: line for line in shown.stdout.splitlines() if "  NCT" in line}
     assert len(lines) == 7
@@ -289,7 +292,7 @@ def test_show_says_the_kind_of_each_study_as_run_does(db: Path, server: ReplaySe
     )
     trials = [line for nct, line in lines.items() if nct not in ("NCT09100006", "NCT09100007")]
     assert len(trials) == 5 and not any("·" in line for line in trials)
-    as_json = run_cli("watch", "show", "kinds", "--db", str(db), "-f", "json")
+    as_json = invoke_cli("watch", "show", "kinds", "--db", str(db), "-f", "json")
     kinds = {s["nct_id"]: s["study_type"] for s in json.loads(as_json.stdout)["studies"]}
     assert kinds["NCT09100006"] == "OBSERVATIONAL"
     assert kinds["NCT09100007"] == "EXPANDED_ACCESS"
@@ -313,11 +316,11 @@ def test_a_search_removed_while_it_runs_reports_against_its_baseline(
     for intr, held in (("pembrolizumab", None), ("radiation", released)):
         after = Reply.fixture(AFTER, held_until=held)
         server.add("/studies", Reply.fixture(BEFORE), after, params={"query.intr": intr})
-    assert run_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    assert invoke_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
     add = ("watch", "add", "radiation", "-c", "multiple myeloma", "-i", "radiation")
-    assert run_cli(*add, "--db", str(db)).returncode == 0
+    assert invoke_cli(*add, "--db", str(db)).returncode == 0
     run = ("watch", "run", "--db", str(db), "--api-url", server.url)
-    assert run_cli(*run).returncode == 0  # the baselines
+    assert invoke_cli(*run).returncode == 0  # the baselines
 
     env = {k: v for k, v in os.environ.items() if k != "TRIALFINDER_API_URL"}
     env.update({"COLUMNS": "100", "NO_COLOR": "1"})
@@ -338,7 +341,7 @@ def test_a_search_removed_while_it_runs_reports_against_its_baseline(
         while radiation_asked() < 2 and running.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         assert radiation_asked() == 2, "the run never asked for the search to remove"
-        removed = run_cli("watch", "remove", "radiation", "--db", str(db))
+        removed = invoke_cli("watch", "remove", "radiation", "--db", str(db))
         assert (removed.returncode, removed.stdout) == (0, "Removed 'radiation'.\n")
     finally:
         released.set()
@@ -356,5 +359,5 @@ def test_a_search_removed_while_it_runs_reports_against_its_baseline(
     kept = myeloma[len(at_100(f"== myeloma: {SAVED}")) + 1 :].splitlines()
     assert changes == kept
     assert changes[0] == "7 changes since <TIME> (4 studies found now)."
-    listed = run_cli("watch", "list", "--db", str(db))
+    listed = invoke_cli("watch", "list", "--db", str(db))
     assert listed.stdout.startswith("myeloma ") and "radiation" not in listed.stdout

@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 import responses
 
-from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli, trialfinder_command
+from conftest import (
+    QUICK_WAITS,
+    SHARED_CTGOV,
+    invoke_cli,
+    load_json,
+    recorded_studies,
+    trialfinder_command,
+)
 from pages import METADATA, PagedApi, filter_record, piece_paths
 from replay_server import ReplayServer, Reply
 from trialfinder.export.dataset import arrow_schema
@@ -152,14 +159,18 @@ def read(folder: Path, table: str) -> Any:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Any], Any]:
-    """One export of the whole corpus through the installed command, read by several tests."""
+    """One export of the whole corpus through the command, read by several tests."""
     base = tmp_path_factory.mktemp("dataset")
     folder = base / "out"
     # Module-wide, so the per-test isolation fixtures do not apply: isolate by hand.
-    isolated = {"TRIALFINDER_CONFIG": str(base / "none.toml"), "TRIALFINDER_CACHE_DIR": str(base)}
+    isolated = {
+        "TRIALFINDER_CONFIG": str(base / "none.toml"),
+        "TRIALFINDER_CACHE_DIR": str(base),
+        **QUICK_WAITS,
+    }
     with ReplayServer() as server:
         expected = serve(server, corpus())
-        done = run_cli(
+        done = invoke_cli(
             "export",
             str(folder),
             "-c",
@@ -326,7 +337,7 @@ def test_documented_duckdb_queries_run(exported: tuple[Path, list[Any], Any]) ->
 def test_non_empty_folder_is_refused_without_force(server: ReplayServer, tmp_path: Path) -> None:
     """It refuses a folder holding files, in one line naming --force, before any request."""
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
-    done = run_cli("export", str(tmp_path), "-c", "x", "--api-url", server.url)
+    done = invoke_cli("export", str(tmp_path), "-c", "x", "--api-url", server.url)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "is not empty" in lines[0] and "--force" in lines[0], done.stderr
@@ -366,7 +377,7 @@ def test_failure_mid_way_leaves_files_marked_incomplete(
     )
     server.add("/version", Reply(body=VERSION))
     folder = tmp_path / "out"
-    done = run_cli("export", str(folder), "-c", "x", "--api-url", server.url)
+    done = invoke_cli("export", str(folder), "-c", "x", "--api-url", server.url)
     assert done.returncode == 2, done.stderr
     assert 'complete": false' in done.stderr
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -384,14 +395,14 @@ def test_failure_after_force_keeps_the_earlier_complete_export(
     folder = tmp_path / "out"
     server.add("/version", Reply(body=VERSION))
     route = server.add("/studies", page([load_json(HAND_MADE[0])], None, total=1))
-    assert run_cli("export", str(folder), "-c", "x", "--api-url", server.url).returncode == 0
+    assert invoke_cli("export", str(folder), "-c", "x", "--api-url", server.url).returncode == 0
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     route.replies = [
         page([load_json(HAND_MADE[1])], "next", total=2),
         Reply(status=400, body=b"bad token", content_type="text/plain"),
     ]
     route.served = 0
-    done = run_cli("export", str(folder), "-c", "x", "--force", "--api-url", server.url)
+    done = invoke_cli("export", str(folder), "-c", "x", "--force", "--api-url", server.url)
     assert done.returncode == 2
     assert "earlier complete export" in done.stderr and "unchanged" in done.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -1,10 +1,10 @@
-"""The search filters end to end: the installed command against a local replay server."""
+"""The search filters through the command, against a local replay server."""
 
 from __future__ import annotations
 
 import json
 
-from conftest import run_cli
+from conftest import invoke_cli
 from replay_server import ReplayServer, Reply
 from trialfinder.query.pieces import LIST_FIELDS
 
@@ -29,7 +29,7 @@ def _serve_pages(server: ReplayServer) -> None:
 def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
     """It sends every filter as the exact parameters, and no phase trap."""
     _serve_pages(server)
-    proc = run_cli(
+    proc = invoke_cli(
         "search", "-c", "multiple myeloma", "-i", "radiation", "-i", "Keytruda",
         "--phase", "1/2,2", "--age", "67", "--sex", "female", "--country", "United States",
         "--near", "44.02,-92.47", "--radius", "100", "--sort", "updated",
@@ -99,7 +99,7 @@ def test_filters_reach_the_server_exactly(server: ReplayServer) -> None:
 def test_table_discloses_expansions_and_combinations(server: ReplayServer) -> None:
     """It tells people what was searched and whether the treatments share an arm."""
     _serve_pages(server)
-    proc = run_cli(
+    proc = invoke_cli(
         "search", "-c", "ALL", "-i", "radiation", "-i", "Keytruda", "--api-url", server.url
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -120,7 +120,7 @@ def test_table_discloses_expansions_and_combinations(server: ReplayServer) -> No
 def test_no_expand_sends_as_typed(server: ReplayServer) -> None:
     """It sends exactly what was typed with --no-expand, and reports no expansion."""
     server.add("/studies", Reply.fixture("search_no_results.json"))
-    proc = run_cli(
+    proc = invoke_cli(
         "search", "-c", "ALL", "--no-expand", "--status", "all", "--api-url", server.url
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -133,7 +133,7 @@ def test_zero_results_say_which_filter_to_loosen(server: ReplayServer) -> None:
     counted = json.dumps({"studies": [], "totalCount": 12}).encode()
     server.add("/studies", Reply(body=counted), params={"pageSize": "1"})
     server.add("/studies", Reply.fixture("search_no_results.json"))
-    proc = run_cli("search", "-c", "myeloma", "--phase", "4", "--api-url", server.url)
+    proc = invoke_cli("search", "-c", "myeloma", "--phase", "4", "--api-url", server.url)
     assert proc.returncode == 0, proc.stderr
     sent = [p for _, p, _ in server.requests]
     assert len(sent) == 3
@@ -160,7 +160,7 @@ def test_bad_filter_exits_2_before_sending(server: ReplayServer) -> None:
         (("--near", "Springfield"), "could be several places: Springfield, MO, US"),
         (("--near", "00000"), "Unknown US ZIP code 00000"),
     ]:
-        proc = run_cli("search", "-c", "myeloma", *args, "--api-url", server.url)
+        proc = invoke_cli("search", "-c", "myeloma", *args, "--api-url", server.url)
         assert proc.returncode == 2, (args, proc.stderr)
         assert proc.stderr.startswith("trialfinder: error: ") and expected in proc.stderr
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from conftest import SHARED_CTGOV, load_json, recorded_studies, run_cli
+from conftest import SHARED_CTGOV, invoke_cli, load_json, recorded_studies
 from replay_server import ReplayServer, Reply
 from trialfinder.models.markup import unescape_markup
 from trialfinder.models.reading import parse_study
@@ -139,11 +139,11 @@ def test_show_prints_and_serializes_the_text_as_typed(server: ReplayServer) -> N
     body = needs_shared(REAL_STUDY).read_bytes()
     assert b"\\\\[MRI\\\\]" in body
     server.add("/studies/NCT02576665", Reply(body=body))
-    text = run_cli("show", "NCT02576665", "--api-url", server.url)
+    text = invoke_cli("show", "NCT02576665", "--api-url", server.url)
     assert text.returncode == 0, text.stderr
     flat = " ".join(text.stdout.split())
     assert "magnetic resonance imaging [MRI])" in flat and "\\[" not in text.stdout
-    as_json = run_cli("show", "NCT02576665", "-f", "json", "--api-url", server.url)
+    as_json = invoke_cli("show", "NCT02576665", "-f", "json", "--api-url", server.url)
     assert as_json.returncode == 0, as_json.stderr
     criteria = json.loads(as_json.stdout)["eligibility"]["criteria"]
     assert "[MRI]" in criteria and not ESCAPE.search(criteria)
