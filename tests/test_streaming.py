@@ -165,8 +165,8 @@ def test_ctrl_c_stops_the_command_with_whole_lines_and_exit_130() -> None:
     with ReplayServer() as server:
         server.add("/studies", Reply(body=b"{}", delay=30), params={"pageToken": "50"})
         server.add("/studies", Reply(body=json.dumps(first).encode()))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALFINDER_")}
-        env["TRIALFINDER_CACHE_DIR"] = os.environ["TRIALFINDER_CACHE_DIR"]
+        # The test's environment: no API URL, a config and cache of its own, no pacing (the
+        # second page is asked for at once).
         process = subprocess.Popen(
             [
                 *trialfinder_command(),
@@ -184,13 +184,13 @@ def test_ctrl_c_stops_the_command_with_whole_lines_and_exit_130() -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
-            env=env,
         )
         deadline = time.monotonic() + 20
         while len(server.requests) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.01)
         assert len(server.requests) == 2, "the second page was never asked for"
-        time.sleep(0.2)
+        # The command writes page one's 50 lines before it asks for page two, in one thread:
+        # the signal arrives while it waits for the network, with every line written.
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=20)
     assert process.returncode == 130
@@ -313,14 +313,19 @@ def test_output_is_the_same_with_pythonunbuffered(server: ReplayServer, fmt: str
     server.add("/studies", Reply(body=json.dumps(PagedApi(60).page({"pageSize": "60"})).encode()))
     command = [*trialfinder_command(), "search", "-c", "melanoma", "-n", "60", "-f", fmt]
     command += ["--api-url", server.url, "--no-cache"]
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    # The two runs are independent: start both, then read each in turn.
+    runs = [
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for env in (buffered, {**buffered, "PYTHONUNBUFFERED": "1"})
+    ]
     outputs = []
-    for unbuffered in ("", "1"):
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-        if unbuffered:
-            env["PYTHONUNBUFFERED"] = unbuffered
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
-        assert done.returncode == 0, done.stderr
-        outputs.append(done.stdout)
+    for run in runs:
+        out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+        outputs.append(out)
     assert outputs[0] == outputs[1]
     assert outputs[0].count("NCT000000") >= 60
 
