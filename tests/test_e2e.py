@@ -131,25 +131,38 @@ def good_page() -> Reply:
     return Reply.fixture(SINGLE)
 
 
+#: Answers long after any --timeout the tests give: every request for it really times out.
+#: (The server thread sleeping through it is a daemon; the test does not wait for it.)
+NEVER_IN_TIME = 30.0
+#: --timeout where the test does not wait one out: ample for the local server's answer.
+AMPLE = "10"
+
+
 @pytest.mark.parametrize(
-    ("name", "first_replies"),
+    ("name", "first_replies", "timeout"),
     [
         (
             "429 twice with Retry-After",
             [Reply(status=429, headers={"Retry-After": "1"}, body=b"slow down")] * 2,
+            AMPLE,
         ),
-        ("503 once", [Reply(status=503, body=b"unavailable")]),
-        ("connection closed", [Reply(close_without_answer=True)]),
-        ("HTML page with 200", [Reply.fixture("error_503_html_maintenance.html")]),
-        ("slow answer", [Reply(delay=3.0, body=json.dumps(load_json(SINGLE)).encode())]),
+        ("503 once", [Reply(status=503, body=b"unavailable")], AMPLE),
+        ("connection closed", [Reply(close_without_answer=True)], AMPLE),
+        ("HTML page with 200", [Reply.fixture("error_503_html_maintenance.html")], AMPLE),
+        # The retry's answer must come within the timeout: 0.5 s is ample for the local server.
+        (
+            "slow answer",
+            [Reply(delay=NEVER_IN_TIME, body=json.dumps(load_json(SINGLE)).encode())],
+            "0.5",
+        ),
     ],
 )
 def test_passing_faults_end_in_complete_data(
-    server: ReplayServer, name: str, first_replies: list[Reply]
+    server: ReplayServer, name: str, first_replies: list[Reply], timeout: str
 ) -> None:
     """It retries a passing fault and returns every study exactly once."""
     server.add("/studies", *first_replies, good_page())
-    done = run_cli("search", "-c", "ALL", "--timeout", "1", "--api-url", server.url, timeout=60)
+    done = run_cli("search", "-c", "ALL", "--timeout", timeout, "--api-url", server.url)
     assert done.returncode == 0, f"{name}: {done.stderr}"
     assert ids_in(done.stdout) == SINGLE_IDS
     assert "Traceback" not in done.stderr
@@ -162,7 +175,13 @@ def test_passing_faults_end_in_complete_data(
         ("always 503", Reply(status=503, body=b"down"), "HTTP 503", 2),
         ("always 429", Reply(status=429, body=b"busy"), "HTTP 429", 2),
         ("always closes", Reply(close_without_answer=True), "Could not connect", 2),
-        ("always slow", Reply(delay=2.0, body=b"{}"), "did not answer within 0.5 seconds", 2),
+        # Only this case waits out its timeouts: the shortest the command takes, twice.
+        (
+            "always slow",
+            Reply(delay=NEVER_IN_TIME, body=b"{}"),
+            "did not answer within 0.1 seconds",
+            2,
+        ),
         (
             "always HTML",
             Reply.fixture("error_503_html_maintenance.html"),
@@ -194,7 +213,7 @@ def test_lasting_faults_end_in_one_line_errors(
         "-i",
         "pembrolizumab",
         "--timeout",
-        "0.5",
+        "0.1" if name == "always slow" else AMPLE,
         "--retries",
         "2",
         "--api-url",
