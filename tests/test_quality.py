@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_mypy
+
 ROOT = Path(__file__).parent.parent
 CODE = [d for d in ("src", "tests", "examples", "benchmarks") if (ROOT / d).is_dir()]
 
@@ -30,7 +32,7 @@ def test_ruff_lint_and_format() -> None:
 def test_mypy_strict() -> None:
     """It type-checks the package strictly."""
     pytest.importorskip("mypy")
-    done = run(sys.executable, "-m", "mypy")
+    done = run_mypy()
     assert done.returncode == 0, done.stdout
 
 
