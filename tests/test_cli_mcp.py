@@ -16,7 +16,7 @@ import anyio
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp_types import CallToolResult
 
-from conftest import run_cli, trialfinder_command
+from conftest import QUICK_WAITS, run_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
 from trialfinder.cli.mcp import INSTALL_HINT
 from trialfinder.render.words import DISCLAIMER
@@ -39,6 +39,7 @@ def test_a_real_client_over_stdio(server: ReplayServer, tmp_path: Path) -> None:
         "TRIALFINDER_API_URL": server.url,
         "TRIALFINDER_CONFIG": os.environ["TRIALFINDER_CONFIG"],
         "TRIALFINDER_CACHE_DIR": os.environ["TRIALFINDER_CACHE_DIR"],
+        **QUICK_WAITS,  # as for every command the tests start: the 1 s pacing is not the point
     }
     params = StdioServerParameters(command=trialfinder_command()[0], args=["mcp"], env=env)
     seen: dict[str, Any] = {}
