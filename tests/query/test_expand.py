@@ -1,16 +1,14 @@
-"""Plain-language expansions: by field, whole phrases, condition-aware classes, all sourced."""
+"""Tests for trialfinder.query.expand: by field, whole phrases, classes, an agent's names."""
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
 
 import pytest
 
 from trialfinder.query.build import SearchQuery
-from trialfinder.query.expand import expand_value, synonyms
-from trialfinder.query.lexicon import load_data, load_table
+from trialfinder.query.expand import agent_names, expand_value, synonyms
+from trialfinder.query.lexicon import load_table
 
 ALL_PHRASES = (
     '"acute lymphoblastic leukemia" OR "acute lymphocytic leukemia" OR "B-ALL" OR "T-ALL" '
@@ -214,25 +212,6 @@ def test_synonyms_for_matching_records() -> None:
 
 
 @pytest.mark.parametrize(
-    ("term", "members"),
-    [
-        (
-            "checkpoint inhibitor",
-            "avelumab dostarlimab tremelimumab toripalimab tislelizumab retifanlimab cosibelimab",
-        ),
-        ("CAR-T", "obecabtagene autoleucel"),
-        ("EGFR inhibitor", "cetuximab panitumumab lazertinib amivantamab"),
-        ("ALK inhibitor", "ensartinib"),
-    ],
-)
-def test_class_tables_are_complete(term: str, members: str) -> None:
-    """The class tables hold the agents the issue names."""
-    entry = next(e for e in load_table() if e.term == term)
-    for name in members.split() if term != "CAR-T" else [members]:
-        assert name in entry.expansions, (term, name)
-
-
-@pytest.mark.parametrize(
     "brand",
     ["Keytruda", "Opdivo", "Alecensa", "Blincyto", "Besponsa", "Kymriah", "Tecentriq", "Imfinzi"],
 )
@@ -241,63 +220,39 @@ def test_issue_brands_present(brand: str) -> None:
     assert expand_value(brand, "intervention").expansions, brand
 
 
-SOURCE = re.compile(r"^(NCI Thesaurus C\d+|FDA label: [A-Z]\w+.*)$")
-CODE_SOURCE = re.compile(r"^(NCI Drug Dictionary|NCI Dictionary of Cancer Terms): [a-z][\w ]+$")
-
-
-def test_every_entry_cites_its_source() -> None:
-    """An acronym cites an NCI Thesaurus code, a brand its FDA label, each class member too,
-    a code name the NCI dictionary entry that lists it (for a drug whose label is cited)."""
-    data = load_data()
-    for entry in data.entries:
-        if entry.kind == "class":
-            assert not entry.source, entry.term  # the members carry the sources
-            lists = [entry.expansions, *(c.expansions for c in entry.by_condition)]
-            assert any(lists), entry.term
-            for name in (n for names in lists for n in names):
-                assert SOURCE.match(data.source_of(name)), (entry.term, name)
-        elif entry.kind == "code":
-            # A code cites the NCI dictionary entry of its one drug, which lists the code.
-            (generic,) = entry.expansions
-            assert CODE_SOURCE.match(entry.source), (entry.term, entry.source)
-            assert entry.source.split(": ")[1] == generic, entry.term
-            assert SOURCE.match(data.source_of(generic)), (entry.term, generic)
-        else:
-            assert SOURCE.match(entry.source), (entry.term, entry.source)
-            if entry.kind == "acronym":
-                assert entry.source.startswith("NCI Thesaurus C"), entry.term
-            else:
-                assert entry.source == f"FDA label: {entry.term}", entry.term
-    for name, source in data.members.items():
-        assert SOURCE.match(source), (name, source)
-
-
-def test_table_is_well_formed_and_packaged() -> None:
-    """Every entry has a known kind and either terms or meanings; acronyms are reviewed."""
-    raw = json.loads(
-        resources.files("trialfinder.query").joinpath("data/expansions.json").read_text("utf-8")
-    )
-    terms = [e["term"] for e in raw["entries"]]
-    assert len(terms) == len(set(terms))
-    data = load_data()
-    assert data.field_kinds == {
-        "condition": ("acronym",),
-        "intervention": ("brand", "code", "class"),
-        "term": (),
-    }
-    for entry in data.entries:
-        assert entry.kind in ("acronym", "brand", "code", "class")
-        has_terms = bool(entry.expansions or entry.by_condition)
-        assert has_terms != bool(entry.ambiguous), entry.term
-        if entry.kind == "acronym":
-            assert entry.term.isupper()
-            # An acronym left out when sent, or ambiguous, says what else it means.
-            assert (entry.send_term and not entry.ambiguous) or entry.why, entry.term
-    for acronym in ("ALL", "AML", "CLL", "CML", "MM", "NSCLC", "SCLC", "DLBCL", "MDS", "HCC"):
-        assert any(e.term == acronym for e in load_table())
-
-
 @pytest.mark.parametrize("value", ["Keytruda für Melanom", "KEYTRUDA", "Keytrudas"])
 def test_terms_found_in_any_case_and_beside_other_scripts(value: str) -> None:
     """It finds a brand in capitals, as a plural, and in a value that is not all ASCII."""
     assert "pembrolizumab" in expand_value(value, "intervention").text
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("Opdivo", ("Opdivo", "nivolumab", "BMS-936558", "MDX-1106", "ONO-4538")),
+        ("nivolumab", ("nivolumab", "Opdivo", "BMS-936558", "MDX-1106", "ONO-4538")),
+        ("NIVOLUMAB", ("NIVOLUMAB", "Opdivo", "BMS-936558", "MDX-1106", "ONO-4538")),
+        ("MK-3475", ("MK-3475", "pembrolizumab", "Keytruda", "SCH 900475")),
+        ("MK 3475", ("MK 3475", "pembrolizumab", "Keytruda", "SCH 900475")),
+        ("MK-34750", ("MK-34750",)),  # another code, not in the table
+        ("Yervoy", ("Yervoy", "ipilimumab", "MDX-010")),
+        ("Besponsa", ("Besponsa", "inotuzumab ozogamicin")),
+        ("inotuzumab ozogamicin", ("inotuzumab ozogamicin", "Besponsa")),
+        ("CTLA-4", ("CTLA-4", "ipilimumab", "tremelimumab", "Yervoy", "MDX-010")),
+        ("remdesivir", ("remdesivir",)),
+        ("MS", ("MS",)),  # ambiguous acronyms stay as typed
+    ],
+)
+def test_agent_names_both_ways(value: str, names: tuple[str, ...]) -> None:
+    """It gives every name of an agent whichever was typed: brand → generic and back."""
+    assert agent_names(value) == names
+
+
+def test_a_brand_with_other_words_is_not_the_brand() -> None:
+    """It gives only the value itself when the brand is not the whole value."""
+    assert agent_names("Keytruda maintenance") == ("Keytruda maintenance",)
+
+
+def test_a_class_never_comes_back_from_one_agent() -> None:
+    """It does not widen nivolumab to every PD-1 inhibitor."""
+    assert "pembrolizumab" not in agent_names("nivolumab")

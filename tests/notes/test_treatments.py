@@ -1,56 +1,11 @@
-"""The names of a requested treatment: the expansions table, and the treatment-type vocabulary."""
+"""Tests for trialfinder.notes.treatments: what names a requested treatment in a record."""
 
 from __future__ import annotations
-
-import json
-from importlib import resources
 
 import pytest
 
 from trialfinder.notes.treatments import condition_context, content_words, split_value, wanted
-from trialfinder.notes.vocabulary import names_placebo, treatment_type, vocabulary
 from trialfinder.query.expand import agent_names
-
-
-def test_vocabulary_file_is_well_formed_and_packaged() -> None:
-    """It ships one vocabulary file whose every type has a source, ways to ask and words."""
-    raw = json.loads(
-        resources.files("trialfinder.notes")
-        .joinpath("data/treatment_types.json")
-        .read_text("utf-8")
-    )
-    assert [t["type"] for t in raw["types"]] == [t.type for t in vocabulary().types]
-    for kind in vocabulary().types:
-        assert kind.source and kind.asked_as and kind.words, kind.type
-        assert len(set(kind.words)) == len(kind.words), kind.type
-        assert all(w == w.strip() and w for w in kind.words), kind.type
-    asked = [a.lower() for t in vocabulary().types for a in t.asked_as]
-    assert len(asked) == len(set(asked))  # one meaning for each way of asking
-    assert {"radiation", "surgery", "chemotherapy"} <= {t.type for t in vocabulary().types}
-    assert "placebo" in vocabulary().placebo_words
-
-
-@pytest.mark.parametrize(
-    ("value", "kind"),
-    [
-        ("radiation", "radiation"),
-        ("Radiation therapy", "radiation"),
-        ("radiotherapy", "radiation"),
-        ("RT", "radiation"),
-        ("surgery", "surgery"),
-        ("chemo", "chemotherapy"),
-        ("Chemotherapy", "chemotherapy"),
-        ("rt", None),  # an acronym matches only as written
-        ("nivolumab", None),
-        ("radiation oncology", None),
-        ("procedure", None),  # a registry type, not a kind of treatment
-    ],
-)
-def test_treatment_type_asked_for(value: str, kind: str | None) -> None:
-    """It knows when a value asks for a kind of treatment."""
-    found = treatment_type(value)
-    assert (found.type if found else None) == kind
-
 
 # (kind, record text, counts as that kind)
 WORDS = [
@@ -210,28 +165,6 @@ def test_radiation_counts_the_registry_type() -> None:
     assert wanted("surgery").registry_types == ()
 
 
-@pytest.mark.parametrize(
-    ("value", "names"),
-    [
-        ("Opdivo", ("Opdivo", "nivolumab", "BMS-936558", "MDX-1106", "ONO-4538")),
-        ("nivolumab", ("nivolumab", "Opdivo", "BMS-936558", "MDX-1106", "ONO-4538")),
-        ("NIVOLUMAB", ("NIVOLUMAB", "Opdivo", "BMS-936558", "MDX-1106", "ONO-4538")),
-        ("MK-3475", ("MK-3475", "pembrolizumab", "Keytruda", "SCH 900475")),
-        ("MK 3475", ("MK 3475", "pembrolizumab", "Keytruda", "SCH 900475")),
-        ("MK-34750", ("MK-34750",)),  # another code, not in the table
-        ("Yervoy", ("Yervoy", "ipilimumab", "MDX-010")),
-        ("Besponsa", ("Besponsa", "inotuzumab ozogamicin")),
-        ("inotuzumab ozogamicin", ("inotuzumab ozogamicin", "Besponsa")),
-        ("CTLA-4", ("CTLA-4", "ipilimumab", "tremelimumab", "Yervoy", "MDX-010")),
-        ("remdesivir", ("remdesivir",)),
-        ("MS", ("MS",)),  # ambiguous acronyms stay as typed
-    ],
-)
-def test_agent_names_both_ways(value: str, names: tuple[str, ...]) -> None:
-    """It gives every name of an agent whichever was typed: brand → generic and back."""
-    assert agent_names(value) == names
-
-
 # (requested, record text, names it): a code however it is spaced, never inside another code
 CODE_NAMES = [
     ("pembrolizumab", "MK-3475", True),
@@ -272,16 +205,6 @@ def test_class_words_read_with_the_condition() -> None:
     assert "blinatumomab" in wanted("immunotherapy", conditions=condition_context(("ALL",))).names
 
 
-def test_a_brand_with_other_words_is_not_the_brand() -> None:
-    """It gives only the value itself when the brand is not the whole value."""
-    assert agent_names("Keytruda maintenance") == ("Keytruda maintenance",)
-
-
-def test_a_class_never_comes_back_from_one_agent() -> None:
-    """It does not widen nivolumab to every PD-1 inhibitor."""
-    assert "pembrolizumab" not in agent_names("nivolumab")
-
-
 @pytest.mark.parametrize(
     ("value", "parts"),
     [
@@ -311,26 +234,6 @@ def test_a_class_never_comes_back_from_one_agent() -> None:
 def test_split_value(value: str, parts: tuple[str, ...] | None) -> None:
     """It splits a value into treatments only when every word belongs to a known name."""
     assert split_value(value) == parts
-
-
-@pytest.mark.parametrize(
-    ("text", "placebo"),
-    [
-        ("Placebo matching nivolumab", True),
-        ("Vehicle", True),
-        ("Sham procedure", True),
-        ("Matching placebo", True),
-        ("Nivolumab", False),
-        ("Saline", False),  # may be a placebo, but the record does not call it one
-        ("Saline matched to nivolumab", True),  # made to look like the drug: its placebo
-        ("Normal saline to match the pembrolizumab infusion", True),
-        ("HLA-matched donor transplant", False),
-        ("Matched unrelated donor", False),
-    ],
-)
-def test_placebo_names(text: str, placebo: bool) -> None:
-    """It knows a placebo, sham or vehicle by its name."""
-    assert names_placebo(text) is placebo
 
 
 def test_placebo_asked_for_counts_placebos() -> None:
@@ -485,20 +388,6 @@ def test_registry_type_does_not_make_a_mention_a_treatment(kind: str, name: str)
 
 
 @pytest.mark.parametrize(
-    ("text", "placebo"),
-    [
-        ("Nivolumab-matched placebo", True),
-        ("Nivolumab-placebo", True),
-        ("Placebo-matched saline", True),
-        ("Non-placebo nivolumab", False),
-    ],
-)
-def test_placebo_joined_by_a_hyphen(text: str, placebo: bool) -> None:
-    """It knows a placebo joined by a hyphen to the drug, not one a prefix denies."""
-    assert names_placebo(text) is placebo
-
-
-@pytest.mark.parametrize(
     ("value", "parts"),
     [
         ("nivolumab and", ("nivolumab",)),
@@ -511,22 +400,6 @@ def test_placebo_joined_by_a_hyphen(text: str, placebo: bool) -> None:
 def test_split_value_leaves_joining_words_aside(value: str, parts: tuple[str, ...] | None) -> None:
     """It reads a value of one treatment and joining words as that treatment."""
     assert split_value(value) == parts
-
-
-def test_vocabulary_mention_and_hyphen_lists_are_well_formed() -> None:
-    """It ships the mention and hyphen word lists, each word once."""
-    v = vocabulary()
-    for words in (
-        v.mention_words,
-        v.mention_before,
-        v.mention_just_before,
-        v.mention_after,
-        v.not_treatment,
-        v.hyphen_joins,
-        v.drug_stems,
-    ):
-        assert words and len(set(words)) == len(words)
-        assert all(w == w.strip() and w for w in words)
 
 
 @pytest.mark.parametrize(

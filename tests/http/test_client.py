@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
-
 import pytest
 import requests
 import responses
-import time_machine
 from responses import matchers
 
 from conftest import load_json, load_text
@@ -28,7 +24,7 @@ from trialfinder.errors import (
     UnexpectedHtml,
 )
 from trialfinder.http.client import USER_AGENT, Client
-from trialfinder.http.failures import RetryWait, parse_retry_after, short_url
+from trialfinder.http.failures import RetryWait
 
 API = "https://clinicaltrials.gov/api/v2"
 STUDIES = f"{API}/studies"
@@ -430,22 +426,6 @@ def test_a_bad_wait_setting_is_a_config_error(monkeypatch: pytest.MonkeyPatch, v
         Client("http://127.0.0.1:9/api/v2")
 
 
-def test_the_command_line_client_uses_the_same_waits(
-    real_waits: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The installed command's client has the built-in waits, or the environment's."""
-    from trialfinder.cli.calls import make_client
-
-    local = "http://127.0.0.1:9/api/v2"
-    client = make_client(local, 30, 4, cache=False)
-    assert (client.min_interval, client.backoff, client.max_retry_after) == (1.0, 1.0, 30.0)
-    monkeypatch.setenv("TRIALFINDER_MIN_INTERVAL", "0.1")
-    monkeypatch.setenv("TRIALFINDER_BACKOFF", "0.2")
-    monkeypatch.setenv("TRIALFINDER_MAX_RETRY_AFTER", "0.3")
-    client = make_client(local, 30, 4, cache=False)
-    assert (client.min_interval, client.backoff, client.max_retry_after) == (0.1, 0.2, 0.3)
-
-
 def test_env_var_sets_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
     """It takes the API URL from TRIALFINDER_API_URL when no argument is given."""
     monkeypatch.setenv("TRIALFINDER_API_URL", "http://127.0.0.1:9999/api/v2/")
@@ -457,19 +437,6 @@ def test_bad_api_url_is_invalid_query() -> None:
     """It rejects a malformed API URL before any request."""
     with pytest.raises(InvalidQuery):
         Client("not a url")
-
-
-def test_parse_retry_after() -> None:
-    """It reads seconds and HTTP dates, and ignores nonsense."""
-    assert parse_retry_after("3") == 3.0
-    assert parse_retry_after(None) is None
-    assert parse_retry_after("soon") is None
-    now = datetime(2026, 11, 30, 9, 0, 0, tzinfo=timezone.utc)
-    with time_machine.travel(now, tick=False):
-        in_20_s = format_datetime(now + timedelta(seconds=20), usegmt=True)
-        assert parse_retry_after(in_20_s) == 20.0
-    past = datetime.now(timezone.utc) - timedelta(days=1)
-    assert parse_retry_after(format_datetime(past, usegmt=True)) == 0.0
 
 
 def test_client_is_a_context_manager() -> None:
@@ -495,13 +462,6 @@ def test_a_404_message_shows_the_url_without_its_query(caplog: pytest.LogCapture
     assert "?" not in message and "query.cond" not in message and len(message) < 140
     assert caught.value.url.startswith("http://127.0.0.1:1/wrong/studies?")  # kept whole
     assert any("query.cond=x" in r.getMessage() for r in caplog.records)
-
-
-def test_short_url_drops_the_query_and_cuts_long_paths() -> None:
-    """It never lets a URL run a message past a screen width."""
-    assert short_url("https://h/api/v2/studies?fields=" + "A," * 400) == "https://h/api/v2/studies"
-    long = "https://h/" + "p" * 200
-    assert len(short_url(long)) == 80 and short_url(long).endswith("…")
 
 
 @responses.activate

@@ -1,0 +1,21 @@
+"""Tests for trialfinder.cli.calls: how the command's options become a client."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_the_command_line_client_uses_the_same_waits(
+    real_waits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The installed command's client has the built-in waits, or the environment's."""
+    from trialfinder.cli.calls import make_client
+
+    local = "http://127.0.0.1:9/api/v2"
+    client = make_client(local, 30, 4, cache=False)
+    assert (client.min_interval, client.backoff, client.max_retry_after) == (1.0, 1.0, 30.0)
+    monkeypatch.setenv("TRIALFINDER_MIN_INTERVAL", "0.1")
+    monkeypatch.setenv("TRIALFINDER_BACKOFF", "0.2")
+    monkeypatch.setenv("TRIALFINDER_MAX_RETRY_AFTER", "0.3")
+    client = make_client(local, 30, 4, cache=False)
+    assert (client.min_interval, client.backoff, client.max_retry_after) == (0.1, 0.2, 0.3)
