@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -21,7 +22,7 @@ FIXTURES = TESTS / "fixtures"
 #: Real API responses recorded by others; read in place, never copied into the repo.
 SHARED_CTGOV = TESTS.parent.parent / "shared" / "ctgov"
 #: Waits turned down for every test and every command it starts: no pacing, retries at once.
-#: The real defaults are proved in test_client.py without sleeping through them.
+#: The real defaults are proved in http/test_client.py without sleeping through them.
 QUICK_WAITS = {
     "TRIALFINDER_MIN_INTERVAL": "0",
     "TRIALFINDER_BACKOFF": "0.01",
@@ -209,3 +210,63 @@ def no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(client_module, "DEFAULT_MIN_INTERVAL", 0.0)
     monkeypatch.setattr(client_module.Client, "_wait", lambda self, state: 0.0)
+
+
+# -- helpers shared by several test files ---------------------------------------------------
+
+#: The public API, and its /studies endpoint with or without a query (for ``responses``).
+API = "https://clinicaltrials.gov/api/v2"
+STUDIES_URL = re.compile(re.escape(API + "/studies") + r"(\?.*)?$")
+
+
+def serve_paged(rsps: Any, api: Any) -> None:
+    """Answer each /studies request to ``rsps`` (a responses mock) from ``api`` (a PagedApi)."""
+    import responses
+
+    rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+
+
+def full_study() -> Any:
+    """The hand-made study with every module filled, read as a :class:`trialfinder.models.Study`."""
+    from trialfinder.models.reading import parse_study
+
+    return parse_study(load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json"))
+
+
+def myeloma_studies() -> list[Any]:
+    """The four studies of a myeloma search's first two pages (a repeat dropped), read."""
+    from trialfinder.models.reading import parse_study
+
+    pages = [
+        "search_myeloma_radiation_pembrolizumab_page1_of_3.json",
+        "search_myeloma_radiation_pembrolizumab_page2_of_3_with_duplicate.json",
+    ]
+    found = [parse_study(s) for page in pages for s in load_json(page)["studies"]]
+    return list({s.nct_id: s for s in found}.values())
+
+
+def myeloma_result(limit: int = 20, total: int = 4) -> Any:
+    """A result of :func:`myeloma_studies`, cut to ``limit``, with ``total`` said to match."""
+    from trialfinder.models.results import SearchResult
+
+    return SearchResult(
+        studies=myeloma_studies()[:limit],
+        total_count=total,
+        limit=limit,
+        params={"query.cond": "multiple myeloma"},
+        search_url="https://clinicaltrials.gov/search?cond=multiple+myeloma",
+    )
+
+
+#: Hand-made records of the corners of reading a study, exported by tests/export/.
+HAND_MADE = [
+    "study_NCT02013167_pembrolizumab_radiation_myeloma.json",
+    "study_NCT09000012_markup_escapes_and_literal_backslashes.json",
+    "study_NCT05555555_surprising_values.json",
+    "study_NCT00000102_missing_modules.json",
+]
+
+
+def corpus() -> list[Any]:
+    """Real recorded studies (when present) and hand-made ones, with repeats across pages."""
+    return [*recorded_studies(), *(load_json(name) for name in HAND_MADE)]

@@ -1,4 +1,4 @@
-"""Tests for trialfinder.cli.cache and the search command's cache options, run as a user would."""
+"""Tests for trialfinder.cli.cache, and the cache options of search, as a user runs them."""
 
 from __future__ import annotations
 

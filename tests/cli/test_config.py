@@ -1,4 +1,4 @@
-"""The configuration file: reading, checking, precedence, and ``config show``."""
+"""Tests for trialfinder.cli.config: the configuration file, precedence, and config show."""
 
 from __future__ import annotations
 

@@ -1,13 +1,21 @@
-"""The search filters through the command, against a local replay server."""
+"""Tests for trialfinder.cli.search: the filters and fields the search command sends, its words."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+import responses
+from click.testing import CliRunner
+
 from conftest import invoke_cli
+from conftest import serve_paged as _serve
+from pages import PagedApi
 from replay_server import ReplayServer, Reply
+from trialfinder.cli.main import cli
 from trialfinder.query.pieces import LIST_FIELDS
 
+LIST_FIELDS_PARAM = ",".join(LIST_FIELDS)
 OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
 PAGES = [
     "search_myeloma_radiation_pembrolizumab_page1_of_3.json",
@@ -165,3 +173,28 @@ def test_bad_filter_exits_2_before_sending(server: ReplayServer) -> None:
         assert proc.stderr.startswith("trialfinder: error: ") and expected in proc.stderr
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert server.requests == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv", "markdown"])
+def test_list_views_ask_only_for_list_fields(no_pacing: None, fmt: str) -> None:
+    """It sends fields=LIST_FIELDS, exactly, for every list format."""
+    api = PagedApi(3)
+    with responses.RequestsMock() as rsps:
+        _serve(rsps, api)
+        result = CliRunner().invoke(cli, ["search", "-c", "melanoma", "-f", fmt, "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert [r.get("fields") for r in api.requests] == [LIST_FIELDS_PARAM]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl"])
+def test_full_asks_for_whole_records(no_pacing: None, fmt: str) -> None:
+    """It sends no fields parameter with --full."""
+    api = PagedApi(3)
+    with responses.RequestsMock() as rsps:
+        _serve(rsps, api)
+        result = CliRunner().invoke(
+            cli, ["search", "-c", "melanoma", "-f", fmt, "--full", "--no-cache"]
+        )
+    assert result.exit_code == 0, result.output
+    assert len(api.requests) == 1
+    assert "fields" not in api.requests[0]

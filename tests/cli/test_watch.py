@@ -1,4 +1,4 @@
-"""``trialfinder watch``: the command against a local replay server, one test as separate runs."""
+"""Tests for trialfinder.cli.watch: the watch commands against a local replay server."""
 
 from __future__ import annotations
 

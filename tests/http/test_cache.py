@@ -1,4 +1,4 @@
-"""The on-disk response cache: hits, expiry, never an error or a partial page, corrupt files."""
+"""Tests for trialfinder.http.cache: hits, expiry, never an error or partial page, privacy."""
 
 from __future__ import annotations
 
@@ -15,13 +15,7 @@ from pages import PagedApi
 from replay_server import ReplayServer, Reply
 from trialfinder.api import search
 from trialfinder.errors import TrialFinderError
-from trialfinder.http.cache import (
-    cache_dir,
-    cache_info,
-    cache_path,
-    cached_session,
-    is_cacheable,
-)
+from trialfinder.http.cache import cache_dir, cache_info, cache_path, cached_session, is_cacheable
 from trialfinder.http.client import Client
 
 PAGE = json.dumps(PagedApi(3).page({"pageSize": "20", "countTotal": "true"})).encode()

@@ -1,4 +1,4 @@
-"""The HTTP client: exact requests, paging, retries, pacing and error wrapping (with responses)."""
+"""Tests for trialfinder.http.client: exact requests, retries, pacing, errors (responses)."""
 
 from __future__ import annotations
 
@@ -492,3 +492,13 @@ def test_no_wait_no_announcement() -> None:
     with pytest.raises(BadRequest):
         search(condition="x", client=quiet_client(on_wait=seen.append))
     assert seen == []
+
+
+def test_requests_sent_counts_only_requests_on_the_network(no_pacing: None) -> None:
+    """It counts each attempt that goes out, retries included."""
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, API + "/version", status=503, body="busy")
+        rsps.add(responses.GET, API + "/version", json={"apiVersion": "2.0.5"})
+        with Client(API, backoff=0) as client:
+            assert client.get_json("/version") == {"apiVersion": "2.0.5"}
+            assert (client.requests_sent, client.cache_hits) == (2, 0)

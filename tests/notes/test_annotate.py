@@ -1,4 +1,4 @@
-"""Every note on real recorded studies (combinations: test_combos.py; others: test_notes.py)."""
+"""Tests for trialfinder.notes.annotate: every note made on real recorded studies."""
 
 from __future__ import annotations
 

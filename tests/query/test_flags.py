@@ -1,4 +1,4 @@
-"""Library errors in the library's words, and the command line's one map to its options."""
+"""Tests for trialfinder.query.flags: errors in the library's words, mapped to the options."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The combination note in words: each verdict and state, and nothing beyond the data."""
+"""Tests for trialfinder.render.combotext: the combination note in words, nothing beyond data."""
 
 from __future__ import annotations
 

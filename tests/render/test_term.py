@@ -1,4 +1,4 @@
-"""Deciding colour and links per output stream."""
+"""Tests for trialfinder.render.term: colour, links and width per stream; 80 columns kept."""
 
 from __future__ import annotations
 

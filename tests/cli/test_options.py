@@ -1,13 +1,13 @@
-"""No value is dropped in silence: every option of every command, and every library argument.
+"""Tests for trialfinder.cli.options: no value dropped in silence, by any option of any command.
 
 Each option either takes several values (repeats merge, like the comma form) or one value
 (given twice it stops with exit 2 and one line naming it) or is a flag. The tables below
-classify every one; a new option or argument that is in none of them fails the tests.
+classify every one; a new option that is in none of them fails the tests. The library's
+arguments are classified the same way in query/test_build.py.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,12 +20,8 @@ import responses
 from click.testing import CliRunner
 
 from conftest import load_json
-from trialfinder.api import iter_studies, search
 from trialfinder.cli.main import cli
-from trialfinder.errors import InvalidQuery
-from trialfinder.query import filters
 from trialfinder.query.build import build_query
-from trialfinder.render.words import STATUS_LABELS
 
 STUDIES = "https://clinicaltrials.gov/api/v2/studies"
 
@@ -136,46 +132,7 @@ def test_watch_add_saves_every_repeated_value(name: str, tmp_path: Path) -> None
     assert merged in build_query(**saved).to_params()[key]
 
 
-def test_comma_form_and_repeats_agree() -> None:
-    """`--phase 2 --phase 3` and `--phase 2,3` are one search."""
-    repeated = build_query("x", phase=["2", "3"], status=["completed", "terminated"])
-    commas = build_query("x", phase="2,3", status="completed,terminated")
-    assert repeated.to_params() == commas.to_params()
-
-
 # -- statuses as trialfinder prints them ----------------------------------------------------
-
-
-def test_status_words_are_the_printed_labels() -> None:
-    """The words accepted are the labels trialfinder prints, so a copied status works."""
-    assert {s: w.lower() for s, w in STATUS_LABELS.items()} == filters.STATUS_WORDS
-    for status, label in STATUS_LABELS.items():
-        assert filters.parse_status(label) == (status,)
-        assert filters.parse_status(label.upper()) == (status,)
-
-
-@pytest.mark.parametrize(
-    ("typed", "statuses"),
-    [
-        ("not yet recruiting", ("NOT_YET_RECRUITING",)),
-        ("Active, not recruiting", ("ACTIVE_NOT_RECRUITING",)),
-        ("active,not recruiting,completed", ("ACTIVE_NOT_RECRUITING", "COMPLETED")),
-        ("enrolling by invitation", ("ENROLLING_BY_INVITATION",)),
-        ("recruiting, not yet recruiting", ("RECRUITING", "NOT_YET_RECRUITING")),
-        (["Active, not recruiting", "completed"], ("ACTIVE_NOT_RECRUITING", "COMPLETED")),
-        ("ACTIVE_NOT_RECRUITING|withdrawn", ("ACTIVE_NOT_RECRUITING", "WITHDRAWN")),
-    ],
-)
-def test_status_as_printed(typed: str | list[str], statuses: tuple[str, ...]) -> None:
-    """Spaces, any case; a comma inside a known status name is not a separator."""
-    assert filters.parse_status(typed) == statuses
-
-
-@pytest.mark.parametrize("typed", ["active", "not yet", "recruitng", "active, not"])
-def test_other_status_words_are_refused_with_the_list(typed: str) -> None:
-    """Anything else still stops, listing what is accepted."""
-    with pytest.raises(InvalidQuery, match=r"Unknown status .*RECRUITING, NOT_YET_RECRUITING"):
-        filters.parse_status(typed)
 
 
 def test_status_as_printed_on_the_command_line() -> None:
@@ -184,74 +141,6 @@ def test_status_as_printed_on_the_command_line() -> None:
     result = CliRunner().invoke(cli, argv)
     assert result.exit_code == 2
     assert "Unknown status 'bogus'" in result.stderr
-
-
-# -- the library's arguments ------------------------------------------------------------------
-
-#: Arguments that take several values: (values, parameter, merged value sent).
-LIB_MERGED: dict[str, tuple[list[Any], str, str]] = {
-    "condition": (["asthma", "obesity"], "query.cond", "asthma AND obesity"),
-    "intervention": (["radiation", "surgery"], "query.intr", "radiation AND surgery"),
-    "term": (["pain", "sleep"], "query.term", "pain AND sleep"),
-    "status": (["completed", "recruiting"], "filter.overallStatus", "RECRUITING,COMPLETED"),
-    "phase": (["2", "3"], "filter.advanced", "AREA[Phase](PHASE2 OR PHASE3)"),
-    "study_type": (
-        ["interventional", "observational"],
-        "filter.advanced",
-        "AREA[StudyType](INTERVENTIONAL OR OBSERVATIONAL)",
-    ),
-    "country": (["Canada", "Peru"], "query.locn", '("Canada" OR "Peru")'),
-    "state": (["Ohio", "Texas"], "query.locn", '("Ohio" OR "Texas")'),
-    "city": (["Boston", "Houston"], "query.locn", '("Boston" OR "Houston")'),
-}
-#: Arguments that take one value: two values are refused with a message naming it.
-LIB_ONE: dict[str, tuple[list[Any], str]] = {
-    "limit": ([10, 20], "limit"),
-    "sex": (["female", "male"], "sex"),
-    "age": ([30, 40], "age"),
-    "near": (["55905", "10001"], "near"),
-    "radius": ([10, 20], "radius"),
-    "sort": (["updated", "start"], "sort"),
-    "expand": ([True, False], "expand"),
-    "healthy_volunteers": ([True, False], "healthy_volunteers"),
-}
-#: Arguments that are not search values, and why.
-LIB_OTHER = {
-    "api_url": "where the API is, checked by the client",
-    "client": "an object, not a value",
-    "explain_empty": "whether to spend requests explaining an empty result",
-    "fields": "a list of piece names by nature, checked by fields_param",
-}
-
-
-@pytest.mark.parametrize("function", [search, iter_studies])
-def test_every_library_argument_is_classified(function: Any) -> None:
-    """Each argument of search() (and iter_studies' filters) is in exactly one table."""
-    names = set(inspect.signature(function).parameters) - {"filters"}
-    if function is iter_studies:
-        from trialfinder.filterspec import FILTER_NAMES
-
-        names |= set(FILTER_NAMES)
-    tables = [set(LIB_MERGED), set(LIB_ONE), set(LIB_OTHER)]
-    for name in names:
-        assert sum(name in t for t in tables) == 1, f"classify the argument {name!r}"
-
-
-@pytest.mark.parametrize("name", sorted(LIB_MERGED))
-def test_library_merges_several_values(name: str) -> None:
-    """A list reaches the API whole."""
-    values, key, merged = LIB_MERGED[name]
-    kwargs: dict[str, Any] = {"condition": "asthma", "expand": False, name: values}
-    assert merged in build_query(**kwargs).to_params()[key]
-
-
-@pytest.mark.parametrize("name", sorted(LIB_ONE))
-def test_library_refuses_two_values_for_one(name: str) -> None:
-    """Two values where one is taken are refused, the message naming the argument."""
-    values, named = LIB_ONE[name]
-    kwargs: dict[str, Any] = {"condition": "asthma", name: values}
-    with pytest.raises(InvalidQuery, match=named):
-        build_query(**kwargs)
 
 
 def test_lower_case_acronym_hint_is_one_stderr_line() -> None:

@@ -1,18 +1,13 @@
-"""Normalizing v2 study documents into flat, tolerant records."""
+"""Tests for trialfinder.models.reading: v2 study documents read into flat, tolerant records."""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import load_json
+from conftest import full_study, load_json
 from trialfinder.errors import InvalidStudy, TrialFinderError
 from trialfinder.models.reading import nct_id_of, parse_study
 from trialfinder.models.records import ENROLLMENT_UNKNOWN, Study
-from trialfinder.models.results import SearchResult
-
-
-def full_study() -> Study:
-    return parse_study(load_json("study_NCT02013167_pembrolizumab_radiation_myeloma.json"))
 
 
 def test_full_record_is_flattened() -> None:
@@ -149,26 +144,6 @@ def test_nct_id_of_names_failed_records() -> None:
     assert nct_id_of("junk") is None
 
 
-def test_models_are_frozen_and_ignore_unknown_keys() -> None:
-    """It makes records immutable and ignores keys it does not know."""
-    s = full_study()
-    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type
-        s.title = "changed"  # type: ignore[misc]
-    assert Study.model_validate({"nct_id": "NCT1", "url": "u", "new_key": 1}).nct_id == "NCT1"
-
-
-def test_truncated_flag() -> None:
-    """It says a result was cut when more studies match than were returned."""
-    study = full_study()
-    assert SearchResult(studies=[study], total_count=5, limit=1).truncated
-    assert not SearchResult(studies=[study], total_count=1, limit=1).truncated
-    assert SearchResult(studies=[study], total_count=None, limit=1).truncated
-    assert not SearchResult(studies=[], total_count=0, limit=20).truncated
-    # The API ending early is not a cut by the limit.
-    assert not SearchResult(studies=[study], total_count=21, limit=20).truncated
-    assert not SearchResult(studies=[study], total_count=21, limit=None).truncated
-
-
 def test_a_page_keeps_an_unreadable_record_in_its_place() -> None:
     """It puts a typed UnreadableStudy where a record cannot be read, with no ID it lacks."""
     from trialfinder.models.reading import UnreadableStudy, read_page
@@ -180,9 +155,3 @@ def test_a_page_keeps_an_unreadable_record_in_its_place() -> None:
     assert first == UnreadableStudy(nct_id=None)
     assert isinstance(second, Study) and second.nct_id == "NCT02013167"
     assert third == UnreadableStudy(nct_id=None)
-
-
-def test_study_built_by_name_gets_its_link_unless_given() -> None:
-    """It makes the study's link from its NCT ID, and keeps a link that was given."""
-    assert Study(nct_id="NCT00000001").url == "https://clinicaltrials.gov/study/NCT00000001"
-    assert Study(nct_id="NCT00000001", url="u").url == "u"

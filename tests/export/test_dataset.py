@@ -1,4 +1,4 @@
-"""Parquet export: tables, types, manifest, and an export that stops early never looks done."""
+"""Tests for trialfinder.export.dataset: the Parquet folder, its manifest, an early stop."""
 
 from __future__ import annotations
 
@@ -17,25 +17,18 @@ import pytest
 import responses
 
 from conftest import (
+    HAND_MADE,
     QUICK_WAITS,
     SHARED_CTGOV,
+    corpus,
     invoke_cli,
     load_json,
-    recorded_studies,
     trialfinder_command,
 )
-from pages import METADATA, PagedApi, filter_record, piece_paths
+from pages import PagedApi
 from replay_server import ReplayServer, Reply
 from trialfinder.export.dataset import arrow_schema
-from trialfinder.export.tables import (
-    EXPORT_FIELDS,
-    TABLES,
-    arm_rows,
-    intervention_rows,
-    partial_date,
-    site_rows,
-    study_row,
-)
+from trialfinder.export.tables import EXPORT_FIELDS, TABLES, study_row
 from trialfinder.models.reading import parse_study
 
 pa = pytest.importorskip("pyarrow")
@@ -45,46 +38,8 @@ duckdb = pytest.importorskip("duckdb")
 STUDIES = "https://clinicaltrials.gov/api/v2/studies"
 #: What an escape looks like: a backslash before ASCII punctuation.
 ESCAPE = re.compile(r"\\[!-/:-@\[-`{-~]")
-HAND_MADE = [
-    "study_NCT02013167_pembrolizumab_radiation_myeloma.json",
-    "study_NCT09000012_markup_escapes_and_literal_backslashes.json",
-    "study_NCT05555555_surprising_values.json",
-    "study_NCT00000102_missing_modules.json",
-]
 UNREADABLE = {"protocolSection": {"identificationModule": {"briefTitle": "no NCT ID"}}}
 VERSION = b'{"apiVersion":"2.0.5","dataTimestamp":"2026-11-29T09:00:05"}'
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2024", (date(2024, 1, 1), "year")),
-        ("2024-05", (date(2024, 5, 1), "month")),
-        ("2024-05-17", (date(2024, 5, 17), "day")),
-        (" 2024-05 ", (date(2024, 5, 1), "month")),
-        ("2024-13", (None, None)),
-        ("2024-02-30", (None, None)),
-        ("May 2024", (None, None)),
-        ("", (None, None)),
-        (None, (None, None)),
-    ],
-)
-def test_partial_dates(text: str | None, expected: tuple[date | None, str | None]) -> None:
-    """It gives a partial date's first day and precision, and nothing for a non-date."""
-    assert partial_date(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("registered", "years"),
-    [("18 Years", 18.0), ("6 Months", 0.5), ("28 Days", 28 / 365.25), ("N/A", None)],
-)
-def test_ages_typed_in_years(registered: str, years: float | None) -> None:
-    """It keeps the registered age and gives it in years beside it (null when not an age)."""
-    raw = load_json(HAND_MADE[0])
-    raw["protocolSection"]["eligibilityModule"]["minimumAge"] = registered
-    row = dict(zip([c.name for c in TABLES["studies"]], study_row(parse_study(raw)), strict=True))
-    assert row["minimum_age"] == registered
-    assert row["minimum_age_years"] == (None if years is None else pytest.approx(years))
 
 
 def test_every_row_has_a_value_per_documented_column() -> None:
@@ -94,25 +49,6 @@ def test_every_row_has_a_value_per_documented_column() -> None:
     for name, columns in TABLES.items():
         assert len({c.name for c in columns}) == len(columns), name
         assert [f.name for f in arrow_schema(name)] == [c.name for c in columns]
-
-
-def test_export_fields_lose_nothing_the_tables_hold() -> None:
-    """It asks for fewer bytes than whole records, and every row is the same as from them."""
-    if not METADATA.exists():
-        pytest.skip("the recorded /studies/metadata is not present")
-    paths = piece_paths(json.loads(METADATA.read_text(encoding="utf-8")))
-    assert set(EXPORT_FIELDS) <= set(paths)
-    records = [r for r in corpus() if "protocolSection" in r]
-    assert len(records) > 20
-    smaller = 0
-    for raw in records:
-        cut = filter_record(raw, EXPORT_FIELDS, paths)
-        smaller += len(json.dumps(cut)) < len(json.dumps(raw))
-        whole, asked = parse_study(raw), parse_study(cut)
-        assert study_row(asked) == study_row(whole)
-        for rows in (site_rows, arm_rows, intervention_rows):
-            assert list(rows(asked)) == list(rows(whole))
-    assert smaller > len(records) / 2
 
 
 # -- an export from a replay server -------------------------------------------------------
@@ -125,11 +61,6 @@ def page(records: list[Any], token: str | None, total: int | None = None) -> Rep
     if total is not None:
         body["totalCount"] = total
     return Reply(body=json.dumps(body).encode())
-
-
-def corpus() -> list[Any]:
-    """Real recorded studies (when present) and hand-made ones, with repeats across pages."""
-    return [*recorded_studies(), *(load_json(name) for name in HAND_MADE)]
 
 
 def serve(server: ReplayServer, records: list[Any], per_page: int = 20) -> list[Any]:
@@ -321,7 +252,7 @@ def test_duckdb_reads_the_folder(exported: tuple[Path, list[Any], Any]) -> None:
 def test_documented_duckdb_queries_run(exported: tuple[Path, list[Any], Any]) -> None:
     """It runs the DuckDB queries of docs/export.md over an exported folder, so they cannot rot."""
     folder, _, _ = exported
-    guide = (Path(__file__).parent.parent / "docs" / "export.md").read_text(encoding="utf-8")
+    guide = (Path(__file__).parents[2] / "docs" / "export.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sql\n(.*?)```", guide, flags=re.DOTALL)
     queries = [q for block in blocks for q in block.split(";") if q.strip(" \n-")]
     assert len(queries) == 2

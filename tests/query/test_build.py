@@ -1,19 +1,17 @@
-"""Query building and input validation: pure, no HTTP."""
+"""Tests for trialfinder.query.build: a search built and checked, its parameters; no HTTP."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import pytest
 
+from trialfinder.api import iter_studies, search
 from trialfinder.errors import InvalidQuery
 from trialfinder.ids import normalize_nct_id, study_url
-from trialfinder.query.build import (
-    SearchQuery,
-    build_query,
-    combine_all,
-)
-from trialfinder.query.values import MAX_VALUE_LENGTH, check_api_url
+from trialfinder.query.build import SearchQuery, build_query, combine_all
+from trialfinder.query.values import MAX_VALUE_LENGTH
 
 #: The default status filter ("open"): sent with every search unless --status all.
 OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
@@ -107,96 +105,6 @@ def test_page_size_never_above_api_cap() -> None:
     assert SearchQuery.build(condition="x", limit=None).page_size == 1000
 
 
-SITE = "https://clinicaltrials.gov/search?"
-#: Searches → the website URL of the same search, and what the link leaves out. Every
-#: aggFilters key here was seen in public links to the website's search (status:rec not,
-#: phase:2 3, studyType:int, ages:child, sex:f/m, healthy:y; locStr with country/state/city).
-WEBSITE_URLS: list[tuple[dict[str, Any], str, list[str]]] = [
-    (
-        {"condition": "multiple myeloma", "intervention": ["radiation", "pembrolizumab"]},
-        "cond=multiple%20myeloma&intr=radiation%20AND%20pembrolizumab&aggFilters=status:rec%20not",
-        ["status enrolling by invitation"],
-    ),
-    ({"condition": "asthma", "status": "all"}, "cond=asthma", []),
-    (
-        {"term": "PD-L1 positive", "status": "recruiting,not yet recruiting"},
-        "term=PD-L1%20positive&aggFilters=status:rec%20not",
-        [],
-    ),
-    (
-        {"intervention": "Keytruda", "status": "active, not recruiting,completed,terminated"},
-        "intr=Keytruda%20OR%20pembrolizumab&aggFilters=status:act%20com%20ter",
-        [],
-    ),
-    (
-        {
-            "condition": "asthma",
-            "status": "recruiting",
-            "phase": ["early1", "2", "3"],
-            "study_type": "interventional",
-            "sex": "female",
-            "age": 67,
-            "healthy_volunteers": True,
-            "country": "United States",
-            "state": "Minnesota",
-            "city": "Rochester",
-        },
-        "cond=asthma&aggFilters=status:rec,phase:0%202%203,studyType:int,sex:f,ages:older,"
-        "healthy:y&locStr=Rochester,%20Minnesota&country=United%20States&state=Minnesota"
-        "&city=Rochester",
-        ["age 67 years exactly (the link uses the wider group older adult, 65+)"],
-    ),
-    (
-        {"condition": "asthma", "status": "all", "sex": "male", "age": "6w", "country": "Peru"},
-        "cond=asthma&aggFilters=sex:m,ages:child&locStr=Peru&country=Peru",
-        ["age 6 weeks exactly (the link uses the wider group child, birth to 17)"],
-    ),
-    (
-        {"condition": "asthma", "status": "all", "age": 40},
-        "cond=asthma&aggFilters=ages:adult",
-        ["age 40 years exactly (the link uses the wider group adult, 18 to 64)"],
-    ),
-    (
-        {
-            "condition": "x",
-            "status": "withdrawn",
-            "phase": ["1/2", "na"],
-            "study_type": ["interventional", "observational"],
-            "country": ["Canada", "Peru"],
-            "near": (44.02, -92.47),
-        },
-        "cond=x&aggFilters=studyType:int",
-        [
-            "status withdrawn",
-            "phase 1/2",
-            "phase not applicable",
-            "study type observational",
-            "country Canada or Peru (the website takes one)",
-            "near 44.02,-92.47 within 50 miles",
-        ],
-    ),
-]
-
-
-@pytest.mark.parametrize(("kwargs", "url", "left_out"), WEBSITE_URLS)
-def test_website_link_is_the_same_search_or_says_what_it_leaves_out(
-    kwargs: dict[str, Any], url: str, left_out: list[str]
-) -> None:
-    """The link carries what the website can take, and names every filter it cannot."""
-    assert build_query(**kwargs).website_link() == (SITE + url, left_out)
-
-
-def test_website_link_carries_the_expanded_words() -> None:
-    """The link searches what the API was sent: ALL as its phrases, not the bare word."""
-    query = SearchQuery.build(condition="ALL", intervention="CAR-T cell therapy", status="all")
-    url = query.website_url()
-    from urllib.parse import parse_qs, urlsplit
-
-    sent = parse_qs(urlsplit(url).query)
-    assert sent["cond"] == [query.to_params()["query.cond"]]
-    assert sent["intr"] == [query.to_params()["query.intr"]]
-
-
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -255,34 +163,6 @@ def test_invalid_query_is_a_value_error() -> None:
         SearchQuery.build(condition="   ")
 
 
-@pytest.mark.parametrize(
-    "url",
-    ["https://clinicaltrials.gov/api/v2", "http://127.0.0.1:8080/api/v2/", "http://localhost:1/x"],
-)
-def test_good_api_urls(url: str) -> None:
-    """It accepts http(s) URLs and drops a trailing slash."""
-    assert check_api_url(url) == url.rstrip("/")
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "",
-        "clinicaltrials.gov",
-        "ftp://x/api",
-        "http://",
-        "http://host:99999/",
-        "http://host:0/",
-        "http://ho st/",
-        "https://x/api?x=1",
-    ],
-)
-def test_bad_api_urls(url: str) -> None:
-    """It rejects URLs that cannot reach an API, before sending anything."""
-    with pytest.raises(InvalidQuery, match="API URL"):
-        check_api_url(url)
-
-
 def test_filter_summary_in_plain_words() -> None:
     """It describes the filters for people, not as API parameters."""
     query = SearchQuery.build(
@@ -299,3 +179,100 @@ def test_filter_summary_in_plain_words() -> None:
         "site in: United States",
     ]
     assert SearchQuery.build(condition="x", status="all").filter_summary() == ["status: any"]
+
+
+def test_loosened_queries_drop_one_filter_each() -> None:
+    """It offers one looser query per active filter group, status first."""
+    query = SearchQuery.build(condition="myeloma", phase="2", country="Canada")
+    loosened = query.loosened()
+    assert [(d, a) for d, a, _ in loosened] == [
+        (
+            "the status filter (recruiting, not yet recruiting, enrolling by invitation)",
+            ("status",),
+        ),
+        ("the location filter", ("country",)),
+        ("the phase/type/sex/age filters", ("phase",)),
+    ]
+    assert "filter.overallStatus" not in loosened[0][2].to_params()
+    assert "query.locn" not in loosened[1][2].to_params()
+    assert "filter.advanced" not in loosened[2][2].to_params()
+    assert SearchQuery.build(condition="x", status="all").loosened() == []
+
+
+def test_comma_form_and_repeats_agree() -> None:
+    """`--phase 2 --phase 3` and `--phase 2,3` are one search."""
+    repeated = build_query("x", phase=["2", "3"], status=["completed", "terminated"])
+    commas = build_query("x", phase="2,3", status="completed,terminated")
+    assert repeated.to_params() == commas.to_params()
+
+
+# -- the library's arguments: no value dropped in silence (the options: cli/test_options.py) --
+
+#: Arguments that take several values: (values, parameter, merged value sent).
+LIB_MERGED: dict[str, tuple[list[Any], str, str]] = {
+    "condition": (["asthma", "obesity"], "query.cond", "asthma AND obesity"),
+    "intervention": (["radiation", "surgery"], "query.intr", "radiation AND surgery"),
+    "term": (["pain", "sleep"], "query.term", "pain AND sleep"),
+    "status": (["completed", "recruiting"], "filter.overallStatus", "RECRUITING,COMPLETED"),
+    "phase": (["2", "3"], "filter.advanced", "AREA[Phase](PHASE2 OR PHASE3)"),
+    "study_type": (
+        ["interventional", "observational"],
+        "filter.advanced",
+        "AREA[StudyType](INTERVENTIONAL OR OBSERVATIONAL)",
+    ),
+    "country": (["Canada", "Peru"], "query.locn", '("Canada" OR "Peru")'),
+    "state": (["Ohio", "Texas"], "query.locn", '("Ohio" OR "Texas")'),
+    "city": (["Boston", "Houston"], "query.locn", '("Boston" OR "Houston")'),
+}
+
+
+#: Arguments that take one value: two values are refused with a message naming it.
+LIB_ONE: dict[str, tuple[list[Any], str]] = {
+    "limit": ([10, 20], "limit"),
+    "sex": (["female", "male"], "sex"),
+    "age": ([30, 40], "age"),
+    "near": (["55905", "10001"], "near"),
+    "radius": ([10, 20], "radius"),
+    "sort": (["updated", "start"], "sort"),
+    "expand": ([True, False], "expand"),
+    "healthy_volunteers": ([True, False], "healthy_volunteers"),
+}
+
+
+#: Arguments that are not search values, and why.
+LIB_OTHER = {
+    "api_url": "where the API is, checked by the client",
+    "client": "an object, not a value",
+    "explain_empty": "whether to spend requests explaining an empty result",
+    "fields": "a list of piece names by nature, checked by fields_param",
+}
+
+
+@pytest.mark.parametrize("function", [search, iter_studies])
+def test_every_library_argument_is_classified(function: Any) -> None:
+    """Each argument of search() (and iter_studies' filters) is in exactly one table."""
+    names = set(inspect.signature(function).parameters) - {"filters"}
+    if function is iter_studies:
+        from trialfinder.filterspec import FILTER_NAMES
+
+        names |= set(FILTER_NAMES)
+    tables = [set(LIB_MERGED), set(LIB_ONE), set(LIB_OTHER)]
+    for name in names:
+        assert sum(name in t for t in tables) == 1, f"classify the argument {name!r}"
+
+
+@pytest.mark.parametrize("name", sorted(LIB_MERGED))
+def test_library_merges_several_values(name: str) -> None:
+    """A list reaches the API whole."""
+    values, key, merged = LIB_MERGED[name]
+    kwargs: dict[str, Any] = {"condition": "asthma", "expand": False, name: values}
+    assert merged in build_query(**kwargs).to_params()[key]
+
+
+@pytest.mark.parametrize("name", sorted(LIB_ONE))
+def test_library_refuses_two_values_for_one(name: str) -> None:
+    """Two values where one is taken are refused, the message naming the argument."""
+    values, named = LIB_ONE[name]
+    kwargs: dict[str, Any] = {"condition": "asthma", name: values}
+    with pytest.raises(InvalidQuery, match=named):
+        build_query(**kwargs)

@@ -1,15 +1,14 @@
-"""Search filters: parsing, validation and the exact parameters they produce (pure, no HTTP)."""
+"""Tests for trialfinder.query.filters: filters parsed, checked, and the parameters they make."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
 from trialfinder.errors import InvalidQuery
+from trialfinder.query import filters
 from trialfinder.query.build import SearchQuery
-from trialfinder.query.essie import GEO_PATTERN, geo_param
 from trialfinder.query.filters import parse_phases, parse_radius, parse_status
+from trialfinder.render.words import STATUS_LABELS
 
 OPEN = "RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION"
 AGE_67 = (
@@ -177,36 +176,33 @@ def test_radius_units() -> None:
     assert parse_radius("10 mi") == 10.0
 
 
+def test_status_words_are_the_printed_labels() -> None:
+    """The words accepted are the labels trialfinder prints, so a copied status works."""
+    assert {s: w.lower() for s, w in STATUS_LABELS.items()} == filters.STATUS_WORDS
+    for status, label in STATUS_LABELS.items():
+        assert filters.parse_status(label) == (status,)
+        assert filters.parse_status(label.upper()) == (status,)
+
+
 @pytest.mark.parametrize(
-    ("lat", "lon", "miles", "expected"),
+    ("typed", "statuses"),
     [
-        (44.02163, -92.4699, 50.0, "distance(44.02163,-92.4699,50mi)"),
-        (-33.8688, 151.2093, 12.5, "distance(-33.8688,151.2093,12.5mi)"),
-        (0.0, -0.0, 1.0, "distance(0,0,1mi)"),
-        (1e-7, 5.0, 49.709695, "distance(0,5,49.709695mi)"),
+        ("not yet recruiting", ("NOT_YET_RECRUITING",)),
+        ("Active, not recruiting", ("ACTIVE_NOT_RECRUITING",)),
+        ("active,not recruiting,completed", ("ACTIVE_NOT_RECRUITING", "COMPLETED")),
+        ("enrolling by invitation", ("ENROLLING_BY_INVITATION",)),
+        ("recruiting, not yet recruiting", ("RECRUITING", "NOT_YET_RECRUITING")),
+        (["Active, not recruiting", "completed"], ("ACTIVE_NOT_RECRUITING", "COMPLETED")),
+        ("ACTIVE_NOT_RECRUITING|withdrawn", ("ACTIVE_NOT_RECRUITING", "WITHDRAWN")),
     ],
 )
-def test_geo_param_matches_spec(lat: float, lon: float, miles: float, expected: str) -> None:
-    """It writes filter.geo as plain decimals that the spec's pattern accepts."""
-    value = geo_param(lat, lon, miles)
-    assert value == expected
-    assert GEO_PATTERN.match(value)
-    assert not re.search(r"[eE+ ]", value[len("distance(") :])
+def test_status_as_printed(typed: str | list[str], statuses: tuple[str, ...]) -> None:
+    """Spaces, any case; a comma inside a known status name is not a separator."""
+    assert filters.parse_status(typed) == statuses
 
 
-def test_loosened_queries_drop_one_filter_each() -> None:
-    """It offers one looser query per active filter group, status first."""
-    query = SearchQuery.build(condition="myeloma", phase="2", country="Canada")
-    loosened = query.loosened()
-    assert [(d, a) for d, a, _ in loosened] == [
-        (
-            "the status filter (recruiting, not yet recruiting, enrolling by invitation)",
-            ("status",),
-        ),
-        ("the location filter", ("country",)),
-        ("the phase/type/sex/age filters", ("phase",)),
-    ]
-    assert "filter.overallStatus" not in loosened[0][2].to_params()
-    assert "query.locn" not in loosened[1][2].to_params()
-    assert "filter.advanced" not in loosened[2][2].to_params()
-    assert SearchQuery.build(condition="x", status="all").loosened() == []
+@pytest.mark.parametrize("typed", ["active", "not yet", "recruitng", "active, not"])
+def test_other_status_words_are_refused_with_the_list(typed: str) -> None:
+    """Anything else still stops, listing what is accepted."""
+    with pytest.raises(InvalidQuery, match=r"Unknown status .*RECRUITING, NOT_YET_RECRUITING"):
+        filters.parse_status(typed)
