@@ -1,7 +1,8 @@
 """``trialfinder mcp`` end to end: the installed command as a subprocess, over stdio.
 
 The SDK's own ``stdio_client`` and ``ClientSession`` start the server, as an assistant's
-client does, and the server searches a replay server on 127.0.0.1.
+client does, and the server searches a replay server on 127.0.0.1. The SDK is imported in the
+test that uses it: every xdist worker imports every test module, and the SDK takes ~0.5 s.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
-from mcp import ClientSession, StdioServerParameters, stdio_client
-from mcp_types import CallToolResult
 
 from conftest import QUICK_WAITS, run_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
 from trialfinder.cli.mcp import INSTALL_HINT
 from trialfinder.render.words import DISCLAIMER
+
+if TYPE_CHECKING:
+    from mcp_types import CallToolResult
 
 SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]
@@ -32,6 +34,8 @@ def _text(result: CallToolResult) -> str:
 def test_a_real_client_over_stdio(server: ReplayServer, tmp_path: Path) -> None:
     """It initializes, lists four tools, finds every recorded study once with links and the
     reminder, answers a bad argument with a tool error naming it, and keeps serving."""
+    from mcp import ClientSession, StdioServerParameters, stdio_client
+
     server.add("/studies", Reply.fixture(SINGLE))
     env = {
         "PATH": os.environ.get("PATH", ""),

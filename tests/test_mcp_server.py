@@ -4,6 +4,9 @@ Each test starts :func:`trialfinder.mcp.server.build_server` over a real
 :class:`~trialfinder.http.client.Client` pointed at a replay server on 127.0.0.1, and talks to it
 with ``mcp.Client``: the same listing, argument validation and result conversion an
 assistant's client gets.
+
+The SDK, and the modules of ours that import it, are imported inside the tests that use them:
+every xdist worker imports every test module to collect it, and the SDK takes ~0.5 s to import.
 """
 
 from __future__ import annotations
@@ -14,21 +17,16 @@ import re
 import typing
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
-import jsonschema  # installed with the SDK
 import pytest
-from mcp import Client as McpClient
-from mcp_types import CallToolResult
 
 from replay_server import ReplayServer, Reply
 from trialfinder import explain_search, search
 from trialfinder.filterspec import FILTER_DEFAULTS, FILTER_NAMES, SearchFilters
 from trialfinder.http.cache import cached_session
 from trialfinder.http.client import Client
-from trialfinder.mcp.arguments import MAX_LIMIT, search_arguments
-from trialfinder.mcp.server import TrialSummary, TrialTools, build_server
 from trialfinder.models.notes import StudyNotes
 from trialfinder.models.records import Study
 from trialfinder.models.results import SearchPlan
@@ -37,17 +35,24 @@ from trialfinder.query import filters
 from trialfinder.query.pieces import LIST_FIELDS
 from trialfinder.render.words import DISCLAIMER, STUDY_DISCLAIMER
 
+if TYPE_CHECKING:
+    from mcp import Client as McpClient
+    from mcp_types import CallToolResult
+
+    Session = Callable[[McpClient], Awaitable[None]]
+
 SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]
 STUDY = "study_NCT02013167_pembrolizumab_radiation_myeloma.json"
 WHAT = ("condition", "intervention", "term")
 GUIDE = (Path(__file__).parent.parent / "docs" / "ai-assistant.md").read_text(encoding="utf-8")
 
-Session = Callable[[McpClient], Awaitable[None]]
-
 
 def talk(client: Client, session: Session) -> None:
     """Run ``session`` against a server built over ``client``, in process."""
+    from mcp import Client as McpClient
+
+    from trialfinder.mcp.server import build_server
 
     async def main() -> None:
         async with McpClient(build_server(client)) as mcp_client:
@@ -79,6 +84,8 @@ def client(server: ReplayServer) -> Client:
 
 def test_four_tools_with_the_library_names_and_the_reminder(client: Client) -> None:
     """It lists the four tools, with the library's argument names and typed output schemas."""
+    from trialfinder.mcp.arguments import MAX_LIMIT
+
     tools: dict[str, Any] = {}
 
     async def session(mcp: McpClient) -> None:
@@ -118,6 +125,8 @@ def test_the_server_does_not_present_clinicaltrials_gov_as_its_website(client: C
 
 def test_summary_fields_are_the_study_fields_of_the_same_name() -> None:
     """It takes each summary field from the library's Study, with the same type."""
+    from trialfinder.mcp.server import TrialSummary
+
     shared = set(TrialSummary.model_fields) & set(Study.model_fields)
     assert set(TrialSummary.model_fields) - shared == {"site_count", "notes"}
     for name in shared:
@@ -126,6 +135,8 @@ def test_summary_fields_are_the_study_fields_of_the_same_name() -> None:
 
 def test_search_trials(server: ReplayServer, client: Client) -> None:
     """It returns each study once with link and notes, what was searched, counts, reminder."""
+    import jsonschema  # installed with the SDK
+
     server.add("/studies", Reply.fixture(SINGLE))
     found: dict[str, Any] = {}
     schema: dict[str, Any] = {}
@@ -342,6 +353,8 @@ def test_one_client_for_every_call_keeps_cache_and_pacing(server: ReplayServer) 
 
 def test_the_tools_are_the_library_calls() -> None:
     """It keeps each tool a method over one client, named as the issue and docs say."""
+    from trialfinder.mcp.server import TrialTools
+
     tools = TrialTools(Client("http://127.0.0.1:9/api/v2")).tools()
     assert [tool.name for tool in tools] == [
         "search_trials",
@@ -364,6 +377,8 @@ def _library_hints() -> dict[str, object]:
 
 def test_search_arguments_default_as_the_library_does() -> None:
     """It gives every search argument the library's own default (None status means open)."""
+    from trialfinder.mcp.arguments import search_arguments
+
     library = _library_defaults()
     for name, parameter in inspect.signature(search_arguments).parameters.items():
         expected = library[name]
@@ -375,6 +390,8 @@ def test_search_arguments_default_as_the_library_does() -> None:
 
 def test_search_arguments_take_lists_where_the_library_does() -> None:
     """It takes a list exactly for the arguments where the library takes several values."""
+    from trialfinder.mcp.arguments import search_arguments
+
     library = _library_hints()
     ours = inspect.signature(search_arguments, eval_str=True).parameters
     for name, parameter in ours.items():
@@ -397,6 +414,8 @@ def _scalars(annotation: object) -> set[object]:
 
 def test_search_arguments_take_every_type_the_library_takes() -> None:
     """It accepts each kind of value the library's search accepts (an age as text, '20m')."""
+    from trialfinder.mcp.arguments import search_arguments
+
     library = _library_hints()
     for name, annotation in typing.get_type_hints(search_arguments).items():
         if name != "return":
