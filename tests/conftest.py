@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -9,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -270,3 +272,47 @@ HAND_MADE = [
 def corpus() -> list[Any]:
     """Real recorded studies (when present) and hand-made ones, with repeats across pages."""
     return [*recorded_studies(), *(load_json(name) for name in HAND_MADE)]
+
+
+def melanoma_stream(total: int, limit: int | None = None) -> tuple[Any, Any]:
+    """A StudyStream of a melanoma search on :data:`API`, and a PagedApi of ``total`` studies
+    to answer it (through :func:`serve_paged` or ``callback``)."""
+    from pages import PagedApi
+    from trialfinder.http.client import Client
+    from trialfinder.http.paging import StudyStream
+    from trialfinder.query.build import SearchQuery
+
+    return StudyStream(SearchQuery.build("melanoma", limit=limit), Client(API)), PagedApi(total)
+
+
+class WatchingSink(io.StringIO):
+    """A text sink that counts its writes and, at each, how many studies already yielded are
+    still alive (made by :func:`watching_sink`)."""
+
+    def __init__(self, refs: list[weakref.ref[Any]]) -> None:
+        super().__init__()
+        self.refs = refs
+        self.most_alive = 0
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        alive = sum(1 for ref in self.refs if ref() is not None)
+        self.most_alive = max(self.most_alive, alive)
+        self.writes += 1
+        return super().write(text)
+
+
+def watching_sink(monkeypatch: pytest.MonkeyPatch) -> WatchingSink:
+    """A sink that sees every study the streams of this test yield."""
+    from trialfinder.http.paging import StudyStream
+
+    refs: list[weakref.ref[Any]] = []
+    original = StudyStream._studies
+
+    def watched(self: StudyStream, client: Any) -> Any:
+        for study in original(self, client):
+            refs.append(weakref.ref(study))
+            yield study
+
+    monkeypatch.setattr(StudyStream, "_studies", watched)
+    return WatchingSink(refs)

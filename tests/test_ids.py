@@ -32,3 +32,43 @@ def test_records_import_neither_the_query_nor_the_places() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("NCT02013167", "NCT02013167"),
+        ("nct02013167", "NCT02013167"),
+        (" NCT02013167 ", "NCT02013167"),
+        ("nct-02013167", "NCT02013167"),
+        ("\u00a0NCT02013167\u00a0", "NCT02013167"),  # pasted from a web page
+    ],
+)
+def test_nct_id_normalized(raw: str, expected: str) -> None:
+    """It accepts an NCT ID in any case and returns it canonical."""
+    assert normalize_nct_id(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "NCT123",
+        "02013167",
+        "NCT020131670",
+        "NCTABCDEFGH",
+        "",
+        "NCT0201316\x1b",
+        # Digits of other scripts match \d, but are not an ID: the API would not find them.
+        "NCT0201316\uff17",
+        "NCT\u0660\u0662\u0660\u0661\u0663\u0661\u0666\u0667",
+    ],
+)
+def test_bad_nct_id_rejected(raw: str) -> None:
+    """It rejects anything that is not NCT and 8 digits, naming the right form."""
+    with pytest.raises(InvalidQuery, match="NCT followed by 8 digits"):
+        normalize_nct_id(raw)
+
+
+def test_study_url() -> None:
+    """It links a study's page."""
+    assert study_url("NCT02013167") == "https://clinicaltrials.gov/study/NCT02013167"

@@ -1,14 +1,17 @@
-"""Tests for trialfinder.api: search with filters, iter_studies, explain_search, count_studies."""
+"""Tests for trialfinder.api: search, iter_studies, explain_search, count_studies, timestamps."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+import responses
 
+from conftest import load_json
 from pages import PagedApi
 from replay_server import ReplayServer, Reply
 from trialfinder import count_studies, explain_search, iter_studies, search
+from trialfinder.api import data_timestamp
 from trialfinder.errors import InvalidQuery, ServerError
 from trialfinder.http.client import Client
 from trialfinder.models.results import SearchPlan, SearchResult
@@ -163,3 +166,12 @@ def test_iter_studies_checks_the_api_url_before_any_request() -> None:
     """It rejects a malformed API URL when the stream is made, not when it is iterated."""
     with pytest.raises(InvalidQuery):
         iter_studies(condition="melanoma", api_url="ftp://example.org")
+
+
+@responses.activate
+def test_data_timestamp() -> None:
+    """It reads the data refresh time from /version, and shrugs off a failure."""
+    responses.get("https://clinicaltrials.gov/api/v2/version", json=load_json("version.json"))
+    assert data_timestamp(client=Client(min_interval=0)) == "2026-11-20T09:00:05"
+    responses.replace(responses.GET, "https://clinicaltrials.gov/api/v2/version", status=404)
+    assert data_timestamp(client=Client(min_interval=0)) is None

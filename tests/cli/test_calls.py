@@ -1,4 +1,4 @@
-"""Tests for trialfinder.cli.calls: how the command's options become a client."""
+"""Tests for trialfinder.cli.calls: how the command's options become library calls."""
 
 from __future__ import annotations
 
@@ -19,3 +19,11 @@ def test_the_command_line_client_uses_the_same_waits(
     monkeypatch.setenv("TRIALFINDER_MAX_RETRY_AFTER", "0.3")
     client = make_client(local, 30, 4, cache=False)
     assert (client.min_interval, client.backoff, client.max_retry_after) == (0.1, 0.2, 0.3)
+
+
+def test_search_options_keep_zero_values() -> None:
+    """It keeps every option given as 0 or "0": only None, False and () mean "not given"."""
+    from trialfinder.cli.calls import search_kwargs
+
+    options = {"age": 0, "radius": "0", "limit": 20, "no_expand": False, "term": (), "city": None}
+    assert search_kwargs(options) == {"age": 0, "radius": "0", "limit": 20}

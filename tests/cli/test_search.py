@@ -1,14 +1,21 @@
-"""Tests for trialfinder.cli.search: the filters and fields the search command sends, its words."""
+"""Tests for trialfinder.cli.search: what the search command sends, writes as it goes, says."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import signal
+import subprocess
+import time
+from typing import Any
 
 import pytest
 import responses
 from click.testing import CliRunner
 
-from conftest import invoke_cli
+from conftest import API, STUDIES_URL, invoke_cli, trialfinder_command
 from conftest import serve_paged as _serve
 from pages import PagedApi
 from replay_server import ReplayServer, Reply
@@ -198,3 +205,127 @@ def test_full_asks_for_whole_records(no_pacing: None, fmt: str) -> None:
     assert result.exit_code == 0, result.output
     assert len(api.requests) == 1
     assert "fields" not in api.requests[0]
+
+
+def test_jsonl_streams_every_study_as_one_line(no_pacing: None) -> None:
+    """It writes 2,500 studies as 2,500 JSON lines in 3 requests, notices on stderr."""
+    api = PagedApi(2500)
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        result = CliRunner().invoke(
+            cli, ["search", "-c", "melanoma", "-n", "all", "-f", "jsonl", "--no-cache"]
+        )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2500
+    assert [json.loads(line)["nct_id"] for line in lines[:2]] == ["NCT00000001", "NCT00000002"]
+    assert len(api.requests) == 3
+    assert "Wrote 2,500 of 2,500 studies." in result.stderr
+    assert "Fetched" not in result.stderr  # stderr is not a terminal: no progress line
+
+
+def test_csv_streams_a_header_and_one_row_per_study(no_pacing: None) -> None:
+    """It writes the CSV header once and a row per study, cut at the limit."""
+    api = PagedApi(5000)
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        result = CliRunner().invoke(
+            cli, ["search", "-c", "melanoma", "-n", "1500", "-f", "csv", "--no-cache"]
+        )
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][0] == "nct_id"
+    assert len(rows) == 1501
+    assert len(api.requests) == 2
+    assert "The list was cut at --limit 1500" in result.stderr
+
+
+def test_ctrl_c_stops_the_command_with_whole_lines_and_exit_130() -> None:
+    """It exits 130 after SIGINT, stdout holding only whole JSON lines, no traceback."""
+    first = PagedApi(100).page({"pageSize": "1000", "countTotal": "true"})
+    first["studies"] = first["studies"][:50]
+    first["nextPageToken"] = "50"
+    with ReplayServer() as server:
+        server.add("/studies", Reply(body=b"{}", delay=30), params={"pageToken": "50"})
+        server.add("/studies", Reply(body=json.dumps(first).encode()))
+        # The test's environment: no API URL, a config and cache of its own, no pacing (the
+        # second page is asked for at once).
+        process = subprocess.Popen(
+            [
+                *trialfinder_command(),
+                "search",
+                "-c",
+                "melanoma",
+                "-n",
+                "all",
+                "-f",
+                "jsonl",
+                "--api-url",
+                server.url,
+                "--no-cache",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while len(server.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(server.requests) == 2, "the second page was never asked for"
+        # The command writes page one's 50 lines before it asks for page two, in one thread:
+        # the signal arrives while it waits for the network, with every line written.
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130
+    text = stdout.decode()
+    assert text.endswith("\n")
+    lines = text.splitlines()
+    assert len(lines) == 50
+    assert all(json.loads(line)["nct_id"].startswith("NCT") for line in lines)
+    assert "interrupted" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+
+
+def test_a_document_cut_short_by_a_failure_leaves_no_file(no_pacing: None, tmp_path: Any) -> None:
+    """It removes the -o file of a table, json or page whose second page failed."""
+    api = PagedApi(1500)
+
+    def first_page_only(request: Any) -> tuple[int, dict[str, str], str]:
+        if "pageToken" in request.url:
+            return 400, {"Content-Type": "text/plain"}, "Invalid pageToken"
+        return api.callback(request)
+
+    for fmt in ("table", "json", "markdown", "html"):
+        target = tmp_path / f"out.{fmt}"
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+            rsps.add_callback(responses.GET, STUDIES_URL, callback=first_page_only)
+            rsps.add(responses.GET, API + "/version", json={"dataTimestamp": "2026-01-01"})
+            result = CliRunner().invoke(
+                cli,
+                ["search", "-c", "melanoma", "-n", "1500", "-f", fmt, "-o", str(target)],
+            )
+        assert result.exit_code == 2, (fmt, result.stderr)
+        assert not target.exists(), fmt
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl"])
+def test_output_is_the_same_with_pythonunbuffered(server: ReplayServer, fmt: str) -> None:
+    """It writes the same bytes to a pipe whether or not Python's streams are unbuffered."""
+    server.add("/studies", Reply(body=json.dumps(PagedApi(60).page({"pageSize": "60"})).encode()))
+    command = [*trialfinder_command(), "search", "-c", "melanoma", "-n", "60", "-f", fmt]
+    command += ["--api-url", server.url, "--no-cache"]
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    # The two runs are independent: start both, then read each in turn.
+    runs = [
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for env in (buffered, {**buffered, "PYTHONUNBUFFERED": "1"})
+    ]
+    outputs = []
+    for run in runs:
+        out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("NCT000000") >= 60

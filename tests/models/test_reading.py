@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
-from conftest import full_study, load_json
+import pytest
+import responses
+
+from conftest import STUDIES_URL, full_study, load_json
+from conftest import melanoma_stream as _stream
 from trialfinder.errors import InvalidStudy, TrialFinderError
 from trialfinder.models.reading import nct_id_of, parse_study
 from trialfinder.models.records import ENROLLMENT_UNKNOWN, Study
@@ -155,3 +159,60 @@ def test_a_page_keeps_an_unreadable_record_in_its_place() -> None:
     assert first == UnreadableStudy(nct_id=None)
     assert isinstance(second, Study) and second.nct_id == "NCT02013167"
     assert third == UnreadableStudy(nct_id=None)
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_cyclic_collector_rests_while_a_page_is_read_and_is_restored(
+    no_pacing: None, monkeypatch: pytest.MonkeyPatch, enabled_before: bool
+) -> None:
+    """It pauses gc while a page's bytes become records, never while the consumer runs."""
+    import gc
+
+    import trialfinder.models.reading as models_module
+
+    during_read: list[bool] = []
+    during_use: list[bool] = []
+    real_read = models_module._read_page_json
+
+    def watching_read(body: bytes) -> Any:
+        during_read.append(gc.isenabled())
+        return real_read(body)
+
+    monkeypatch.setattr(models_module, "_read_page_json", watching_read)
+    stream, api = _stream(1500)
+    if not enabled_before:
+        gc.disable()
+    try:
+        with responses.RequestsMock() as rsps:
+            rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+            for _ in stream:
+                during_use.append(gc.isenabled())
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert during_read == [False, False]
+    assert len(during_use) == 1500 and set(during_use) == {enabled_before}
+    assert after is enabled_before
+
+
+def test_objects_a_program_froze_stay_frozen(no_pacing: None) -> None:
+    """It leaves gc.freeze() alone when the program uses it, and freezes nothing itself."""
+    import gc
+
+    stream, api = _stream(1500)
+    assert gc.get_freeze_count() == 0
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(responses.GET, STUDIES_URL, callback=api.callback)
+        assert len(list(_stream(1500)[0])) == 1500
+        assert gc.get_freeze_count() == 0
+        # Objects the program keeps alive and freezes: they must still be frozen after a read.
+        # (The count itself may fall while reading: a frozen object that is freed leaves it.)
+        kept = [{} for _ in range(10_000)]
+        gc.freeze()
+        try:
+            assert gc.get_freeze_count() >= len(kept)
+            assert len(list(stream)) == 1500
+            assert gc.get_freeze_count() >= len(kept)
+        finally:
+            gc.unfreeze()
+            del kept

@@ -9,7 +9,6 @@ import pytest
 
 from trialfinder.api import iter_studies, search
 from trialfinder.errors import InvalidQuery
-from trialfinder.ids import normalize_nct_id, study_url
 from trialfinder.query.build import SearchQuery, build_query, combine_all
 from trialfinder.query.values import MAX_VALUE_LENGTH
 
@@ -103,46 +102,6 @@ def test_page_size_never_above_api_cap() -> None:
     assert SearchQuery.build(condition="x", limit=7).page_size == 7
     assert SearchQuery.build(condition="x", limit=2500).page_size == 1000
     assert SearchQuery.build(condition="x", limit=None).page_size == 1000
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("NCT02013167", "NCT02013167"),
-        ("nct02013167", "NCT02013167"),
-        (" NCT02013167 ", "NCT02013167"),
-        ("nct-02013167", "NCT02013167"),
-        ("\u00a0NCT02013167\u00a0", "NCT02013167"),  # pasted from a web page
-    ],
-)
-def test_nct_id_normalized(raw: str, expected: str) -> None:
-    """It accepts an NCT ID in any case and returns it canonical."""
-    assert normalize_nct_id(raw) == expected
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "NCT123",
-        "02013167",
-        "NCT020131670",
-        "NCTABCDEFGH",
-        "",
-        "NCT0201316\x1b",
-        # Digits of other scripts match \d, but are not an ID: the API would not find them.
-        "NCT0201316\uff17",
-        "NCT\u0660\u0662\u0660\u0661\u0663\u0661\u0666\u0667",
-    ],
-)
-def test_bad_nct_id_rejected(raw: str) -> None:
-    """It rejects anything that is not NCT and 8 digits, naming the right form."""
-    with pytest.raises(InvalidQuery, match="NCT followed by 8 digits"):
-        normalize_nct_id(raw)
-
-
-def test_study_url() -> None:
-    """It links a study's page."""
-    assert study_url("NCT02013167") == "https://clinicaltrials.gov/study/NCT02013167"
 
 
 def test_nothing_to_search_for() -> None:

@@ -1,4 +1,4 @@
-"""The command line, in process: outputs, exit codes, and a table of bad input."""
+"""Tests for trialfinder.cli.main: outputs, exit codes and a table of bad input, in process."""
 
 from __future__ import annotations
 
@@ -408,14 +408,6 @@ def test_age_zero_and_units_reach_the_filter_and_the_notes(
     out = flat(result.stdout)
     assert f"Filters: status: any; {shown}, overlapping the registered range" in out
     assert f"Registered limits: {shown.replace(': ', ' ')}:" in out
-
-
-def test_search_options_keep_zero_values() -> None:
-    """It keeps every option given as 0 or "0": only None, False and () mean "not given"."""
-    from trialfinder.cli.calls import search_kwargs
-
-    options = {"age": 0, "radius": "0", "limit": 20, "no_expand": False, "term": (), "city": None}
-    assert search_kwargs(options) == {"age": 0, "radius": "0", "limit": 20}
 
 
 @responses.activate

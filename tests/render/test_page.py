@@ -1,4 +1,4 @@
-"""The page to take to the doctor: Markdown and self-contained HTML, rendered in a browser."""
+"""Tests for trialfinder.render.page: the doctor page, Markdown and HTML, in a real browser."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import responses
 
 from conftest import fixture_study, load_json
-from trialfinder.api import data_timestamp
-from trialfinder.http.client import Client
 from trialfinder.models.reading import parse_study
 from trialfinder.models.results import SearchResult
 from trialfinder.render.page import (
@@ -193,15 +190,6 @@ def test_html_page_renders_in_a_real_browser(tmp_path: Path) -> None:
         )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a blank page is a few KB; this one has text
-
-
-@responses.activate
-def test_data_timestamp() -> None:
-    """It reads the data refresh time from /version, and shrugs off a failure."""
-    responses.get("https://clinicaltrials.gov/api/v2/version", json=load_json("version.json"))
-    assert data_timestamp(client=Client(min_interval=0)) == "2026-11-20T09:00:05"
-    responses.replace(responses.GET, "https://clinicaltrials.gov/api/v2/version", status=404)
-    assert data_timestamp(client=Client(min_interval=0)) is None
 
 
 def test_page_words_every_note_as_the_table_does() -> None:

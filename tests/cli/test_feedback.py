@@ -1,4 +1,4 @@
-"""What the command says while it works: the waiting line on a terminal, --quiet, --verbose."""
+"""Tests for trialfinder.cli.feedback: the waiting line on a terminal, --quiet, --verbose."""
 
 from __future__ import annotations
 
