@@ -7,6 +7,7 @@ test that uses it: every xdist worker imports every test module, and the SDK tak
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import pytest
 
-from conftest import QUICK_WAITS, run_cli, trialfinder_command
+from conftest import QUICK_WAITS, invoke_cli, run_cli, trialfinder_command
 from replay_server import ReplayServer, Reply
 from trialfinder.cli.mcp import INSTALL_HINT
 from trialfinder.render.words import DISCLAIMER
@@ -113,3 +115,25 @@ def test_a_bad_api_url_is_refused_before_serving() -> None:
     done = run_cli("mcp", "--api-url", "ftp://example.org")
     assert done.returncode == 2
     assert len(done.stderr.splitlines()) == 1 and "is not usable" in done.stderr
+
+
+def test_it_serves_with_the_garbage_collector_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It turns the cyclic collector back on before serving (it is off only while the SDK is
+    imported), with what was imported frozen out of its way."""
+    import trialfinder.mcp.server
+
+    seen: dict[str, object] = {}
+
+    def serve(client: object) -> None:
+        seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+
+    monkeypatch.setattr(trialfinder.mcp.server, "serve", serve)
+    try:
+        done = invoke_cli("mcp")
+        seen["after"] = gc.isenabled()
+    finally:
+        gc.unfreeze()  # this test process is not a server
+        gc.enable()
+    assert done.returncode == 0, done.stderr
+    assert seen["enabled"] is True and isinstance(seen["frozen"], int) and seen["frozen"] > 0
+    assert seen["after"] is True
