@@ -1,4 +1,4 @@
-"""The MCP server's tools, called in process through the SDK's own client.
+"""Tests for trialfinder.mcp.server: the tools, called in process through the SDK's own client.
 
 Each test starts :func:`trialfinder.mcp.server.build_server` over a real
 :class:`~trialfinder.http.client.Client` pointed at a replay server on 127.0.0.1, and talks to it
@@ -11,11 +11,9 @@ every xdist worker imports every test module to collect it, and the SDK takes ~0
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
-import typing
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,15 +21,14 @@ import anyio
 import pytest
 
 from replay_server import ReplayServer, Reply
-from trialfinder import explain_search, search
-from trialfinder.filterspec import FILTER_DEFAULTS, FILTER_NAMES, SearchFilters
+from trialfinder import explain_search
+from trialfinder.filterspec import FILTER_NAMES
 from trialfinder.http.cache import cached_session
 from trialfinder.http.client import Client
 from trialfinder.models.notes import StudyNotes
 from trialfinder.models.records import Study
 from trialfinder.models.results import SearchPlan
 from trialfinder.notes.annotate import staleness
-from trialfinder.query import filters
 from trialfinder.query.pieces import LIST_FIELDS
 from trialfinder.render.words import DISCLAIMER, STUDY_DISCLAIMER
 
@@ -45,7 +42,7 @@ SINGLE = "search_all_blinatumomab_single_page.json"
 SINGLE_IDS = ["NCT03914625", "NCT04994717"]
 STUDY = "study_NCT02013167_pembrolizumab_radiation_myeloma.json"
 WHAT = ("condition", "intervention", "term")
-GUIDE = (Path(__file__).parent.parent / "docs" / "ai-assistant.md").read_text(encoding="utf-8")
+GUIDE = (Path(__file__).parents[2] / "docs" / "ai-assistant.md").read_text(encoding="utf-8")
 
 
 def talk(client: Client, session: Session) -> None:
@@ -362,64 +359,6 @@ def test_the_tools_are_the_library_calls() -> None:
         "count_trials",
         "explain_search",
     ]
-
-
-def _library_defaults() -> dict[str, Any]:
-    """The default of each argument of the library's search, its filters included."""
-    own = {name: p.default for name, p in inspect.signature(search).parameters.items()}
-    return {**own, **FILTER_DEFAULTS}
-
-
-def _library_hints() -> dict[str, object]:
-    """The type of each argument of the library's search, its filters included."""
-    return {**typing.get_type_hints(search), **typing.get_type_hints(SearchFilters)}
-
-
-def test_search_arguments_default_as_the_library_does() -> None:
-    """It gives every search argument the library's own default (None status means open)."""
-    from trialfinder.mcp.arguments import search_arguments
-
-    library = _library_defaults()
-    for name, parameter in inspect.signature(search_arguments).parameters.items():
-        expected = library[name]
-        if name == "status":
-            assert filters.parse_status(parameter.default) == filters.parse_status(expected)
-        else:
-            assert parameter.default == expected, name
-
-
-def test_search_arguments_take_lists_where_the_library_does() -> None:
-    """It takes a list exactly for the arguments where the library takes several values."""
-    from trialfinder.mcp.arguments import search_arguments
-
-    library = _library_hints()
-    ours = inspect.signature(search_arguments, eval_str=True).parameters
-    for name, parameter in ours.items():
-        several = Iterable[str] in typing.get_args(library[name])
-        assert (
-            list[str] in typing.get_args(typing.get_args(parameter.annotation)[0])
-        ) == several, name
-
-
-def _scalars(annotation: object) -> set[object]:
-    """The JSON-able scalar types of an annotation (a list of strings counts as str)."""
-    out: set[object] = set()
-    for arg in typing.get_args(annotation) or (annotation,):
-        if arg in (str, int, float, bool):
-            out.add(arg)
-        elif typing.get_args(arg) == (str,):
-            out.add(str)
-    return out
-
-
-def test_search_arguments_take_every_type_the_library_takes() -> None:
-    """It accepts each kind of value the library's search accepts (an age as text, '20m')."""
-    from trialfinder.mcp.arguments import search_arguments
-
-    library = _library_hints()
-    for name, annotation in typing.get_type_hints(search_arguments).items():
-        if name != "return":
-            assert _scalars(library[name]) <= _scalars(annotation), name
 
 
 def test_an_age_with_a_unit_is_searched_as_the_library_does(client: Client) -> None:

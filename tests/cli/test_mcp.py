@@ -1,4 +1,4 @@
-"""``trialfinder mcp`` end to end: the installed command as a subprocess, over stdio.
+"""Tests for trialfinder.cli.mcp: ``trialfinder mcp`` end to end, the installed command over stdio.
 
 The SDK's own ``stdio_client`` and ``ClientSession`` start the server, as an assistant's
 client does, and the server searches a replay server on 127.0.0.1. The SDK is imported in the
