@@ -148,3 +148,15 @@ def test_search_output_loads_no_treatment_or_place_modules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_package_exports_the_watch_api() -> None:
+    """It exports Watchlist, diff and the report types lazily, with __all__ kept sorted."""
+    import trialfinder
+
+    assert trialfinder.__all__ == sorted(trialfinder.__all__)
+    for name in ("ChangeReport", "RunReport", "SavedSearch", "StudyState", "Watchlist", "diff"):
+        assert name in trialfinder.__all__
+        assert getattr(trialfinder, name).__module__.startswith("trialfinder.watch.")
+    for name in ("WatchError", "InvalidWatch", "UnknownWatch", "WatchStoreError"):
+        assert issubclass(getattr(trialfinder, name), trialfinder.TrialFinderError)
