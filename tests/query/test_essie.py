@@ -1,4 +1,4 @@
-"""Tests for trialfinder.query.essie: the filters in the API's terms (filter.geo)."""
+"""Tests for trialfinder.query.essie: the filters in the API's terms (filter.geo, ages)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from trialfinder.query.build import SearchQuery
 from trialfinder.query.essie import GEO_PATTERN, geo_param
 
 
@@ -24,3 +25,29 @@ def test_geo_param_matches_spec(lat: float, lon: float, miles: float, expected: 
     assert value == expected
     assert GEO_PATTERN.match(value)
     assert not re.search(r"[eE+ ]", value[len("distance(") :])
+
+
+@pytest.mark.parametrize(
+    ("typed", "clause"),
+    [
+        (
+            0,
+            "(AREA[MinimumAge]RANGE[MIN, 1 years] OR AREA[MinimumAge]MISSING) AND "
+            "(AREA[MaximumAge]RANGE[0 years, MAX] OR AREA[MaximumAge]MISSING)",
+        ),
+        (
+            "20m",
+            "(AREA[MinimumAge]RANGE[MIN, 21 months] OR AREA[MinimumAge]MISSING) AND "
+            "(AREA[MaximumAge]RANGE[20 months, MAX] OR AREA[MaximumAge]MISSING)",
+        ),
+        (
+            "10d",
+            "(AREA[MinimumAge]RANGE[MIN, 11 days] OR AREA[MinimumAge]MISSING) AND "
+            "(AREA[MaximumAge]RANGE[10 days, MAX] OR AREA[MaximumAge]MISSING)",
+        ),
+    ],
+)
+def test_server_filter_keeps_limits_inside_the_asked_unit(typed: object, clause: str) -> None:
+    """It sends age 0 (never dropped as falsy) as the whole first year, and units as typed."""
+    params = SearchQuery.build(condition="x", status="all", age=typed).to_params()  # type: ignore[arg-type]
+    assert params["filter.advanced"] == clause
