@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from test_combos import (
+from notes.test_combos import (
     BLINDED,
     CHEMO_ONLY,
     HYPHENS,

@@ -1,4 +1,4 @@
-"""Which arm gives which requested treatment: hand-made multi-arm records and real ones."""
+"""Tests for trialfinder.notes.combos: which arm gives which requested treatment, on any record."""
 
 from __future__ import annotations
 
