@@ -221,3 +221,35 @@ def test_links_between_docs_resolve() -> None:
                 assert anchor in headings, f"{doc.name} links to a missing README heading #{anchor}"
             checked += 1
     assert checked >= 3
+
+
+def unnamed_modules(table: str, package: Path) -> list[str]:
+    """The modules of ``package`` that their row of the "Where things are" table leaves out.
+
+    A sub-package's module must be named in the row whose first cell holds its folder (as
+    ``name.py`` or ``folder/name.py``); a module of the package itself, in the base row.
+    """
+    rows = [line.split("|") for line in table.splitlines() if line.startswith("| ")]
+    missing = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package).parts
+        if len(parts) > 1 and parts[-1] == "__init__.py":
+            continue  # the folder's own line says what the sub-package is for
+        folder = f"`{parts[0]}/`" if len(parts) > 1 else "base modules"
+        named = (f"`{parts[-1]}`", f"`{'/'.join(parts)}`")
+        if not any(folder in row[1] and any(n in row[2] for n in named) for row in rows):
+            missing.append("/".join(parts))
+    return missing
+
+
+def test_where_things_are_names_every_module(tmp_path: Path) -> None:
+    """It finds each module of src/trialfinder in its folder's row of docs/development.md."""
+    development = (DOCS / "development.md").read_text(encoding="utf-8")
+    table = development.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+    assert unnamed_modules(table, ROOT / "src" / "trialfinder") == []
+    # The check sees a module its row leaves out (as markup.py once was from models/).
+    (tmp_path / "models").mkdir()
+    for name in ("__init__.py", "records.py", "markup.py"):
+        (tmp_path / "models" / name).write_text('"""A module."""\n', encoding="utf-8")
+    table = "| `models/` | the records: `records.py` |\n| base modules | `errors.py` |\n"
+    assert unnamed_modules(table, tmp_path) == ["models/markup.py"]

@@ -400,3 +400,21 @@ def test_row_groups_page_by_page_with_progress(tmp_path: Path, no_pacing: None) 
     studies = pq.ParquetFile(tmp_path / "out" / "studies.parquet")
     assert [studies.metadata.row_group(i).num_rows for i in range(3)] == [1000, 1000, 500]
     assert [p["pageSize"] for p in api.requests] == ["1000"] * 3
+
+
+def test_a_row_group_is_one_full_api_page_by_the_query_constant() -> None:
+    """It sizes row groups by query.build.MAX_PAGE_SIZE itself, not by a copy of its value."""
+    import ast
+    import inspect
+
+    from trialfinder.export import dataset
+    from trialfinder.query.build import MAX_PAGE_SIZE
+
+    assigned = [
+        node.value
+        for node in ast.walk(ast.parse(inspect.getsource(dataset)))
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "ROW_GROUP_STUDIES" for t in node.targets)
+    ]
+    assert [ast.unparse(value) for value in assigned] == ["MAX_PAGE_SIZE"]
+    assert dataset.ROW_GROUP_STUDIES == MAX_PAGE_SIZE

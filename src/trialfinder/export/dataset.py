@@ -44,6 +44,7 @@ from trialfinder.export.tables import (
     study_row,
 )
 from trialfinder.filterspec import SearchFilters, Unpack, check_filter_names
+from trialfinder.query.build import MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     from trialfinder.http.client import Client
@@ -54,8 +55,8 @@ if TYPE_CHECKING:
 PARQUET_INSTALL = 'pip install "trialfinder[parquet]"'
 #: Ending of a table still being written, or cut short.
 INCOMPLETE = ".incomplete"
-#: Studies per row group: one API page.
-ROW_GROUP_STUDIES = 1000
+#: Studies per row group: one full API page.
+ROW_GROUP_STUDIES = MAX_PAGE_SIZE
 
 
 def require_pyarrow() -> tuple[ModuleType, ModuleType]:
