@@ -235,3 +235,51 @@ def test_library_refuses_two_values_for_one(name: str) -> None:
     kwargs: dict[str, Any] = {"condition": "asthma", name: values}
     with pytest.raises(InvalidQuery, match=named):
         build_query(**kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(LIB_MERGED))
+def test_iterators_are_read_once(name: str) -> None:
+    """An iterator of values counts as the list it yields, even when `near` names a place
+    (which checks the values twice): none is used up by the first check."""
+    values, key, merged = LIB_MERGED[name]
+    base: dict[str, Any] = {"condition": "asthma", "expand": False, "near": "55905"}
+    from_list = build_query(**{**base, name: values}).to_params()
+    from_iterator = build_query(**{**base, name: iter(values)}).to_params()
+    assert merged in from_iterator[key]
+    assert from_iterator == from_list
+
+
+#: Values of the wrong type for each argument; each is refused by naming the argument.
+WRONG_TYPES: dict[str, list[Any]] = {
+    **{name: [5, b"asthma", [5], {"asthma": 1}, 2.5] for name in LIB_MERGED},
+    "limit": ["20", 2.0, True],
+    "sex": [1, b"female", ["female"]],
+    "sort": [1, b"updated", ["updated"]],
+    "age": [6.5, [30], b"30", True],
+    "near": [5, (True, False), b"55905", [1.0, 2.0, 3.0], (), {"lat": 1}, (1.0, b"2")],
+    "radius": [[10], b"10", True],
+    "expand": ["no", 0, None],
+    "healthy_volunteers": ["yes", 1, None],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(name, value) for name, values in WRONG_TYPES.items() for value in values]
+)
+def test_a_wrong_type_is_refused_naming_the_argument(name: str, value: Any) -> None:
+    """A value of the wrong type is an InvalidQuery saying what the argument takes, for
+    every argument alike: never a bare TypeError, never read as something else (bytes as
+    numbers, True as a latitude)."""
+    kwargs: dict[str, Any] = {"condition": "asthma", name: value}
+    if name == "radius":
+        kwargs["near"] = (44.0, -92.5)
+    with pytest.raises(InvalidQuery) as caught:
+        build_query(**kwargs)
+    message = str(caught.value)
+    assert message.startswith((f"{name}= takes ", f"{name} takes ")), message
+    assert "\n" not in message
+
+
+def test_every_argument_has_wrong_types_tried() -> None:
+    """The table above covers every search value: a new filter needs its wrong types."""
+    assert set(WRONG_TYPES) == set(LIB_MERGED) | set(LIB_ONE)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from trialfinder.errors import InvalidQuery
+from trialfinder.query.values import wrong_type
 
 MAX_AGE = 120
 
@@ -78,16 +79,17 @@ def check_age(age: object) -> Age | None:
         The age, or None when none was given. Zero is an age (a newborn), never "not given".
 
     Raises:
-        InvalidQuery: not a whole number, no known unit, negative, or over 120 years.
+        InvalidQuery: not a whole number, no known unit, negative, or over 120 years; or
+            neither a number nor text.
     """
     if age is None or isinstance(age, Age):
         return age
-    if isinstance(age, bool):
-        raise InvalidQuery(f"The age must be {_AGE_RULE}.")
+    if isinstance(age, bool) or not isinstance(age, (int, str)):
+        raise wrong_type("age", f"one age: {_AGE_RULE}", age)
     if isinstance(age, int):
         value, unit = age, "years"
     else:
-        match = _AGE_RE.match(age) if isinstance(age, str) else None
+        match = _AGE_RE.match(age)
         unit_word = match.group(2).lower() if match else ""
         if not match or unit_word not in AGE_UNITS:
             shown = str(age)[:20]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import cast
 
 from trialfinder.defaults import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
@@ -28,7 +29,7 @@ from trialfinder.query.expand import Expansion, expand_values
 
 # Re-exported: they lived here before trialfinder.ids, and callers still import them from here.
 from trialfinder.query.places import check_point
-from trialfinder.query.values import check_flag, check_limit, check_values
+from trialfinder.query.values import as_texts, check_flag, check_limit, check_values
 from trialfinder.query.website import phase_words, website_link
 
 #: The API lowers any larger pageSize to this.
@@ -127,9 +128,9 @@ class SearchQuery:
         elif given["radius"] is not None:
             raise InvalidQuery("A radius ({radius}) needs a place to measure from ({near}).")
         query = cls(
-            conditions=check_values(condition, "condition"),
-            interventions=check_values(intervention, "intervention"),
-            terms=check_values(term, "search term"),
+            conditions=check_values(condition, "condition", "condition"),
+            interventions=check_values(intervention, "intervention", "intervention"),
+            terms=check_values(term, "search term", "term"),
             limit=check_limit(limit),
             expand=check_flag(given["expand"], "expand"),
             statuses=filters.parse_status(given["status"]),
@@ -138,9 +139,9 @@ class SearchQuery:
             sex=filters.parse_sex(given["sex"]),
             age=check_age(given["age"]),
             healthy_volunteers=check_flag(given["healthy_volunteers"], "healthy_volunteers"),
-            country=check_values(given["country"], "country"),
-            state=check_values(given["state"], "state"),
-            city=check_values(given["city"], "city"),
+            country=check_values(given["country"], "country", "country"),
+            state=check_values(given["state"], "state", "state"),
+            city=check_values(given["city"], "city", "city"),
             near=near,
             near_label=near_label,
             radius_miles=filters.parse_radius(given["radius"]),
@@ -328,6 +329,10 @@ def _places(*kinds: tuple[str, ...]) -> str:
     return ", ".join(" or ".join(places) for places in kinds if places)
 
 
+#: The filters that take several values (a list, or any iterable of texts).
+_SEVERAL = frozenset(f.name for f in FILTERS if f.repeatable)
+
+
 def build_query(
     condition: str | Iterable[str] | None = None,
     intervention: str | Iterable[str] | None = None,
@@ -344,13 +349,16 @@ def build_query(
         InvalidQuery: any unusable value, with how to fix it.
         TypeError: a keyword that is not a filter.
     """
+    # Read each iterator once, here: with a place to resolve, the values are checked twice.
+    condition = as_texts(condition, "condition")
+    intervention = as_texts(intervention, "intervention")
+    term = as_texts(term, "term")
+    chosen = cast(
+        SearchFilters,
+        {name: as_texts(v, name) if name in _SEVERAL else v for name, v in chosen.items()},
+    )
     near = chosen.get("near")
     if not isinstance(near, str):
-        if near is not None and any(isinstance(x, str) for x in near):
-            raise InvalidQuery(
-                "near takes one place (a ZIP code, a city or 'lat,lon') or two numbers "
-                "(latitude, longitude), not a list of places."
-            )
         return SearchQuery.build(condition, intervention, term, limit, **chosen)
     elsewhere: SearchFilters = {**chosen, "near": None, "radius": None}
     SearchQuery.build(condition, intervention, term, limit, **elsewhere)

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from trialfinder.defaults import DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
+from trialfinder.query.values import as_texts, wrong_type
 from trialfinder.status import OPEN_STATUSES, STATUS_WORDS, STATUSES
 
 #: Friendly status groups; ``all`` means no status filter.
@@ -53,12 +54,14 @@ _SEPARATORS = re.compile(r"[,|]")
 _RADIUS_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mi|miles?|km)?\s*$", re.IGNORECASE)
 
 
-def _items(raw: str | Iterable[str] | None) -> list[str]:
-    """Split comma/space/pipe separated input, from one string or several."""
-    if raw is None:
-        return []
-    parts = [raw] if isinstance(raw, str) else list(raw)
-    items = (item.strip() for part in parts for item in _SEPARATORS.split(str(part)))
+def _items(raw: str | Iterable[str] | None, argument: str) -> list[str]:
+    """Split comma/space/pipe separated input, from one string or several.
+
+    Raises:
+        InvalidQuery: not text or a list of texts (see :func:`as_texts`).
+    """
+    parts = as_texts(raw, argument) or ()
+    items = (item.strip() for part in parts for item in _SEPARATORS.split(part))
     return [item for item in items if item]
 
 
@@ -91,12 +94,10 @@ def _status_names() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-def _status_items(raw: str | Iterable[str]) -> list[tuple[str, str | None]]:
+def _status_items(parts: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """(typed, status or group) pairs; a comma inside a known status name is not a separator."""
-    parts = [raw] if isinstance(raw, str) else list(raw)
     found: list[tuple[str, str | None]] = []
-    for part in parts:
-        text = str(part)
+    for text in parts:
         pos = 0
         while pos < len(text):
             if text[pos] in ",| \t":
@@ -127,9 +128,10 @@ def parse_status(raw: str | Iterable[str] | None) -> tuple[str, ...]:
         Registry statuses in a stable order; empty means no status filter.
 
     Raises:
-        InvalidQuery: an unknown value, with the valid ones listed.
+        InvalidQuery: an unknown value, with the valid ones listed, or not text.
     """
-    items = _status_items(DEFAULT_STATUS if raw is None else raw)
+    texts = as_texts(raw, "status")
+    items = _status_items((DEFAULT_STATUS,) if texts is None else texts)
     if not items:
         raise InvalidQuery(
             f"The status is empty: use {_choices(STATUS_GROUPS)} or registry values."
@@ -157,7 +159,7 @@ def parse_phases(raw: str | Iterable[str] | None) -> tuple[str, ...]:
         InvalidQuery: an unknown phase, with the valid ones listed.
     """
     out: list[str] = []
-    for item in _items(raw):
+    for item in _items(raw, "phase"):
         key = re.sub(r"phase|[\s_\-]", "", item.lower()) or item
         if key in COMBINED_PHASES:
             token = "/".join(COMBINED_PHASES[key])
@@ -175,11 +177,11 @@ def parse_phases(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _pick(raw: str | None, table: dict[str, str], what: str) -> str | None:
+def _pick(raw: object, table: dict[str, str], what: str, argument: str) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str):
-        raise InvalidQuery(f"Give one {what} as text, not {type(raw).__name__}.")
+        raise wrong_type(argument, f"one {what} as text ({_choices(table)})", raw)
     key = raw.strip().lower().replace("_", "-")
     if key not in table:
         raise InvalidQuery(f"Unknown {what} '{raw}': use one of {_choices(table)}.")
@@ -192,8 +194,8 @@ def parse_study_type(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     Several (a list, or comma-separated) keep studies of any of those types.
     """
     out: list[str] = []
-    for item in _items(raw):
-        value = _pick(item, STUDY_TYPES, "study type")
+    for item in _items(raw, "study_type"):
+        value = _pick(item, STUDY_TYPES, "study type", "study_type")
         if value is not None and value not in out:
             out.append(value)
     return tuple(out)
@@ -201,7 +203,7 @@ def parse_study_type(raw: str | Iterable[str] | None) -> tuple[str, ...]:
 
 def parse_sex(raw: str | None) -> str | None:
     """``female`` or ``male`` → registry value (studies open to all sexes are kept too)."""
-    return _pick(raw, SEXES, "sex")
+    return _pick(raw, SEXES, "sex", "sex")
 
 
 def parse_sort(raw: str | None) -> str | None:
@@ -209,7 +211,7 @@ def parse_sort(raw: str | None) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str):
-        raise InvalidQuery(f"Give one sort as text, not {type(raw).__name__}.")
+        raise wrong_type("sort", f"one order as text ({_choices(SORTS)})", raw)
     key = raw.strip().lower()
     if key not in SORTS:
         raise InvalidQuery(f"Unknown sort '{raw}': use one of {_choices(SORTS)}.")
@@ -225,7 +227,7 @@ def parse_radius(raw: object) -> float:
     if raw is None:
         return DEFAULT_RADIUS_MILES
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise InvalidQuery("The radius must be one distance like 50 (miles) or 80km.")
+        raise wrong_type("radius", "one distance: a number of miles (50) or text like '80km'", raw)
     if isinstance(raw, (int, float)):
         miles = float(raw)
     else:

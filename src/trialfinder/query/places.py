@@ -12,12 +12,15 @@ for a ZIP code, which the ZIP data cannot read.
 from __future__ import annotations
 
 import math
+import numbers
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from trialfinder.errors import InvalidQuery
+from trialfinder.query.values import wrong_type
 
 EARTH_RADIUS_MILES = 3958.8
 MAX_CANDIDATES = 8
@@ -59,7 +62,7 @@ def resolve_place(text: str) -> Place:
     text = " ".join(text.split())
     match = _LATLON.match(text)
     if match:
-        lat, lon = check_point((match.group(1), match.group(2)))
+        lat, lon = check_point((float(match.group(1)), float(match.group(2))))
         return Place(lat, lon, f"{lat},{lon}")
     match = ZIP_CODE.match(text)
     if match:
@@ -204,18 +207,34 @@ def _us_state_codes() -> dict[str, str]:
     return codes
 
 
+#: What ``near`` takes, in words.
+NEAR_TAKES = "one place (a US ZIP code, a city or 'lat,lon') or two numbers (latitude, longitude)"
+
+
+def _number(value: object) -> bool:
+    # True is a number to Python, never a latitude; text is a place, read by resolve_place.
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def check_point(point: object) -> tuple[float, float]:
-    """Validate (latitude, longitude) in degrees.
+    """Validate (latitude, longitude) in degrees, given as two numbers.
 
     Raises:
-        InvalidQuery: not two finite numbers within ±90 and ±180.
+        InvalidQuery: not two finite numbers within ±90 and ±180; the message names ``near``.
     """
-    try:
-        lat, lon = (float(x) for x in point)  # type: ignore[attr-defined]
-    except (TypeError, ValueError):
-        raise InvalidQuery(
-            "A place must be latitude,longitude (e.g. 40.71,-74.01), a US ZIP code or a city."
-        ) from None
+    if isinstance(point, (str, bytes, bytearray, memoryview, Mapping)) or not isinstance(
+        point, Iterable
+    ):
+        raise wrong_type("near", NEAR_TAKES, point)
+    items = tuple(point)
+    if any(isinstance(x, str) for x in items):
+        raise InvalidQuery(f"{{near}} takes {NEAR_TAKES}, not a list of places.")
+    if len(items) != 2 or not all(_number(x) for x in items):
+        kind = type(point).__name__
+        kinds = ", ".join(type(x).__name__ for x in items[:3]) + (", …" if len(items) > 3 else "")
+        given = f"{kind} of {kinds}" if items else f"an empty {kind}"
+        raise InvalidQuery(f"{{near}} takes {NEAR_TAKES}, not {given}.")
+    lat, lon = (float(x) for x in items)
     if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
         raise InvalidQuery(
             f"{lat},{lon} is not on Earth: latitude must be within ±90, longitude within ±180."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from trialfinder.defaults import DEFAULT_API_URL
 from trialfinder.errors import InvalidQuery
@@ -38,10 +38,55 @@ def check_value(value: object, what: str) -> str:
     return stripped
 
 
-def check_values(raw: str | Iterable[str] | None, what: str) -> tuple[str, ...]:
+def wrong_type(argument: str, takes: str, value: object) -> InvalidQuery:
+    """The error for a value of the wrong type: ``{argument} takes …, not int.``
+
+    Args:
+        argument: the library argument, written ``{name}`` in the message (see
+            :data:`trialfinder.errors.ARGUMENTS`).
+        takes: what the argument takes, in words.
+        value: the value given; only its type is shown.
+    """
+    return InvalidQuery(f"{{{argument}}} takes {takes}, not {type(value).__name__}.")
+
+
+#: What an argument that takes several texts takes, in words.
+TEXTS = "text or a list of texts"
+
+
+def as_texts(raw: object, argument: str) -> tuple[str, ...] | None:
+    """An argument that takes one text or several, read once into a tuple.
+
+    An iterator is used up here, once: later checks read the tuple. None stays None (not
+    given); one text becomes a tuple of one.
+
+    Raises:
+        InvalidQuery: bytes, a number, a mapping or anything else that is neither text nor
+            an iterable of texts, or an item that is not text; the message names ``argument``.
+    """
     if raw is None:
-        return ()
-    items = [raw] if isinstance(raw, str) else list(raw)
+        return None
+    if isinstance(raw, str):
+        return (raw,)
+    # Bytes iterate as numbers and a mapping as its keys: neither is a list of texts.
+    if isinstance(raw, (bytes, bytearray, memoryview, Mapping)) or not isinstance(raw, Iterable):
+        raise wrong_type(argument, TEXTS, raw)
+    items = tuple(raw)
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidQuery(
+                f"{{{argument}}} takes {TEXTS}; one item is {type(item).__name__}, not text."
+            )
+    return items
+
+
+def check_values(raw: object, what: str, argument: str) -> tuple[str, ...]:
+    """Search values given as one text or several: each checked by :func:`check_value`.
+
+    Raises:
+        InvalidQuery: not text or texts (see :func:`as_texts`), too many, or one unusable.
+    """
+    items = as_texts(raw, argument) or ()
     if len(items) > MAX_VALUES:
         raise InvalidQuery(f"Give at most {MAX_VALUES} values for the {what}.")
     return tuple(check_value(item, what) for item in items)
@@ -56,7 +101,7 @@ def check_limit(limit: object) -> int | None:
     if limit is None:
         return None
     if isinstance(limit, bool) or not isinstance(limit, int):
-        raise InvalidQuery(f"The limit must be a whole number like 20, not {limit!r}.")
+        raise wrong_type("limit", "a whole number like 20, or None for every study", limit)
     if limit < 1:
         raise InvalidQuery(f"The limit must be at least 1 (got {limit}).")
     return limit
@@ -98,5 +143,5 @@ def check_api_url(url: object) -> str:
 
 def check_flag(value: object, what: str) -> bool:
     if not isinstance(value, bool):
-        raise InvalidQuery(f"{what} must be True or False, not {value!r}.")
+        raise InvalidQuery(f"{what} takes True or False, not {value!r}.")
     return value
