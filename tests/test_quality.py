@@ -22,7 +22,6 @@ def run(*command: str) -> subprocess.CompletedProcess[str]:
 def test_ruff_lint_and_format() -> None:
     """It keeps the code free of lint and formatted."""
     # Through this Python, so an installed ruff runs even when its script is not on PATH.
-    pytest.importorskip("ruff")
     lint = run(sys.executable, "-m", "ruff", "check", *CODE)
     assert lint.returncode == 0, lint.stdout
     fmt = run(sys.executable, "-m", "ruff", "format", "--check", *CODE)
@@ -31,9 +30,64 @@ def test_ruff_lint_and_format() -> None:
 
 def test_mypy_strict() -> None:
     """It type-checks the package strictly."""
-    pytest.importorskip("mypy")
     done = run_mypy()
     assert done.returncode == 0, done.stdout
+
+
+def missing_dependencies(pyproject: str, extra: str) -> list[str]:
+    """The requirements of ``extra`` in ``pyproject`` (the text of a pyproject.toml), the
+    project's own extras it names included, that are not installed in a version they allow."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads(pyproject)["project"]
+    extras: dict[str, list[str]] = project["optional-dependencies"]
+    missing: list[str] = []
+    todo, seen = [extra], {extra}
+    while todo:
+        for line in extras[todo.pop()]:
+            wanted = Requirement(line)
+            if wanted.name == project["name"]:
+                todo.extend(sorted(set(wanted.extras) - seen))
+                seen |= wanted.extras
+                continue
+            if wanted.marker is not None and not wanted.marker.evaluate():
+                continue
+            try:
+                installed = version(wanted.name)
+            except PackageNotFoundError:
+                missing.append(f"{line} (not installed)")
+                continue
+            if not wanted.specifier.contains(installed, prereleases=True):
+                missing.append(f"{line} ({installed} installed)")
+    return missing
+
+
+def test_every_test_dependency_is_installed() -> None:
+    """It fails, rather than letting checks skip, when a test dependency is missing: the layer
+    contract needs import-linter, these checks ruff and mypy, the export tests pyarrow."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert missing_dependencies(pyproject, "test") == []
+
+
+def test_a_missing_test_dependency_is_named() -> None:
+    """It names a requirement of the extra, or of an extra it names, not installed or too old."""
+    pyproject = """
+[project]
+name = "trialfinder"
+[project.optional-dependencies]
+more = ["no-such-package-for-trialfinder-tests", "pytest<1", "mypy; python_version < '3'"]
+test = ["trialfinder[more]", "pytest>=1"]
+"""
+    assert missing_dependencies(pyproject, "test") == [
+        "no-such-package-for-trialfinder-tests (not installed)",
+        f"pytest<1 ({pytest.__version__} installed)",
+    ]
 
 
 def test_digits_are_ascii_in_every_pattern() -> None:
