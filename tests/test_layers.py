@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -21,16 +22,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(trialfinder.__file__).resolve().parent
 
 
-def lint_imports(project: Path) -> subprocess.CompletedProcess[str]:
+def lint_imports(project: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run import-linter on the contract in ``project``/pyproject.toml, in a fresh process."""
     code = (
         "import sys\n"
         "from importlinter.cli import lint_imports\n"
         "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True, no_logo=True))\n"
     )
+    env = None
+    if pythonpath is not None:
+        env = {**os.environ, "PYTHONPATH": str(pythonpath)}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=project,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
