@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -234,6 +235,25 @@ def test_a_corrupt_database_is_one_line_exit_1_and_untouched(db: Path) -> None:
         assert "mv " in one_error_line(result)
     assert db.read_bytes() == before
     assert [p.name for p in db.parent.iterdir()] == ["watch.db"]
+
+
+def test_a_saved_search_this_version_cannot_run_is_one_line_exit_2(db: Path) -> None:
+    """It names the unknown option or the mistyped value of a saved search, in the command's
+    words, with exit code 2 and no traceback."""
+    assert invoke_cli(*ADD_MYELOMA, "--db", str(db)).returncode == 0
+    for search, said in [
+        ('{"condition": "ALL", "bogus": 1}', "does not know (bogus): upgrade it, or add"),
+        ('{"condition": "ALL", "status": 5}', "has status 5, which this version"),
+    ]:
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute("UPDATE watch SET search = ?", (search,))
+        conn.close()
+        result = invoke_cli("watch", "run", "--db", str(db))
+        assert result.returncode == 2
+        line = one_error_line(result)
+        assert line.startswith("trialfinder: error: the saved search 'myeloma' ")
+        assert said in line and line.endswith("the search again (--replace).")
 
 
 def test_a_network_failure_exits_1_and_stores_nothing(db: Path, server: ReplayServer) -> None:

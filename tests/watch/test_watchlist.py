@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -208,6 +209,51 @@ def test_run_checks_every_name_before_fetching(
         with pytest.raises(UnknownWatch, match="'nope'"):
             watchlist.run(["myeloma", "nope"], client=client)
     assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("search", "message"),
+    [
+        (
+            '{"condition": ["ALL"], "bogus": 1, "client": 2}',
+            "the saved search 'odd' uses options this version of trialfinder does not know "
+            "(bogus, client): upgrade it, or add the search again (replace=).",
+        ),
+        (
+            '{"condition": ["ALL"], "status": 5}',
+            "the saved search 'odd' has status 5, which this version of trialfinder cannot use "
+            "(status takes text, a list of texts or null): upgrade it, or add the search again "
+            "(replace=).",
+        ),
+        ('{"condition": 5}', "the saved search 'odd' has condition 5, which"),
+        (
+            '{"condition": "ALL", "near": [true, false]}',
+            "the saved search 'odd' has near [true, false], ",
+        ),
+        (
+            '{"condition": "ALL", "status": "bogus"}',
+            "the saved search 'odd' cannot run: Unknown status 'bogus': use open, ",
+        ),
+    ],
+)
+def test_run_refuses_a_saved_search_it_cannot_run_before_fetching(
+    db: Path, server: ReplayServer, client: Client, search: str, message: str
+) -> None:
+    """It names what this version cannot run in a saved search (written by another version,
+    or by hand), as an InvalidWatch, before any request, and stores nothing."""
+    with Watchlist(db) as watchlist:
+        watchlist.add("myeloma", **MYELOMA)
+        watchlist.add("odd", condition="ALL")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE watch SET search = ? WHERE name = 'odd'", (search,))
+    conn.close()
+    kept = stored(db)
+    with Watchlist(db) as watchlist, pytest.raises(InvalidWatch) as caught:
+        watchlist.run(client=client)
+    assert str(caught.value).startswith(message)
+    assert server.requests == []
+    assert stored(db) == kept
 
 
 # -- studies that leave the results, and searches removed mid-run ------------------------------

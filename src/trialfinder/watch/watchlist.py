@@ -13,7 +13,6 @@ them, and reports what changed (:func:`trialfinder.watch.diff.diff`).
 from __future__ import annotations
 
 import builtins
-import inspect
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -21,9 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidWatch
-from trialfinder.filterspec import FILTER_NAMES, SEARCH_WORDS
+from trialfinder.filterspec import Unpack
+from trialfinder.watch.arguments import SearchArguments, check_saved, check_search
 from trialfinder.watch.diff import ChangeReport, StatusNow, diff, near_of, state_of
 from trialfinder.watch.states import RunToSave, SavedSearch, StudyState
 from trialfinder.watch.store import WatchStore, default_db_path
@@ -140,41 +139,6 @@ def _dig_text(node: object, *path: str) -> str | None:
     return node if isinstance(node, str) and node.strip() else None
 
 
-def check_search(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Validate search keyword arguments and return them as storable JSON data.
-
-    Raises:
-        InvalidQuery: a value is unusable, or nothing is searched for.
-        InvalidWatch: an option this version of trialfinder does not know.
-    """
-    from trialfinder.query.build import build_query  # resolves --near places offline, like search
-
-    given = {k: v for k, v in kwargs.items() if k == "limit" or v not in (None, (), [])}
-    known = (*SEARCH_WORDS, *FILTER_NAMES)
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        raise InvalidWatch(
-            f"unknown search option(s) {', '.join(unknown)}: use {', '.join(sorted(known))}."
-        )
-    base = {"condition": None, "intervention": None, "term": None, "limit": DEFAULT_LIMIT}
-    query = build_query(**{**base, **given})
-    normalized = {
-        "condition": list(query.conditions),
-        "intervention": list(query.interventions),
-        "term": list(query.terms),
-    }
-    data: dict[str, Any] = {}
-    for key, value in given.items():
-        if key in normalized:
-            data[key] = normalized[key]
-        elif key == "limit":
-            data[key] = query.limit
-        else:  # options added later are stored as given, as lists when repeated
-            data[key] = list(value) if isinstance(value, (tuple, list)) else value
-    data.setdefault("limit", query.limit)
-    return data
-
-
 class Watchlist:
     """Saved searches kept in one SQLite file, and runs that report what changed.
 
@@ -205,18 +169,23 @@ class Watchlist:
         """Close the database."""
         self._store.close()
 
-    def add(self, name: str, *, replace: bool = False, **search: Any) -> SavedSearch:
+    def add(
+        self, name: str, *, replace: bool = False, **search: Unpack[SearchArguments]
+    ) -> SavedSearch:
         """Save a search under a name.
 
         Args:
             name: 1 to 40 letters, digits, ``.``, ``_`` or ``-``.
             replace: overwrite a saved search of that name (its snapshot is dropped).
             **search: keyword arguments of :func:`trialfinder.search` (``condition``,
-                ``intervention``, ``term``, ``limit``).
+                ``intervention``, ``term``, ``limit`` and the filters:
+                :class:`~trialfinder.watch.arguments.SearchArguments`). Several values are
+                stored as a list: any iterable is read once.
 
         Raises:
-            InvalidWatch: bad name, or the name is taken and ``replace`` is False.
-            InvalidQuery: the search is unusable.
+            InvalidWatch: bad name, the name is taken and ``replace`` is False, or an
+                option that is not a search's.
+            InvalidQuery: the search is unusable, or a value's type cannot be stored.
         """
         saved = SavedSearch(check_name(name), check_search(search), _now())
         self._store.add(saved, replace=replace)
@@ -263,6 +232,8 @@ class Watchlist:
 
         Raises:
             UnknownWatch: a name is not saved (checked before anything is fetched).
+            InvalidWatch: a saved search holds an option this version does not know, or a
+                value it cannot use (every search is checked before anything is fetched).
             TrialFinderError: a subclass for network, API and response failures.
         """
         wanted = list(dict.fromkeys(names)) if names else None
@@ -276,17 +247,12 @@ class Watchlist:
         from trialfinder.api import search as run_search
         from trialfinder.http.client import Client
 
+        for entry, _ in saved:
+            check_saved(entry)
         fetched = []
         now: dict[str, StatusNow] = {}
         with nullcontext(client) if client is not None else Client(api_url) as active:
             for entry, before in saved:
-                try:
-                    inspect.signature(run_search).bind(**entry.search)
-                except TypeError:
-                    raise InvalidWatch(
-                        f"the saved search '{entry.name}' uses options this version of "
-                        "trialfinder does not know: upgrade it, or add the search again."
-                    ) from None
                 result = run_search(**entry.search, client=active, explain_empty=False)
                 fetched.append((entry, before, result))
             reports, runs = [], []
