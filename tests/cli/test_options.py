@@ -154,3 +154,22 @@ def test_lower_case_acronym_hint_is_one_stderr_line() -> None:
     notes = [line for line in result.stderr.splitlines() if line.startswith("trialfinder: note:")]
     assert len(notes) == 1
     assert "write ALL in capitals" in notes[0] and "acute lymphoblastic leukemia" in notes[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "-c", "ALL", "--timeout", "nan"],
+        ["search", "-c", "ALL", "--timeout", "-NaN"],
+        ["search", "-c", "ALL", "--timeout", "inf"],
+        ["show", "NCT02013167", "--timeout", "nan"],
+        ["search", "-c", "ALL", "--cache-ttl", "99999999999999999999"],
+    ],
+)
+def test_nan_and_infinite_seconds_are_refused_in_one_line(args: list[str]) -> None:
+    """A NaN timeout (click's range lets it through) or an endless cache lifetime stops with
+    exit 2 and one line naming the option, before anything is sent."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"trialfinder: error: Invalid value for '{args[-2]}'"), line

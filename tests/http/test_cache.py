@@ -220,3 +220,14 @@ def test_session_without_the_yaml_serializer_leaves_yaml_importable(tmp_path: Pa
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:2] == ["False True", "{'a': 1}"]
+
+
+@pytest.mark.parametrize("ttl", [float("nan"), float("inf"), -1, 10**20, True, "3600"])
+def test_a_ttl_that_is_no_lifetime_is_refused(tmp_path: Path, ttl: object) -> None:
+    """NaN, infinity, a negative or centuries is an InvalidQuery naming ttl, before the
+    cache is opened (requests-cache would fail at the first answer it stores)."""
+    from trialfinder.errors import InvalidQuery
+
+    with pytest.raises(InvalidQuery, match=r"^ttl takes a number of seconds from 0 up to 31622400"):
+        cached_session(ttl, tmp_path)  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())

@@ -502,3 +502,44 @@ def test_requests_sent_counts_only_requests_on_the_network(no_pacing: None) -> N
         with Client(API, backoff=0) as client:
             assert client.get_json("/version") == {"apiVersion": "2.0.5"}
             assert (client.requests_sent, client.cache_hits) == (2, 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"timeout": (float("nan"), float("nan"))}, "timeout= "),
+        ({"timeout": (10.0, float("inf"))}, "timeout= "),
+        ({"timeout": float("nan")}, "timeout= "),
+        ({"timeout": (0, 30)}, "timeout= "),
+        ({"timeout": None}, "timeout= "),
+        ({"min_interval": float("nan")}, "min_interval "),
+        ({"min_interval": float("inf")}, "min_interval "),
+        ({"backoff": float("nan")}, "backoff "),
+        ({"max_retry_after": float("inf")}, "max_retry_after "),
+        ({"max_retry_after": "30"}, "max_retry_after "),
+    ],
+)
+def test_nan_or_infinite_seconds_are_refused_at_once(kwargs: dict[str, object], named: str) -> None:
+    """NaN, infinity or no number for a timeout or a wait is an InvalidQuery naming the
+    argument when the client is made, not a ValueError at the first request or a wait
+    that never ends."""
+    with pytest.raises(InvalidQuery) as caught:
+        Client("http://127.0.0.1:9/api/v2", **kwargs)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(f"{named}takes "), caught.value
+
+
+def test_finite_seconds_are_kept() -> None:
+    """One number is both timeouts, as for requests; a negative wait is no wait."""
+    client = Client("http://127.0.0.1:9/api/v2", timeout=5, min_interval=-1, backoff=0.5)
+    assert (client.timeout, client.min_interval, client.backoff) == ((5.0, 5.0), 0.0, 0.5)
+
+
+@pytest.mark.parametrize("name", ["MIN_INTERVAL", "BACKOFF", "MAX_RETRY_AFTER"])
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e999"])
+def test_every_wait_variable_refuses_nan_and_infinity(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """Each TRIALFINDER_* wait refuses NaN and infinity, naming the variable."""
+    monkeypatch.setenv(f"TRIALFINDER_{name}", value)
+    with pytest.raises(ConfigError, match=rf"^\$TRIALFINDER_{name} must be a number of seconds"):
+        Client("http://127.0.0.1:9/api/v2")

@@ -28,6 +28,7 @@ from trialfinder.defaults import (
     DEFAULT_LIMIT,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_READ_TIMEOUT,
+    TIMEOUT_RANGE,
 )
 from trialfinder.errors import ConfigError, InvalidQuery
 from trialfinder.filterspec import FILTERS
@@ -114,12 +115,15 @@ def _value_problem(key: str, value: object) -> str | None:
     """What is wrong with a value the library would refuse (the CLI's own checks aside)."""
     # Loaded here: checking a file must not load the search code for `config path`.
     from trialfinder.query import filters
-    from trialfinder.query.values import check_api_url
+    from trialfinder.query.values import check_api_url, check_seconds
 
+    least, most = TIMEOUT_RANGE
     checks: dict[str, Any] = {
         "status": filters.parse_status,
         "radius": filters.parse_radius,
         "api_url": check_api_url,
+        # TOML has nan and inf, which click's range would let through (nan) to the client.
+        "timeout": lambda value: check_seconds(value, "timeout", least=least, most=most),
     }
     check = checks.get(key)
     if check is None:

@@ -21,6 +21,8 @@ from trialfinder.defaults import (
     DEFAULT_LIMIT,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_READ_TIMEOUT,
+    MAX_CACHE_TTL,
+    TIMEOUT_RANGE,
 )
 from trialfinder.filterspec import FILTERS, Filter
 
@@ -29,6 +31,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Where the cache options leave the cache's lifetime (ctx.meta), for make_client.
 CACHE_TTL_KEY = "trialfinder.cache_ttl"
 _QUIET_KEY = "trialfinder.quiet"
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds in a range; NaN is refused too (it is outside no range to click)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if seconds != seconds:  # NaN: not a number of seconds
+            self.fail(
+                f"{value!r} is not a number of seconds: use {self._describe_range()}.", param, ctx
+            )
+        return seconds
 
 
 class LimitType(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -231,7 +245,7 @@ def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
         ),
         click.option(
             "--timeout",
-            type=click.FloatRange(0.1, 600),
+            type=Seconds(*TIMEOUT_RANGE),
             default=DEFAULT_READ_TIMEOUT,
             show_default=True,
             help="Seconds to wait for the API to answer each request.",
@@ -273,7 +287,7 @@ def _connection_options(with_cache: bool) -> list[Callable[[Any], Any]]:
             ),
             click.option(
                 "--cache-ttl",
-                type=click.IntRange(0),
+                type=click.IntRange(0, MAX_CACHE_TTL),
                 default=None,
                 metavar="SECONDS",
                 expose_value=False,

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from trialfinder import paths
-from trialfinder.defaults import DEFAULT_CACHE_TTL
+from trialfinder.defaults import DEFAULT_CACHE_TTL, MAX_CACHE_TTL
 from trialfinder.errors import CacheError
+from trialfinder.query.values import check_seconds
 
 #: Seconds an answer is served from the cache: one hour.
 DEFAULT_TTL = DEFAULT_CACHE_TTL
@@ -88,14 +89,19 @@ def cached_session(
     ``notice`` is called once with a one-line explanation.
 
     Args:
-        ttl: seconds an answer stays fresh (default one hour).
+        ttl: seconds an answer stays fresh (default one hour, at most a year).
         directory: where the cache file lives (default :func:`cache_dir`).
         notice: receives the one-line message when the cache is unusable.
         yaml_serializer: False when the process needs no requests-cache session but this
             one (the command line): requests-cache is then imported, if not yet, without
             its optional YAML serializer, whose PyYAML takes some 20 ms to load. This
             cache stores pickles and never needs it.
+
+    Raises:
+        InvalidQuery: ``ttl`` is not a number of seconds from 0 up to a year.
     """
+    # NaN, infinity or centuries would fail at the first answer stored, past the fallback.
+    ttl = check_seconds(ttl, "ttl", most=MAX_CACHE_TTL)
     import requests
 
     if not yaml_serializer:

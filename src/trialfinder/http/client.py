@@ -30,10 +30,12 @@ from trialfinder.defaults import (
     DEFAULT_READ_TIMEOUT,
     MAX_RETRY_AFTER_ENV,
     MIN_INTERVAL_ENV,
+    TIMEOUT_RANGE,
 )
 from trialfinder.errors import (
     ApiStatusError,
     ConfigError,
+    InvalidQuery,
     InvalidResponse,
     ServerError,
     StudyNotFound,
@@ -49,7 +51,7 @@ from trialfinder.http.failures import (
     wait_reason,
 )
 from trialfinder.ids import normalize_nct_id
-from trialfinder.query.values import check_api_url
+from trialfinder.query.values import check_api_url, check_seconds
 
 if TYPE_CHECKING:
     from trialfinder.models.reading import StudyPage
@@ -76,8 +78,32 @@ def resolve_api_url(api_url: str | None = None) -> str:
     return check_api_url(api_url)
 
 
+def _timeout(timeout: object) -> tuple[float, float]:
+    """The (connect, read) timeout: finite numbers of seconds, each 0.1 or more.
+
+    One number is both, as for requests.
+
+    Raises:
+        InvalidQuery: not such a pair (NaN or infinity would fail only at the first request).
+    """
+    pair = (timeout, timeout) if isinstance(timeout, (int, float)) else timeout
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise InvalidQuery(
+            f"{{timeout}} takes seconds, or a (connect, read) pair of them, not {timeout!r}."
+        )
+    least = TIMEOUT_RANGE[0]
+    connect, read = (check_seconds(part, "{timeout}", least=least) for part in pair)
+    return connect, read
+
+
 def _wait_setting(
-    given: float | None, env: str, default: float, api_url: str, *, ceiling: float | None = None
+    given: float | None,
+    env: str,
+    default: float,
+    api_url: str,
+    *,
+    ceiling: float | None = None,
+    name: str,
 ) -> float:
     """A wait in seconds: the argument, else ``$env``, else ``default``.
 
@@ -87,9 +113,13 @@ def _wait_setting(
 
     Raises:
         ConfigError: the environment variable is not a number of seconds from 0 up.
+        InvalidQuery: ``given`` (the argument ``name``) is not a finite number.
     """
     if given is not None:
-        return max(0.0, given)
+        if isinstance(given, (int, float)) and given < 0:
+            given = 0.0  # a negative wait is none
+        # NaN or infinity would fail at the first wait, or wait forever.
+        return check_seconds(given, name)
     raw = os.environ.get(env, "").strip()
     if not raw:
         return default
@@ -129,7 +159,7 @@ class Client:
 
     Args:
         api_url: base URL of the API; defaults to ``$TRIALFINDER_API_URL`` or the public API.
-        timeout: (connect, read) timeout in seconds for every request.
+        timeout: (connect, read) timeout in seconds for every request; one number is both.
         max_attempts: attempts per request, the first included, for failures worth retrying
             (connection errors, timeouts, 429, 502, 503, 504, an HTML page instead of JSON).
             A 500 is tried at most twice: the API answers some bad requests with 500 every time.
@@ -152,7 +182,8 @@ class Client:
         cache_hits: answers served from a response cache.
 
     Raises:
-        InvalidQuery: the API URL is malformed.
+        InvalidQuery: the API URL is malformed; ``timeout`` is not two finite numbers of
+            seconds, each 0.1 or more; a wait is NaN, infinite or not a number.
         ConfigError: a wait's environment variable is not a number of seconds.
     """
 
@@ -160,7 +191,7 @@ class Client:
         self,
         api_url: str | None = None,
         *,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        timeout: tuple[float, float] | float = DEFAULT_TIMEOUT,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         min_interval: float | None = None,
         max_retry_after: float | None = None,
@@ -170,14 +201,23 @@ class Client:
         on_wait: Callable[[RetryWait | None], None] | None = None,
     ) -> None:
         self.api_url = resolve_api_url(api_url)
-        self.timeout = timeout
+        self.timeout = _timeout(timeout)
         self.max_attempts = max(1, max_attempts)
         url = self.api_url
-        self.min_interval = _wait_setting(min_interval, MIN_INTERVAL_ENV, DEFAULT_MIN_INTERVAL, url)
-        self.max_retry_after = _wait_setting(
-            max_retry_after, MAX_RETRY_AFTER_ENV, MAX_RETRY_AFTER, url, ceiling=3600.0
+        self.min_interval = _wait_setting(
+            min_interval, MIN_INTERVAL_ENV, DEFAULT_MIN_INTERVAL, url, name="min_interval"
         )
-        self.backoff = _wait_setting(backoff, BACKOFF_ENV, DEFAULT_BACKOFF, url, ceiling=30.0)
+        self.max_retry_after = _wait_setting(
+            max_retry_after,
+            MAX_RETRY_AFTER_ENV,
+            MAX_RETRY_AFTER,
+            url,
+            ceiling=3600.0,
+            name="max_retry_after",
+        )
+        self.backoff = _wait_setting(
+            backoff, BACKOFF_ENV, DEFAULT_BACKOFF, url, ceiling=30.0, name="backoff"
+        )
         self.requests_sent = 0
         self.cache_hits = 0
         self._sleep = sleep

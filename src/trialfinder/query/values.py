@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 import unicodedata
 from collections.abc import Iterable, Mapping
 
@@ -139,6 +141,39 @@ def check_api_url(url: object) -> str:
             f"The API URL '{_visible(url)}' must not carry ?query or #fragment: {hint}."
         )
     return url.rstrip("/")
+
+
+def check_seconds(
+    value: object, what: str, *, least: float = 0.0, most: float | None = None
+) -> float:
+    """A number of seconds from ``least`` up to ``most`` (both included): never NaN or infinity.
+
+    Args:
+        value: the number given.
+        what: the argument, as the message names it (``{timeout}``, ``ttl``).
+        least: the smallest number taken.
+        most: the largest number taken; None for no bound but infinity.
+
+    Raises:
+        InvalidQuery: not a finite number in the range; the message names ``what``.
+    """
+    up = f"up to {_number_text(most)}" if most is not None else "up"
+    seconds = float(value) if isinstance(value, numbers.Real) else math.nan
+    if (
+        isinstance(value, bool)
+        or not math.isfinite(seconds)
+        or seconds < least
+        or (most is not None and seconds > most)
+    ):
+        raise InvalidQuery(
+            f"{what} takes a number of seconds from {_number_text(least)} {up}, not {value!r}."
+        )
+    return seconds
+
+
+def _number_text(number: float) -> str:
+    # 31622400, not 3.16224e+07; 0.1 as 0.1.
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def check_flag(value: object, what: str) -> bool:
