@@ -173,3 +173,21 @@ def test_nan_and_infinite_seconds_are_refused_in_one_line(args: list[str]) -> No
     assert result.exit_code == 2, result.output
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"trialfinder: error: Invalid value for '{args[-2]}'"), line
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--status", ","), ("--phase", ""), ("--phase", ","), ("--type", " ")],
+)
+def test_an_empty_filter_value_is_refused_not_ignored(
+    option: str, value: str, tmp_path: Path
+) -> None:
+    """`--phase ""` is refused in one line naming the option, as `--status ,` is: a filter
+    typed but holding no value is never searched as no filter, in silence."""
+    env = {"TRIALFINDER_DATA_DIR": str(tmp_path)}
+    for command in (["search", "-c", "ALL"], ["watch", "add", "w", "-c", "ALL"]):
+        result = CliRunner().invoke(cli, [*command, option, value], env=env)
+        assert result.exit_code == 2, (command, result.output)
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("trialfinder: error: The "), line
+        assert f"({option}) is empty: use " in line, line

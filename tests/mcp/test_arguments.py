@@ -7,6 +7,8 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
+
 from trialfinder import search
 from trialfinder.filterspec import FILTER_DEFAULTS, SearchFilters
 from trialfinder.query import filters
@@ -68,3 +70,33 @@ def test_search_arguments_take_every_type_the_library_takes() -> None:
     for name, annotation in typing.get_type_hints(search_arguments).items():
         if name != "return":
             assert _scalars(library[name]) <= _scalars(annotation), name
+
+
+#: Values the library refuses for an argument, and one it takes.
+LIBRARY_REFUSES: dict[str, tuple[list[Any], Any]] = {
+    "expand": (["no", "false", 0, 1, "", None], False),
+    "healthy_volunteers": (["yes", "true", 1, 0, None], True),
+    "limit": (["20", 20.0, True], 20),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY_REFUSES))
+def test_tools_refuse_what_the_library_refuses(name: str) -> None:
+    """A tool argument takes a value exactly when the library does: JSON "no" or 0 is not
+    False (pydantic's lax mode would read it so), "20" is not a limit."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from trialfinder.errors import InvalidQuery
+    from trialfinder.mcp.arguments import search_arguments
+    from trialfinder.query.build import build_query
+
+    annotation = inspect.signature(search_arguments, eval_str=True).parameters[name].annotation
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+    refused, taken = LIBRARY_REFUSES[name]
+    for value in refused:
+        with pytest.raises(InvalidQuery):
+            build_query("asthma", **{name: value})
+        with pytest.raises(ValidationError):
+            adapter.validate_python(value)
+    assert adapter.validate_python(taken) == taken
+    build_query("asthma", **{name: taken})

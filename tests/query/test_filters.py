@@ -137,7 +137,10 @@ def test_never_sends_the_traps(kwargs: dict[str, object]) -> None:
     ("kwargs", "message"),
     [
         ({"status": "recruitng"}, "Unknown status 'recruitng'.*open, recruiting, all.*RECRUITING"),
-        ({"status": ""}, "status is empty"),
+        ({"status": ""}, r"The status \(status=\) is empty"),
+        ({"phase": ""}, r"The phase \(phase=\) is empty: use early1"),
+        ({"phase": [" , "]}, r"The phase \(phase=\) is empty: use early1"),
+        ({"study_type": "|"}, r"The study type \(study_type=\) is empty: use interventional"),
         ({"phase": "5"}, "Unknown phase '5'.*early1"),
         ({"study_type": "trial"}, "Unknown study type 'trial'.*interventional"),
         ({"sex": "other"}, "Unknown sex 'other'.*female, male"),

@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin, g
 
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools import Tool
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, Strict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from trialfinder.defaults import DEFAULT_LIMIT
@@ -54,6 +54,8 @@ LimitArg = Annotated[
     int,
     Field(ge=1, le=MAX_LIMIT, description=f"Most studies to return, 1 to {MAX_LIMIT}."),
     Number,
+    # As in the library: "20" or 20.0 is not a whole number of studies.
+    Strict(),
 ]
 NctIdArg = Annotated[str, Field(description="The study's NCT ID, e.g. NCT02013167.")]
 SiteOffsetArg = Annotated[
@@ -79,6 +81,9 @@ def _filter_argument(info: Filter, hint: object) -> inspect.Parameter:
     metadata: list[object] = [Field(description=info.describe)]
     if info.number:
         metadata.append(Number)
+    if info.flag:
+        # Left lax, pydantic would read "no", "off" or 0 as False, which the library refuses.
+        metadata.append(Strict())
     annotated_args = (kind, *metadata)  # not starred in the subscript: Python 3.10 and mypy
     return inspect.Parameter(
         info.name,

@@ -54,15 +54,23 @@ _SEPARATORS = re.compile(r"[,|]")
 _RADIUS_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mi|miles?|km)?\s*$", re.IGNORECASE)
 
 
-def _items(raw: str | Iterable[str] | None, argument: str) -> list[str]:
+def _items(raw: str | Iterable[str] | None, argument: str, choices: Iterable[str]) -> list[str]:
     """Split comma/space/pipe separated input, from one string or several.
 
     Raises:
-        InvalidQuery: not text or a list of texts (see :func:`as_texts`).
+        InvalidQuery: not text or a list of texts (see :func:`as_texts`); or text given
+            that holds no value (``""``, ``","``), which would otherwise filter nothing in
+            silence (the status says the same of an empty status).
     """
     parts = as_texts(raw, argument) or ()
-    items = (item.strip() for part in parts for item in _SEPARATORS.split(part))
-    return [item for item in items if item]
+    items = [item.strip() for part in parts for item in _SEPARATORS.split(part)]
+    kept = [item for item in items if item]
+    if parts and not kept:
+        what = argument.replace("_", " ")
+        raise InvalidQuery(
+            f"The {what} ({{{argument}}}) is empty: use {_choices(choices)}, or leave it out."
+        )
+    return kept
 
 
 def _choices(values: Iterable[str]) -> str:
@@ -134,7 +142,7 @@ def parse_status(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     items = _status_items((DEFAULT_STATUS,) if texts is None else texts)
     if not items:
         raise InvalidQuery(
-            f"The status is empty: use {_choices(STATUS_GROUPS)} or registry values."
+            f"The status ({{status}}) is empty: use {_choices(STATUS_GROUPS)} or registry values."
         )
     chosen: list[str] = []
     for typed, value in items:
@@ -159,7 +167,7 @@ def parse_phases(raw: str | Iterable[str] | None) -> tuple[str, ...]:
         InvalidQuery: an unknown phase, with the valid ones listed.
     """
     out: list[str] = []
-    for item in _items(raw, "phase"):
+    for item in _items(raw, "phase", [*PHASES, *COMBINED_PHASES]):
         key = re.sub(r"phase|[\s_\-]", "", item.lower()) or item
         if key in COMBINED_PHASES:
             token = "/".join(COMBINED_PHASES[key])
@@ -194,7 +202,7 @@ def parse_study_type(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     Several (a list, or comma-separated) keep studies of any of those types.
     """
     out: list[str] = []
-    for item in _items(raw, "study_type"):
+    for item in _items(raw, "study_type", STUDY_TYPES):
         value = _pick(item, STUDY_TYPES, "study type", "study_type")
         if value is not None and value not in out:
             out.append(value)
