@@ -14,6 +14,7 @@ import pytest
 
 from conftest import run_mypy
 from trialfinder import api, filterspec
+from trialfinder.api.run import plan_query
 from trialfinder.cli import config
 from trialfinder.cli.main import cli
 from trialfinder.errors import ARGUMENTS, InvalidQuery, InvalidWatch
@@ -124,11 +125,69 @@ def test_the_query_builder_takes_every_filter_and_uses_it() -> None:
 
 
 def test_a_filter_left_out_takes_its_default() -> None:
-    """It builds the same query from no filters as from every filter at its default."""
+    """It builds the same query from no filters as from every filter at its default, and
+    SearchQuery's own field defaults are the same query."""
     spelt = SearchQuery.build(condition="asthma", **FILTER_DEFAULTS)
     assert SearchQuery.build(condition="asthma") == spelt
+    assert SearchQuery(conditions=("asthma",)) == spelt
     with pytest.raises(InvalidQuery, match="radius"):
         SearchQuery.build(condition="asthma", radius=5)
+
+
+def _sampled(name: str, **base: Any) -> tuple[SearchQuery, SearchQuery]:
+    """The query with only ``name`` at its sample value, and the same query without it."""
+    # A radius is measured from a place; ALL has expansions, which expand=False turns off.
+    where: dict[str, Any] = {"near": SAMPLES["near"]} if name == "radius" else {}
+    plain = SearchQuery.build(condition="ALL", **base, **where)
+    return SearchQuery.build(condition="ALL", **{**base, **where, name: SAMPLES[name]}), plain
+
+
+#: Filters that need not show in what-was-searched or the website link, and why.
+ORDER_ONLY = {"sort": "it orders the studies found; it does not choose them"}
+
+
+@pytest.mark.parametrize("name", [n for n in FILTER_NAMES if n not in ORDER_ONLY])
+def test_every_filter_shows_in_what_was_searched(name: str) -> None:
+    """It says each filter set in what-was-searched (the Filters: and Near: lines, the
+    expansions), so a new filter cannot be searched without saying so."""
+    chosen, plain = _sampled(name)
+
+    def searched(query: SearchQuery) -> tuple[object, ...]:
+        plan = plan_query(query)
+        return plan.filters, plan.near, plan.expansions, plan.notices
+
+    assert searched(chosen) != searched(plain), f"{name} is searched without being shown"
+
+
+@pytest.mark.parametrize("name", [n for n in FILTER_NAMES if n not in ORDER_ONLY])
+def test_the_website_link_carries_every_filter_or_says_it_leaves_it_out(name: str) -> None:
+    """It changes the website link, or names the filter as left out, for each filter set: a
+    link never presents a different search as the same one."""
+    chosen, plain = _sampled(name)
+    assert chosen.website_link() != plain.website_link(), f"the link drops {name} in silence"
+
+
+#: The parameters that choose which studies are kept (the words apart).
+CHOOSING = ("filter.overallStatus", "filter.advanced", "filter.geo", "query.locn")
+
+
+@pytest.mark.parametrize("name", FILTER_NAMES)
+def test_a_search_that_finds_nothing_can_loosen_every_filter(name: str) -> None:
+    """It offers, for each filter that narrows what is sent, a looser query without that
+    parameter, naming the filter among the arguments to drop (a radius goes with near)."""
+    # The status sample is "all", no filter: recruiting is one, against a search of all.
+    if name == "status":
+        chosen = SearchQuery.build(condition="ALL", status="recruiting")
+    else:
+        chosen, _ = _sampled(name, status="all")
+    sent = chosen.to_params()
+    narrowing = [key for key in CHOOSING if key in sent]
+    assert bool(narrowing) == (name not in ("sort", "expand")), name
+    for key in narrowing:
+        looser = [args for _, args, q in chosen.loosened() if key not in q.to_params()]
+        assert looser, f"nothing loosens {name} ({key})"
+        assert (name if name != "radius" else "near") in looser[0], (name, looser)
+    assert SearchQuery.build(condition="ALL", status="all").loosened() == []
 
 
 def test_type_checkers_see_each_filter_with_its_type(tmp_path: Path) -> None:
@@ -215,6 +274,8 @@ def test_the_config_file_takes_the_filters_marked_as_settings() -> None:
     for info in marked:
         setting = config.SETTINGS[info.name]
         assert (setting.help, setting.option) == (info.setting, info.option[0])
+        if info.setting_default is None:  # config show names the filter's own default
+            assert setting.default == info.default, info.name
         assert ("search", info.name) in config.commands_using(info.name)
         assert ("watch add", info.name) in config.commands_using(info.name)
 

@@ -6,8 +6,9 @@ Unpack[SearchFilters]``, so type checkers check each filter's name and type), an
 :data:`FILTERS`, made from it, gives the command-line options, the configuration file's filter
 settings, the MCP tools' arguments, the argument names errors may cite, and the check of a
 saved search's options. To add a filter, add a field here and give it its meaning in
-:class:`trialfinder.query.build.SearchQuery`; ``tests/test_filterspec.py`` names anything
-missing.
+:class:`trialfinder.query.build.SearchQuery` (how it is checked and sent, its words in
+what-was-searched, its loosening group) and in :mod:`trialfinder.query.website` (how the
+website link carries it); ``tests/test_filterspec.py`` names anything missing.
 
 Imports only :mod:`trialfinder.defaults`: the command line builds its ``--help`` from it.
 """
@@ -47,7 +48,8 @@ class Filter:
         shown_as: its label in what-was-searched (empty: shown apart, or not at all).
         setting: what it sets, when the configuration file may give its default.
         setting_types: the TOML value types that setting takes.
-        setting_default: the built-in default ``config show`` names.
+        setting_default: the built-in default ``config show`` names, when it is not
+            ``default`` (the radius: None means the miles used).
     """
 
     help: str
@@ -113,7 +115,6 @@ class SearchFilters(TypedDict, total=False):
             sent_as="filter.overallStatus",
             shown_as="status",
             setting="which recruitment statuses to search",
-            setting_default="open",
         ),
     ]
     phase: Annotated[

@@ -27,3 +27,16 @@ def test_search_options_keep_zero_values() -> None:
 
     options = {"age": 0, "radius": "0", "limit": 20, "no_expand": False, "term": (), "city": None}
     assert search_kwargs(options) == {"age": 0, "radius": "0", "limit": 20}
+
+
+def test_the_library_default_status_is_not_stored() -> None:
+    """It drops a status that is the library's own default (open), typed or repeated, so a
+    saved search stores only what was asked; any other status is kept."""
+    from trialfinder.cli.calls import search_kwargs
+    from trialfinder.filterspec import FILTER_DEFAULTS
+
+    default = FILTER_DEFAULTS["status"]
+    assert search_kwargs({"status": default, "limit": 20}) == {"limit": 20}
+    assert search_kwargs({"status": (default,), "limit": 20}) == {"limit": 20}
+    kept = {"status": ("recruiting",), "limit": 20}
+    assert search_kwargs(kept) == kept

@@ -9,6 +9,7 @@ from click.core import ParameterSource
 
 from trialfinder.cli.options import CACHE_TTL_KEY, live_lines
 from trialfinder.errors import ConfigError, InvalidQuery
+from trialfinder.filterspec import FILTER_DEFAULTS
 
 if TYPE_CHECKING:
     from trialfinder.query.build import SearchQuery
@@ -25,7 +26,8 @@ def search_kwargs(options: dict[str, Any]) -> dict[str, Any]:
         for k, v in options.items()
         if k != "no_expand" and v is not None and v is not False and v != ()
     }
-    if kwargs.get("status") in ("open", ("open",)):  # the library's default too
+    default = FILTER_DEFAULTS["status"]
+    if kwargs.get("status") in (default, (default,)):  # the library's default too
         del kwargs["status"]
     if "radius" in kwargs and "near" not in kwargs and _from_config("radius"):
         # A home radius in the configuration file waits for a place to measure from.

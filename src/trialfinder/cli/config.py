@@ -71,7 +71,13 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("retries", (int,), DEFAULT_MAX_ATTEMPTS, "attempts per request", "--retries"),
         *(
-            Setting(f.name, f.setting_types, f.setting_default, f.setting, f.option[0])
+            Setting(
+                f.name,
+                f.setting_types,
+                f.default if f.setting_default is None else f.setting_default,
+                f.setting,
+                f.option[0],
+            )
             for f in FILTERS
             if f.setting is not None
         ),

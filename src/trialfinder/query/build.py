@@ -9,9 +9,9 @@ the HTTP stack.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 
 from trialfinder.defaults import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
@@ -80,13 +80,14 @@ class SearchQuery:
     interventions: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     limit: int | None = DEFAULT_LIMIT
-    expand: bool = True
+    # The filters' defaults are filterspec's; None and () keep every study.
+    expand: bool = FILTER_DEFAULTS["expand"]
     statuses: tuple[str, ...] = filters.STATUS_GROUPS[filters.DEFAULT_STATUS]
     phases: tuple[str, ...] = ()
     study_type: tuple[str, ...] = ()
     sex: str | None = None
     age: Age | None = None
-    healthy_volunteers: bool = False
+    healthy_volunteers: bool = FILTER_DEFAULTS["healthy_volunteers"]
     country: tuple[str, ...] = ()
     state: tuple[str, ...] = ()
     city: tuple[str, ...] = ()
@@ -235,74 +236,48 @@ class SearchQuery:
         return params
 
     def filter_summary(self) -> list[str]:
-        """The filters in plain words, for people: ``status: recruiting, not yet recruiting``."""
+        """The filters in plain words, for people: ``status: recruiting, not yet recruiting``.
 
-        def words(value: str) -> str:
-            return value.replace("_", " ").lower()
+        One line per label (:attr:`~trialfinder.filterspec.Filter.shown_as`), in the order
+        of :data:`~trialfinder.filterspec.FILTERS`, worded by :data:`_SUMMARY`.
+        """
+        shown: dict[str, str] = {}
+        for info in FILTERS:
+            wording = _SUMMARY[info.name]
+            if wording is not None and info.shown_as not in shown:
+                shown[info.shown_as] = wording(self)
+        return [f"{label}: {value}" for label, value in shown.items() if value]
 
-        kept = [
-            ("status", ", ".join(words(s) for s in self.statuses) or "any"),
-            ("phase", ", ".join(phase_words(p) for p in self.phases)),
-            ("study_type", " or ".join(words(t) for t in self.study_type)),
-            ("sex", words(self.sex or "")),
-            ("age", "" if self.age is None else f"{self.age}, overlapping the registered range"),
-            ("healthy_volunteers", "accepted" if self.healthy_volunteers else ""),
-            ("country", _places(self.city, self.state, self.country)),
-        ]
-        return [f"{_SHOWN_AS[name]}: {value}" for name, value in kept if value]
+    def filters_set(self) -> tuple[str, ...]:
+        """The filters that keep only some studies here, in the order of ``FILTERS``.
+
+        ``radius``, ``sort`` and ``expand`` never are: they measure, order and word a search.
+        """
+        return tuple(
+            info.name
+            for info in FILTERS
+            if (unset := _UNSET[info.name]) is not None and getattr(self, unset[0]) != unset[1]
+        )
 
     def loosened(self) -> list[tuple[str, tuple[str, ...], SearchQuery]]:
         """Each active filter group with a copy of this query without it, to explain zero hits.
+
+        The groups are :data:`_LOOSENING`'s, which holds every filter that keeps only some
+        studies.
 
         Returns:
             ``(description, arguments, query)``: the filter in plain words, the
             :func:`trialfinder.search` arguments that set it, and the query without it;
             status, then location, then the other filters.
         """
+        active = self.filters_set()
         options: list[tuple[str, tuple[str, ...], SearchQuery]] = []
-        if self.statuses:
-            shown = ", ".join(s.replace("_", " ").lower() for s in self.statuses)
-            options.append(
-                (f"the status filter ({shown})", ("status",), replace(self, statuses=()))
-            )
-        places = {"near": self.near is not None, "country": self.country, "state": self.state}
-        places["city"] = self.city
-        if any(places.values()):
-            options.append(
-                (
-                    "the location filter",
-                    tuple(name for name, value in places.items() if value),
-                    replace(self, near=None, country=(), state=(), city=()),
-                )
-            )
-        if (
-            self.phases
-            or self.study_type
-            or self.sex
-            or self.age is not None
-            or (self.healthy_volunteers)
-        ):
-            others = {
-                "phase": self.phases,
-                "study_type": self.study_type,
-                "sex": self.sex,
-                "age": self.age is not None,
-                "healthy_volunteers": self.healthy_volunteers,
-            }
-            options.append(
-                (
-                    "the phase/type/sex/age filters",
-                    tuple(name for name, value in others.items() if value),
-                    replace(
-                        self,
-                        phases=(),
-                        study_type=(),
-                        sex=None,
-                        age=None,
-                        healthy_volunteers=False,
-                    ),
-                )
-            )
+        for description, names in _LOOSENING:
+            arguments = tuple(name for name in names if name in active)
+            if arguments:
+                without = dict(filter(None, (_UNSET[name] for name in names)))
+                described = description.format(status=_status_words(self))
+                options.append((described, arguments, replace(self, **without)))
         return options
 
     def website_url(self) -> str:
@@ -320,8 +295,68 @@ class SearchQuery:
         return website_link(self)
 
 
-#: Each filter's label in what-was-searched (``open to``, ``site in``).
-_SHOWN_AS = {f.name: f.shown_as for f in FILTERS}
+def _words(value: str) -> str:
+    return value.replace("_", " ").lower()
+
+
+def _places_of(query: SearchQuery) -> str:
+    return _places(query.city, query.state, query.country)
+
+
+def _status_words(query: SearchQuery) -> str:
+    return ", ".join(_words(s) for s in query.statuses)
+
+
+#: Each filter in plain words for the ``Filters:`` line, "" when it is not set; filters
+#: sharing a label (country, state, city: ``site in``) are worded once, by the first. None:
+#: shown apart: near and radius in the ``Near:`` line, expand as the expansions, and sort,
+#: which orders the studies without choosing them. Every filter is here: a test fails on
+#: one left out.
+_SUMMARY: dict[str, Callable[[SearchQuery], str] | None] = {
+    "status": lambda q: _status_words(q) or "any",
+    "phase": lambda q: ", ".join(phase_words(p) for p in q.phases),
+    "study_type": lambda q: " or ".join(_words(t) for t in q.study_type),
+    "sex": lambda q: _words(q.sex or ""),
+    "age": lambda q: "" if q.age is None else f"{q.age}, overlapping the registered range",
+    "healthy_volunteers": lambda q: "accepted" if q.healthy_volunteers else "",
+    "country": _places_of,
+    "state": _places_of,
+    "city": _places_of,
+    "near": None,
+    "radius": None,
+    "sort": None,
+    "expand": None,
+}
+
+#: Each filter's attribute of SearchQuery and its value there when the filter keeps every
+#: study; None for those that never choose studies (radius measures, sort orders, expand
+#: words). Every filter is here: a test fails on one left out.
+_UNSET: dict[str, tuple[str, Any] | None] = {
+    "status": ("statuses", ()),
+    "phase": ("phases", ()),
+    "study_type": ("study_type", ()),
+    "sex": ("sex", None),
+    "age": ("age", None),
+    "healthy_volunteers": ("healthy_volunteers", False),
+    "country": ("country", ()),
+    "state": ("state", ()),
+    "city": ("city", ()),
+    "near": ("near", None),
+    "radius": None,
+    "sort": None,
+    "expand": None,
+}
+
+#: The groups :meth:`SearchQuery.loosened` drops one at a time, in order: each filter that
+#: keeps only some studies is in one of them (a test fails on one left out).
+_LOOSENING: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("the status filter ({status})", ("status",)),
+    ("the location filter", ("near", "country", "state", "city")),
+    (
+        "the phase/type/sex/age filters",
+        ("phase", "study_type", "sex", "age", "healthy_volunteers"),
+    ),
+)
 
 
 def _places(*kinds: tuple[str, ...]) -> str:

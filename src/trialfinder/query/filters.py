@@ -12,9 +12,11 @@ import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import cast
 
 from trialfinder.defaults import DEFAULT_RADIUS_MILES
 from trialfinder.errors import InvalidQuery
+from trialfinder.filterspec import FILTER_DEFAULTS
 from trialfinder.query.values import as_texts, wrong_type
 from trialfinder.status import OPEN_STATUSES, STATUS_WORDS, STATUSES
 
@@ -24,7 +26,8 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     "recruiting": ("RECRUITING",),
     "all": (),
 }
-DEFAULT_STATUS = "open"
+#: The statuses searched when none is given: the ``status`` filter's default.
+DEFAULT_STATUS = cast(str, FILTER_DEFAULTS["status"])
 
 #: What people type for a phase → the registry's value.
 PHASES = {

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from trialfinder.filterspec import FILTERS
 from trialfinder.query.ages import DAYS_PER_UNIT, Age
 
 if TYPE_CHECKING:
@@ -57,7 +60,8 @@ def website_link(search: SearchQuery) -> tuple[str, list[str]]:
     (:data:`WEBSITE_STATUS`, :data:`WEBSITE_PHASE` …): status, phase, interventional
     study type, sex, age group, healthy volunteers, one country, state and city. Any
     other filter is named in the returned list, in plain words, so that a link that is
-    not the same search says so.
+    not the same search says so. Each filter is carried (or named) by its entry in
+    :data:`_CARRIERS`, in the order of :data:`~trialfinder.filterspec.FILTERS`.
 
     Returns:
         ``(url, left_out)``; ``left_out`` is empty when the link is the same search.
@@ -70,50 +74,111 @@ def website_link(search: SearchQuery) -> tuple[str, list[str]]:
         for key, api in (("cond", "query.cond"), ("intr", "query.intr"), ("term", "query.term"))
         if api in params
     ]
-    left_out: list[str] = []
-    groups: list[str] = []
+    link = _Link()
+    for carry in dict.fromkeys(_CARRIERS[info.name] for info in FILTERS):
+        if carry is not None:
+            carry(search, link)
+    if link.groups:
+        pairs.append(("aggFilters", ",".join(link.groups)))
+    query = urlencode([*pairs, *link.places], quote_via=quote, safe=":,")
+    return f"{WEBSITE_SEARCH_URL}?{query}", link.left_out
 
-    def keyed(name: str, values: tuple[str, ...], keys: dict[str, str], shown: Any) -> None:
+
+@dataclass
+class _Link:
+    """The parts of a website link: aggFilters groups, place keys, and what is left out."""
+
+    groups: list[str] = field(default_factory=list)
+    places: list[tuple[str, str]] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+
+    def keyed(self, name: str, values: tuple[str, ...], keys: dict[str, str], shown: Any) -> None:
+        """One aggFilters group of the values with a key; each other value left out."""
         found = [keys[v] for v in values if v in keys]
-        left_out.extend(f"{name} {shown(v)}" for v in values if v not in keys)
+        self.left_out.extend(f"{name} {shown(v)}" for v in values if v not in keys)
         if found:
-            groups.append(f"{name.replace(' ', '')}:{' '.join(found)}")
+            self.groups.append(f"{name.replace(' ', '')}:{' '.join(found)}")
 
-    def words(value: str) -> str:
-        return value.replace("_", " ").lower()
 
-    keyed("status", search.statuses, WEBSITE_STATUS, words)
-    keyed("phase", search.phases, WEBSITE_PHASE, phase_words)
-    found_types = [WEBSITE_STUDY_TYPE[t] for t in search.study_type if t in WEBSITE_STUDY_TYPE]
-    left_out += [f"study type {words(t)}" for t in search.study_type if t not in WEBSITE_STUDY_TYPE]
-    if found_types:
-        groups.append(f"studyType:{' '.join(found_types)}")
+def _words(value: str) -> str:
+    return value.replace("_", " ").lower()
+
+
+def _status(search: SearchQuery, link: _Link) -> None:
+    link.keyed("status", search.statuses, WEBSITE_STATUS, _words)
+
+
+def _phase(search: SearchQuery, link: _Link) -> None:
+    link.keyed("phase", search.phases, WEBSITE_PHASE, phase_words)
+
+
+def _study_type(search: SearchQuery, link: _Link) -> None:
+    found = [WEBSITE_STUDY_TYPE[t] for t in search.study_type if t in WEBSITE_STUDY_TYPE]
+    link.left_out += [
+        f"study type {_words(t)}" for t in search.study_type if t not in WEBSITE_STUDY_TYPE
+    ]
+    if found:
+        link.groups.append(f"studyType:{' '.join(found)}")
+
+
+def _sex(search: SearchQuery, link: _Link) -> None:
     if search.sex:
-        groups.append(f"sex:{WEBSITE_SEX[search.sex]}")
-    if search.age is not None:
-        group = website_age_group(search.age)
-        if group is None:
-            left_out.append(f"age {search.age} (it spans two of the website's age groups)")
-        else:
-            groups.append(f"ages:{group[0]}")
-            left_out.append(f"age {search.age} exactly (the link uses the wider group {group[1]})")
+        link.groups.append(f"sex:{WEBSITE_SEX[search.sex]}")
+
+
+def _age(search: SearchQuery, link: _Link) -> None:
+    if search.age is None:
+        return
+    group = website_age_group(search.age)
+    if group is None:
+        link.left_out.append(f"age {search.age} (it spans two of the website's age groups)")
+    else:
+        link.groups.append(f"ages:{group[0]}")
+        link.left_out.append(f"age {search.age} exactly (the link uses the wider group {group[1]})")
+
+
+def _healthy_volunteers(search: SearchQuery, link: _Link) -> None:
     if search.healthy_volunteers:
-        groups.append("healthy:y")
-    if groups:
-        pairs.append(("aggFilters", ",".join(groups)))
+        link.groups.append("healthy:y")
+
+
+def _places(search: SearchQuery, link: _Link) -> None:
+    """Country, state and city together: ``locStr`` names the narrowest, as the website does."""
     places = [("city", search.city), ("state", search.state), ("country", search.country)]
     single = {kind: values[0] for kind, values in places if len(values) == 1}
-    left_out += [
+    link.left_out += [
         f"{kind} {' or '.join(values)} (the website takes one)"
         for kind, values in places
         if len(values) > 1
     ]
     if single:
         shown = [single[k] for k in ("city", "state") if k in single] or [single["country"]]
-        pairs.append(("locStr", ", ".join(shown)))
-        pairs += [(kind, single[kind]) for kind in ("country", "state", "city") if kind in single]
+        link.places.append(("locStr", ", ".join(shown)))
+        link.places += [(k, single[k]) for k in ("country", "state", "city") if k in single]
+
+
+def _near(search: SearchQuery, link: _Link) -> None:
+    """Near and its radius: the website's own distance search is not verified, so left out."""
     if search.near is not None:
         place = search.near_label or f"{search.near[0]},{search.near[1]}"
-        left_out.append(f"near {place} within {search.radius_miles:g} miles")
-    query = urlencode(pairs, quote_via=quote, safe=":,")
-    return f"{WEBSITE_SEARCH_URL}?{query}", left_out
+        link.left_out.append(f"near {place} within {search.radius_miles:g} miles")
+
+
+#: How the link carries each filter, or names it as left out; filters sharing an entry are
+#: carried together. None: nothing to carry, as sort only orders the studies and expand is in
+#: the words sent. Every filter is here: a test fails on one left out.
+_CARRIERS: dict[str, Callable[[SearchQuery, _Link], None] | None] = {
+    "status": _status,
+    "phase": _phase,
+    "study_type": _study_type,
+    "sex": _sex,
+    "age": _age,
+    "healthy_volunteers": _healthy_volunteers,
+    "country": _places,
+    "state": _places,
+    "city": _places,
+    "near": _near,
+    "radius": _near,
+    "sort": None,
+    "expand": None,
+}
