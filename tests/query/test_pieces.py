@@ -26,6 +26,19 @@ def test_fields_param_rejects_names_that_are_not_pieces() -> None:
         fields_param([])
 
 
+@pytest.mark.parametrize("fields", [5, b"NCTId", {"NCTId": 1}, 2.5])
+def test_fields_of_the_wrong_type_are_refused_in_one_line(fields: object) -> None:
+    """Bytes are not read as numbers, a mapping not as its keys, a number not as a
+    TypeError: each is an InvalidQuery saying what fields takes."""
+    with pytest.raises(InvalidQuery, match=r"^fields takes piece names: text, or a list"):
+        fields_param(fields)  # type: ignore[arg-type]
+
+
+def test_an_iterator_of_fields_is_read_once() -> None:
+    """Names from a generator are all sent."""
+    assert fields_param(name for name in ["NCTId", "BriefTitle"]) == "NCTId,BriefTitle"
+
+
 @pytest.mark.skipif(not METADATA.exists(), reason="shared/ctgov metadata not available")
 def test_every_list_field_is_a_piece_of_the_metadata() -> None:
     """It asks only for piece names that /studies/metadata defines."""

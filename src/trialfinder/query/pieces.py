@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from trialfinder.errors import InvalidQuery
 
@@ -62,10 +62,19 @@ def fields_param(fields: Iterable[str] | None) -> str | None:
     """The ``fields`` parameter for a list of piece names; None (whole records) for None.
 
     Raises:
-        InvalidQuery: a name is not a piece name (letters and digits) or the list is empty.
+        InvalidQuery: a name is not a piece name (letters and digits), the list is empty,
+            or ``fields`` is neither text nor a list of texts.
     """
     if fields is None:
         return None
+    # Bytes iterate as numbers and a mapping as its keys: neither is a list of names.
+    if isinstance(fields, (bytes, bytearray, memoryview, Mapping)) or not isinstance(
+        fields, Iterable
+    ):
+        raise InvalidQuery(
+            "fields takes piece names: text, or a list of texts such as LIST_FIELDS; "
+            f"not {type(fields).__name__}."
+        )
     names = [fields] if isinstance(fields, str) else list(fields)
     if not names:
         raise InvalidQuery("Give at least one field name, or None for whole records.")

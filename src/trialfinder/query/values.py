@@ -116,7 +116,9 @@ def check_api_url(url: object) -> str:
         InvalidQuery: not an http(s) URL with a host, or with an impossible port.
     """
     hint = f"use an http(s) URL such as {DEFAULT_API_URL}"
-    if not isinstance(url, str) or not url.strip():
+    if not isinstance(url, str):
+        raise wrong_type("api_url", f"an http(s) URL such as {DEFAULT_API_URL}", url)
+    if not url.strip():
         raise InvalidQuery(f"The API URL is empty: {hint}.")
     url = url.strip()
     if any(ch.isspace() or not ch.isprintable() for ch in url):
