@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import shutil
@@ -227,7 +228,8 @@ def unnamed_modules(table: str, package: Path) -> list[str]:
     """The modules of ``package`` that their row of the "Where things are" table leaves out.
 
     A sub-package's module must be named in the row whose first cell holds its folder (as
-    ``name.py`` or ``folder/name.py``); a module of the package itself, in the base row.
+    ``name.py`` or ``folder/name.py``); a module of the package itself, in the base row or in
+    the first cell of the row of its layer.
     """
     rows = [line.split("|") for line in table.splitlines() if line.startswith("| ")]
     missing = []
@@ -237,7 +239,9 @@ def unnamed_modules(table: str, package: Path) -> list[str]:
             continue  # the folder's own line says what the sub-package is for
         folder = f"`{parts[0]}/`" if len(parts) > 1 else "base modules"
         named = (f"`{parts[-1]}`", f"`{'/'.join(parts)}`")
-        if not any(folder in row[1] and any(n in row[2] for n in named) for row in rows):
+        if not any(folder in row[1] and any(n in row[2] for n in named) for row in rows) and not (
+            len(parts) == 1 and any(named[0] in row[1] for row in rows)
+        ):
             missing.append("/".join(parts))
     return missing
 
@@ -253,3 +257,74 @@ def test_where_things_are_names_every_module(tmp_path: Path) -> None:
         (tmp_path / "models" / name).write_text('"""A module."""\n', encoding="utf-8")
     table = "| `models/` | the records: `records.py` |\n| base modules | `errors.py` |\n"
     assert unnamed_modules(table, tmp_path) == ["models/markup.py"]
+
+
+#: Endings of file names that read like dotted paths (``trialfinder.fish``), not imports.
+FILE_ENDINGS = frozenset({"db", "fish", "json", "md", "py", "sqlite", "toml", "txt", "yaml"})
+
+
+def import_paths(text: str) -> set[str]:
+    """The dotted ``trialfinder`` paths a text names, in imports and in prose.
+
+    ``from trialfinder.export import TABLES, export_parquet`` gives ``trialfinder.export``,
+    ``trialfinder.export.TABLES`` and ``trialfinder.export.export_parquet``; a backticked
+    ``trialfinder.query.LIST_FIELDS`` gives itself.
+    """
+    paths = set()
+    for base, names in re.findall(r"from (trialfinder(?:\.\w+)*) import ([\w ,]+)", text):
+        paths |= {f"{base}.{n.split(' as ')[0].strip()}" for n in names.split(",") if n.strip()}
+    for path in re.findall(r"(?<![\w./~-])trialfinder(?:\.[A-Za-z_]\w*)+", text):
+        if path.rsplit(".", 1)[1] not in FILE_ENDINGS:
+            paths.add(path)
+    return paths
+
+
+def resolves(path: str) -> bool:
+    """Whether ``path`` imports: its longest module prefix, then attributes down to the end."""
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for part in parts[cut:]:
+            if not hasattr(found, part):
+                return False
+            found = getattr(found, part)
+        return True
+    return False
+
+
+def test_every_import_path_the_docs_name_imports() -> None:
+    """It imports each trialfinder path that README.md, docs/ and examples/ name, and those of
+    the ``>>>`` examples in the package's docstrings."""
+    named: dict[str, set[str]] = {}
+    texts = [ROOT / "README.md", *DOCS.glob("*.md"), *(ROOT / "examples").glob("*.py")]
+    for file in sorted(texts):
+        for path in import_paths(file.read_text(encoding="utf-8")):
+            named.setdefault(path, set()).add(str(file.relative_to(ROOT)))
+    for module in sorted((ROOT / "src" / "trialfinder").rglob("*.py")):
+        examples = re.findall(r">>> (from trialfinder.*)", module.read_text(encoding="utf-8"))
+        for path in import_paths("\n".join(examples)):
+            named.setdefault(path, set()).add(str(module.relative_to(ROOT)))
+    failing = {path: sorted(where) for path, where in named.items() if not resolves(path)}
+    assert failing == {}
+    assert {"trialfinder.LIST_FIELDS", "trialfinder.cached_session"} <= named.keys()
+    assert {"trialfinder.cli.cli", "trialfinder.export.TABLES"} <= named.keys()
+
+
+def test_the_import_path_check_sees_a_path_that_does_not_import() -> None:
+    """It reads paths out of imports and prose, and refuses a module or a name that is not."""
+    text = (
+        "from trialfinder.export import TABLES, export_parquet as ep\n"
+        "Use `trialfinder.query.pieces.LIST_FIELDS`; see ~/.config/trialfinder.fish.\n"
+    )
+    assert import_paths(text) == {
+        "trialfinder.export",
+        "trialfinder.export.TABLES",
+        "trialfinder.export.export_parquet",
+        "trialfinder.query.pieces.LIST_FIELDS",
+    }
+    assert resolves("trialfinder.query.pieces.LIST_FIELDS")
+    assert not resolves("trialfinder.query.pieces.NO_SUCH_NAME")
+    assert not resolves("trialfinder.no_such_module.cached_session")

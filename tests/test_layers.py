@@ -152,7 +152,12 @@ def import_graph(package: Path) -> dict[str, set[str]]:
                 targets = [alias.name for alias in node.names]
             else:
                 base = imported_from(module, path, node)
-                targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+                targets = [f"{base}.{alias.name}" for alias in node.names]
+                # A module's own packages are loaded before it runs: naming a sibling through
+                # one (`from pkg import sibling`) adds no edge to pkg's __init__, and so lets
+                # that __init__ load its submodules lazily; taking a name defined there does.
+                if not (module.startswith(f"{base}.") and all(t in names for t in targets)):
+                    targets.append(base)
             for target in targets:
                 if target in names and target != module and target != package.name:
                     edges.add(target)
@@ -429,3 +434,19 @@ def test_a_root_import_breaks_the_contract(copy_of_the_package: Path, how: str) 
     assert done.returncode != 0
     assert "No module imports the top-level package's names BROKEN" in done.stdout
     assert f"{module} -> trialfinder (l." in done.stdout
+
+
+def test_the_cycle_check_tells_a_submodule_from_a_name_of_the_init(tmp_path: Path) -> None:
+    """It lets an __init__ load its submodules lazily while they import their siblings through
+    it, and still sees a submodule taking a name the __init__ defines."""
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text('"""P."""\n')
+    (package / "sub" / "__init__.py").write_text(
+        "def __getattr__(name):\n    from pkg.sub.a import f\n\n    return f\n"
+    )
+    (package / "sub" / "a.py").write_text("from pkg.sub import b\n")
+    (package / "sub" / "b.py").write_text('"""B."""\n')
+    assert cycles(import_graph(package)) == []
+    (package / "sub" / "a.py").write_text("from pkg.sub import VALUE, b\n")
+    assert cycles(import_graph(package)) == [["pkg.sub", "pkg.sub.a"]]

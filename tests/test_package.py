@@ -160,3 +160,96 @@ def test_package_exports_the_watch_api() -> None:
         assert getattr(trialfinder, name).__module__.startswith("trialfinder.watch.")
     for name in ("WatchError", "InvalidWatch", "UnknownWatch", "WatchStoreError"):
         assert issubclass(getattr(trialfinder, name), trialfinder.TrialFinderError)
+
+
+#: Paths the docs gave before the package was grouped into folders, and the top-level name
+#: each is: the public names the old modules held (docs/library.md lists them).
+FORMER_PATHS = {
+    "trialfinder.cache.cached_session": "cached_session",
+    "trialfinder.query.LIST_FIELDS": "LIST_FIELDS",
+    "trialfinder.query.SearchQuery": "SearchQuery",
+    "trialfinder.export.export_parquet": "export_parquet",
+    "trialfinder.export.ExportManifest": "ExportManifest",
+    **{f"trialfinder.watch.{name}": name for name in ("ChangeReport", "RunReport", "Watchlist")},
+    **{
+        f"trialfinder.models.{name}": name
+        for name in (
+            "AgeCheck",
+            "AgentCheck",
+            "Arm",
+            "Combination",
+            "Contact",
+            "Eligibility",
+            "Intervention",
+            "Location",
+            "Loosening",
+            "NearestSite",
+            "NearestSiteNote",
+            "SearchPlan",
+            "SearchResult",
+            "SexCheck",
+            "Staleness",
+            "Study",
+            "StudyNotes",
+            "parse_study",
+        )
+    },
+}
+
+
+def test_the_import_paths_of_before_the_folders_give_the_public_objects() -> None:
+    """It imports each path the docs gave before the folders as the top-level object, and the
+    command group and the dataset's columns from their old packages."""
+    import importlib
+
+    for path, name in FORMER_PATHS.items():
+        module, attribute = path.rsplit(".", 1)
+        assert getattr(importlib.import_module(module), attribute) is getattr(trialfinder, name)
+    from trialfinder.cli import cli
+    from trialfinder.cli.main import cli as group
+    from trialfinder.export import TABLES
+    from trialfinder.export.tables import TABLES as columns
+
+    assert cli is group and TABLES is columns
+
+
+def test_the_old_packages_still_refuse_names_they_never_had() -> None:
+    """It raises AttributeError naming the package and the name, and lets submodules import."""
+    import importlib
+
+    import trialfinder.models
+
+    missing = "NoSuchName"
+    for package in ("cli", "export", "models", "query", "watch"):
+        module = importlib.import_module(f"trialfinder.{package}")
+        try:
+            getattr(module, missing)
+        except AttributeError as exc:
+            assert f"trialfinder.{package}" in str(exc) and "NoSuchName" in str(exc)
+        else:
+            raise AssertionError(f"trialfinder.{package} has NoSuchName")
+    from trialfinder.models import notes
+    from trialfinder.watch import diff
+
+    assert notes.__name__ == "trialfinder.models.notes"
+    assert diff.__name__ == "trialfinder.watch.diff"  # the function is trialfinder.diff
+    assert trialfinder.models.StudyNotes is notes.StudyNotes
+
+
+def test_the_old_packages_load_their_names_only_when_asked() -> None:
+    """It imports the packages, the command group and LIST_FIELDS by their old paths without
+    loading requests, pydantic, tenacity or any module the names live in."""
+    code = (
+        "import sys\n"
+        "import trialfinder.cli, trialfinder.export, trialfinder.models, trialfinder.query\n"
+        "import trialfinder.watch\n"
+        "late = [m for m in ('trialfinder.models.records', 'trialfinder.export.dataset',"
+        " 'trialfinder.watch.watchlist', 'trialfinder.query.pieces', 'trialfinder.cli.main')"
+        " if m in sys.modules]\n"
+        "from trialfinder.cli import cli\n"
+        "from trialfinder.query import LIST_FIELDS\n"
+        "heavy = [m for m in ('requests', 'pydantic', 'tenacity') if m in sys.modules]\n"
+        "print(late, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] []"

@@ -35,8 +35,7 @@ def iter_studies(
 ) -> StudyStream:
     """Stream matching studies page by page without holding them all in memory.
 
-    >>> from trialfinder import iter_studies
-    >>> from trialfinder.query.pieces import LIST_FIELDS
+    >>> from trialfinder import LIST_FIELDS, iter_studies
     >>> for study in iter_studies(condition="melanoma", fields=LIST_FIELDS):  # doctest: +SKIP
     ...     print(study.nct_id, study.status)
 
@@ -46,7 +45,7 @@ def iter_studies(
         term: one or more other search terms; all must match.
         limit: the most studies to yield; None (the default) for every match.
         fields: piece names to ask for (fewer bytes), such as
-            :data:`trialfinder.query.pieces.LIST_FIELDS`; None for whole records.
+            :data:`trialfinder.LIST_FIELDS`; None for whole records.
         api_url: API base URL when no client is given.
         client: the client to fetch with; by default one is opened for the iteration and
             closed when it ends.
@@ -92,7 +91,7 @@ def search(
         client: an existing :class:`Client` to reuse instead of a new one.
         explain_empty: when nothing matches, spend one small request per active filter to
             say how many would match without it (``loosen``).
-        fields: piece names to ask for, such as :data:`trialfinder.query.pieces.LIST_FIELDS`
+        fields: piece names to ask for, such as :data:`trialfinder.LIST_FIELDS`
             (fewer bytes; the other fields of each study stay empty); None for whole records.
         **filters: which studies to keep, each a key of
             :class:`~trialfinder.filterspec.SearchFilters`, which says what it takes (``status``

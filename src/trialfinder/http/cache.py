@@ -84,7 +84,7 @@ def cached_session(
 ) -> Any:
     """A ``requests.Session`` that answers repeated GETs from the disk for ``ttl`` seconds.
 
-    Pass it to :class:`~trialfinder.http.client.Client` as ``session=``. When the cache cannot be
+    Pass it to :class:`trialfinder.Client` as ``session=``. When the cache cannot be
     opened, or later fails to read or write, the session goes to the network instead and
     ``notice`` is called once with a one-line explanation.
 

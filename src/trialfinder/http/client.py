@@ -171,7 +171,7 @@ class Client:
             default ``$TRIALFINDER_BACKOFF``, else 1. Against the public API the environment
             variables can only lengthen these waits.
         session: a ``requests.Session`` to use instead of a new one, for example a cached
-            session from :func:`trialfinder.http.cache.cached_session`.
+            session from :func:`trialfinder.cached_session`.
         on_wait: called with a :class:`~trialfinder.http.failures.RetryWait` before each
             wait between attempts, and with None once the request so retried has succeeded or
             failed for good (so a display can clear its line). Never called for a request that

@@ -37,7 +37,7 @@ class StudyStream:
         query: the validated search.
         client: the client to fetch with; None to open one for the iteration (and close it).
         fields: piece names to ask for (``fields=``), e.g.
-            :data:`~trialfinder.query.pieces.LIST_FIELDS`; None for whole records.
+            :data:`trialfinder.LIST_FIELDS`; None for whole records.
         api_url: API base URL for the client opened when ``client`` is None.
     """
 
