@@ -4,7 +4,8 @@ Errors are mapped to messages and exit codes in one place, :meth:`TrialFinderGro
 
 ====  ======================================================================
 0     success, including a search that found nothing
-1     the API or the network failed, or sent something unreadable
+1     the API or the network failed, or sent something unreadable; the output could not be
+      written (a full disk)
 2     usage error: bad input (found before sending) or a request the API rejected
 3     the study ID was not found
 4     ``watch run --exit-code``: something changed (no failure ever uses 4)
@@ -83,6 +84,8 @@ class TrialFinderGroup(OnceGroup):
             code = super().main(
                 args=args, prog_name=prog_name or "trialfinder", standalone_mode=False, **extra
             )
+            # A full disk or a device that refuses data shows here, not in Python's exit.
+            sys.stdout.flush()
         except TrialFinderError as exc:
             _fail(in_cli_words(exc), exit_code_for(exc))
         except click.BadParameter as exc:
@@ -98,6 +101,13 @@ class TrialFinderGroup(OnceGroup):
             # The reader went away (e.g. `| head`); nothing more to say.
             sys.stderr.close()
             sys.exit(EXIT_OK)
+        except OSError as exc:
+            from trialfinder.cli import output
+
+            if not output.is_write_failure(exc):
+                raise
+            output.drop_stdout()
+            _fail(output.write_failure(exc), output.EXIT_WRITE_FAILED)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from trialfinder.cli.calls import _from_file, make_client, query_from_options
 from trialfinder.cli.feedback import echo_hints, echo_text
 from trialfinder.cli.options import live_lines
-from trialfinder.errors import InvalidQuery
+from trialfinder.cli.output import open_output
 
 if TYPE_CHECKING:
     from trialfinder.query.build import SearchQuery
@@ -55,8 +54,8 @@ def run_search(
         # Only the printed page shows the data's age: one small extra request.
         info = _page_info(results.plan, client, limit_from) if fmt in ("markdown", "html") else None
         # Every format is written study by study as the pages arrive. A file left unfinished
-        # by a failure is removed: a document cut short is of no use.
-        with _open_output(output, nothing_written=lambda: True) as out:
+        # by a failure is removed (or emptied): a document cut short is of no use.
+        with open_output(output, lambda: results.returned == 0) as out:
             _write_result(results, fmt, out, info, limit_from)
     result = results.summary()
     shown = results.returned
@@ -87,7 +86,7 @@ def _stream_search(
 
     err = sys.stderr
     stream = StudyStream(query, client, fields=fields)
-    with client, _open_output(output, nothing_written=lambda: stream.returned == 0) as out:
+    with client, open_output(output, lambda: stream.returned == 0, keep_partial=True) as out:
         bulk.write_stream(stream, out, fmt, err=err, progress=live_lines(err))
     plan = plan_query(query)
     for line in searched_lines(plan):
@@ -100,72 +99,6 @@ def _stream_search(
     notice = skipped_line(stream.skipped)
     if notice:
         echo_text(notice, err=True)
-
-
-@contextmanager
-def _open_output(
-    path: str | None, nothing_written: Callable[[], bool] | None = None
-) -> Iterator[TextIO]:
-    """stdout, or the file named by -o, as one buffered text stream; a file holding no study
-    after a failure is removed."""
-    if path is None:
-        with _buffered_stdout() as out:
-            yield out
-        return
-    import os
-
-    try:
-        handle = open(path, "w", encoding="utf-8", newline="", buffering=_BUFFER)  # noqa: SIM115
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InvalidQuery(
-            f"Cannot write to {path} ({reason}); choose another file with -o."
-        ) from None
-    try:
-        with handle:
-            yield handle
-    except BaseException:
-        # A failed search leaves no empty file behind; a partial export stays, whole lines.
-        if os.path.getsize(path) == 0 or (nothing_written is not None and nothing_written()):
-            os.remove(path)
-        raise
-
-
-#: Bytes gathered before a write to the output: a few writes for a page of studies.
-_BUFFER = 1 << 16
-
-
-@contextmanager
-def _buffered_stdout() -> Iterator[TextIO]:
-    """stdout through a buffer of its own, so that writes cost the same with
-    ``PYTHONUNBUFFERED=1`` (where every write to ``sys.stdout`` is a system call).
-
-    A terminal still sees each line as it is written; where stdout has no file descriptor
-    (a test runner's capture), stdout itself is used.
-    """
-    import io
-
-    try:
-        descriptor = sys.stdout.fileno()
-    except (AttributeError, ValueError, io.UnsupportedOperation):
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    sys.stdout.flush()
-    out = open(  # noqa: SIM115 - closed below; the descriptor stays open (closefd=False)
-        descriptor,
-        "w",
-        buffering=_BUFFER,
-        encoding=sys.stdout.encoding,
-        errors=sys.stdout.errors,
-        closefd=False,
-    )
-    if out.isatty():
-        out.reconfigure(line_buffering=True)
-    try:
-        yield out
-    finally:
-        out.close()  # flushes; a reader that went away raises BrokenPipeError as before
 
 
 def _page_info(result: Any, client: Any, limit_from: str | None) -> Any:
