@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -155,9 +156,10 @@ def mode(path: Path) -> int:
 
 @posix_only
 def test_new_folders_and_files_are_private_whatever_the_umask(tmp_path: Path, umask: int) -> None:
-    """It makes missing folders 0700 and a new file 0600, even with a umask of 0o000."""
+    """It makes missing folders 0700 and a new file 0600, even with a umask of 0o000: what it
+    creates is its own, whether or not it may tighten an existing folder."""
     folder = tmp_path / "a" / "b"
-    paths.private_folder(folder)
+    paths.private_folder(folder, tighten=False)
     paths.private_file(folder / "f.sqlite")
     assert (mode(tmp_path / "a"), mode(folder), mode(folder / "f.sqlite")) == (0o700, 0o700, 0o600)
     assert (folder / "f.sqlite").read_bytes() == b""
@@ -166,23 +168,102 @@ def test_new_folders_and_files_are_private_whatever_the_umask(tmp_path: Path, um
 @posix_only
 def test_existing_ones_are_tightened_never_loosened(tmp_path: Path) -> None:
     """It takes group and others' permissions away from a file, its SQLite side files and an
-    own folder; it adds none, and leaves a folder it was not asked to tighten."""
+    own folder, keeping the special bits; it adds none."""
     folder = tmp_path / "data"
-    folder.mkdir(mode=0o755)
+    folder.mkdir()
+    folder.chmod(0o3775)
     db = folder / "f.sqlite"
     sides = [Path(f"{db}{suffix}") for suffix in ("-journal", "-wal", "-shm")]
     for path in (db, *sides):
         path.write_bytes(b"x")
         path.chmod(0o644)
-    paths.private_folder(folder, tighten=False)
-    assert mode(folder) == 0o755
-    paths.private_folder(folder)
+    paths.private_folder(folder, tighten=True)
     paths.private_file(db)
-    assert [mode(p) for p in (folder, db, *sides)] == [0o700] + [0o600] * 4
+    assert [mode(p) for p in (folder, db, *sides)] == [0o3700] + [0o600] * 4
     assert db.read_bytes() == b"x"
     db.chmod(0o400)
     paths.private_file(db)
     assert mode(db) == 0o400
+
+
+@posix_only
+def test_a_folder_it_may_not_tighten_is_left_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It changes no existing folder unless told it is its own, nor one of another user."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o3775)
+    paths.private_folder(folder, tighten=False)
+    assert mode(folder) == 0o3775
+    monkeypatch.setattr(paths.os, "geteuid", lambda: folder.stat().st_uid + 1)
+    paths.private_folder(folder, tighten=True)
+    assert mode(folder) == 0o3775
+
+
+@posix_only
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux passes set-group-ID on")
+def test_a_new_folder_keeps_the_set_group_id_bit_it_inherits(tmp_path: Path) -> None:
+    """It takes group and others' permissions from the folders it makes, not their special bits."""
+    tmp_path.chmod(0o2775)
+    paths.private_folder(tmp_path / "a" / "b", tighten=True)
+    assert (mode(tmp_path / "a"), mode(tmp_path / "a" / "b")) == (0o2700, 0o2700)
+
+
+def test_a_file_where_a_folder_belongs_is_refused_unchanged(tmp_path: Path) -> None:
+    """It says which path is not a folder, for the folder itself or one above it, and changes
+    that file's mode in no way."""
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"mine")
+    notes.chmod(0o644)
+    for folder in (notes, notes / "a" / "b"):
+        for tighten in (True, False):
+            with pytest.raises(paths.WrongKindError) as caught:
+                paths.private_folder(folder, tighten=tighten)
+            assert str(caught.value) == f"{notes} is not a folder"
+    assert (mode(notes), notes.read_bytes()) == (0o644, b"mine")
+
+
+@posix_only
+def test_a_folder_or_pipe_where_a_file_belongs_is_refused_unchanged(tmp_path: Path) -> None:
+    """It makes private only regular files: a folder or a named pipe given as the file is
+    refused, and its mode left as it was."""
+    folder = tmp_path / "cache.sqlite"
+    folder.mkdir()
+    folder.chmod(0o755)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    pipe.chmod(0o644)
+    for path, problem in ((folder, "is a folder, not a file"), (pipe, "is not a regular file")):
+        with pytest.raises(paths.WrongKindError) as caught:
+            paths.private_file(path)
+        assert str(caught.value) == f"{path} {problem}"
+    assert (mode(folder), mode(pipe)) == (0o755, 0o644)
+
+
+def test_only_the_default_data_and_cache_folders_are_its_own(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """It counts as its own the data and cache folders it chose (XDG or the platform's), never
+    a folder named by TRIALFINDER_DATA_DIR or TRIALFINDER_CACHE_DIR, nor any other, nor a link
+    the user put in place of its own."""
+    on(monkeypatch, Unix)
+    data, cache = home / ".local/share/trialfinder", home / ".cache/trialfinder"
+    assert paths.is_app_folder(data) and paths.is_app_folder(cache)
+    xdg = {"XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    assert paths.is_app_folder(tmp_path / "d" / "trialfinder", xdg)
+    assert paths.is_app_folder(tmp_path / "c" / "trialfinder", xdg)
+    assert not paths.is_app_folder(data, xdg)
+    named = {"TRIALFINDER_DATA_DIR": str(tmp_path), "TRIALFINDER_CACHE_DIR": str(home)}
+    for folder in (tmp_path, home, data, cache, home / ".config/trialfinder", Path("/tmp")):
+        assert not paths.is_app_folder(folder, named)
+    assert not paths.is_app_folder(home / ".local/share")
+    monkeypatch.chdir(tmp_path)
+    assert paths.is_app_folder(Path("home/.cache/trialfinder"))
+    (tmp_path / "elsewhere").mkdir()
+    cache.parent.mkdir(parents=True)
+    cache.symlink_to(tmp_path / "elsewhere")  # the user sent it to a folder of their choosing
+    assert not paths.is_app_folder(cache)
 
 
 def test_nothing_special_on_systems_without_posix_modes(
@@ -194,7 +275,7 @@ def test_nothing_special_on_systems_without_posix_modes(
     existing.chmod(0o644)
     with monkeypatch.context() as patch:
         patch.setattr(paths.os, "name", "nt")
-        paths.private_folder(tmp_path / "new")
+        paths.private_folder(tmp_path / "new", tighten=True)
         paths.private_file(existing)
         paths.private_file(tmp_path / "new" / "absent.sqlite")
     assert (tmp_path / "new").is_dir()

@@ -9,12 +9,19 @@ and data) and ``~/Library/Caches/trialfinder``; on Windows ``%LOCALAPPDATA%\\tri
 file they left there is still used while the platform's folder has none, so nothing is lost.
 
 Saved searches and cached answers name a person's conditions and treatments, so on POSIX
-systems their folders are made ``0700`` and their files ``0600`` whatever the umask; elsewhere
-the system's defaults stand. Only the standard library is imported until a default is needed.
+systems their files are ``0600`` and the folders made for them ``0700``, whatever the umask;
+elsewhere the system's defaults stand. Only what is trialfinder's own is ever tightened: the
+folders it creates, its files (the database, the cache and SQLite's side files) wherever they
+are, and its default data and cache folders. A folder someone named (``$TRIALFINDER_DATA_DIR``,
+``$TRIALFINDER_CACHE_DIR``, the folder of ``--db``) that already exists is left as it was set,
+since it may hold other things or be shared on purpose; no mode is ever loosened, and special
+bits (set-group-ID, sticky) are kept. Only the standard library is imported until a default
+is needed.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Mapping
@@ -103,52 +110,101 @@ def cache_file(directory: Path | None = None) -> Path:
 # -- who may read them ---------------------------------------------------------------------
 
 
-def _tighten(path: Path) -> None:
-    """Take every permission away from group and others; never add one."""
+class WrongKindError(OSError):
+    """A path that must be a folder is not one, or one that must be a regular file is not.
+
+    Its text is one line, such as ``/home/ada/notes is not a folder``; ``filename`` is the path.
+    """
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.strerror}"
+
+
+def is_app_folder(path: Path, env: Mapping[str, str] | None = None) -> bool:
+    """True when ``path`` is trialfinder's own data or cache folder.
+
+    That is the folder trialfinder chose itself (``trialfinder`` in the XDG or the platform's
+    folder, or where an earlier version left its files), unless it is a link: that leads to a
+    folder someone chose. A folder named by ``$TRIALFINDER_DATA_DIR`` or
+    ``$TRIALFINDER_CACHE_DIR``, or given by a caller, is not: it may hold other things or be
+    shared on purpose, so its mode is left as it was set.
+
+    Args:
+        path: the folder to ask about.
+        env: the environment to read (default ``os.environ``).
+    """
+    env = os.environ if env is None else env
+    path = path.absolute()
+    if path.is_symlink():
+        return False
+    for folder in (_DATA, _CACHE):
+        if folder.own_env and env.get(folder.own_env):
+            continue
+        if path == _resolve(folder, env).absolute():
+            return True
+    return False
+
+
+def _tighten(path: Path, user: int = 0) -> None:
+    """Take every permission away from group and others, and give the user ``user``.
+
+    The special bits (set-user-ID, set-group-ID, sticky) stay as they were.
+    """
     mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        path.chmod(mode & 0o700)
+    wanted = (mode & ~0o077) | user
+    if wanted != mode:
+        path.chmod(wanted)
 
 
-def private_folder(path: Path, *, tighten: bool = True) -> None:
+def private_folder(path: Path, *, tighten: bool) -> None:
     """Make ``path`` and its missing parents as folders only the user can open (``0700``).
 
-    An existing ``path`` is tightened when ``tighten`` is true (trialfinder's own folders); a
-    folder the user chose for another reason, such as the parent of ``--db``, is left as it is.
-    Does nothing special on non-POSIX systems.
+    The folders it creates are trialfinder's and made ``0700`` whatever the umask. An existing
+    ``path`` loses the permissions of group and others only when ``tighten`` is true (pass
+    :func:`is_app_folder`) and it belongs to the user; its special bits are kept. Any other
+    existing folder, such as one a variable or ``--db`` names, is left as it is. Only folders
+    are made, and no mode changed, on non-POSIX systems.
 
     Raises:
+        WrongKindError: ``path``, or a folder above it, is a file (nothing was changed).
         OSError: a folder cannot be made or its mode changed.
     """
+    missing = []
+    top = path
+    while not os.path.lexists(top) and top != top.parent:
+        missing.append(top)
+        top = top.parent
+    if not top.is_dir():
+        raise WrongKindError(errno.ENOTDIR, "is not a folder", str(top))
     if os.name != "posix":
         path.mkdir(parents=True, exist_ok=True)
         return
-    missing = []
-    while not path.exists() and path != path.parent:
-        missing.append(path)
-        path = path.parent
     if not missing:
-        if tighten:
+        if tighten and path.stat().st_uid == os.geteuid():
             _tighten(path)
         return
     for folder in reversed(missing):
         try:
             folder.mkdir(0o700)
-        except FileExistsError:  # made meanwhile by another process
-            _tighten(folder)
+        except FileExistsError:  # made meanwhile by another process: not ours to change
+            if not folder.is_dir():
+                raise WrongKindError(errno.ENOTDIR, "is not a folder", str(folder)) from None
             continue
-        folder.chmod(0o700)  # the umask may have taken the user's own bits too
+        # The umask may have taken the user's own bits; a set-group-ID bit it inherited stays.
+        _tighten(folder, 0o700)
 
 
 def private_file(path: Path) -> None:
     """Make ``path`` a file only the user can read and write (``0600``), with SQLite's side files.
 
     A missing file is created empty with that mode, never readable by others even for an
-    instant; an existing one, and any ``-journal``, ``-wal`` or ``-shm`` file beside it, loses
-    the permissions of group and others. SQLite gives the side files it creates later the mode
-    of the database. Does nothing on non-POSIX systems.
+    instant; an existing regular file, and any ``-journal``, ``-wal`` or ``-shm`` file beside
+    it, loses the permissions of group and others (its special bits stay). SQLite gives the side
+    files it creates later the mode of the database. Does nothing on non-POSIX systems.
 
     Raises:
+        WrongKindError: ``path`` is a folder, a device or anything but a regular file (its mode
+            was not changed).
         OSError: the file cannot be made or its mode changed.
     """
     if os.name != "posix":
@@ -156,6 +212,10 @@ def private_file(path: Path) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
+        if path.is_dir():
+            raise WrongKindError(errno.EISDIR, "is a folder, not a file", str(path)) from None
+        if not path.is_file():
+            raise WrongKindError(errno.EINVAL, "is not a regular file", str(path)) from None
         _tighten(path)
     else:
         try:
@@ -164,5 +224,5 @@ def private_file(path: Path) -> None:
             os.close(fd)
     for suffix in SQLITE_SIDE_SUFFIXES:
         side = Path(f"{path}{suffix}")
-        if side.exists():
+        if side.is_file():
             _tighten(side)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -58,8 +59,13 @@ def test_a_new_cache_is_private_to_the_user(server: ReplayServer, umask: int) ->
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
-def test_an_existing_cache_is_made_private_on_first_use(server: ReplayServer) -> None:
-    """It tightens a cache folder left 0755 and files left 0644, and keeps their answers."""
+def test_an_existing_cache_is_made_private_on_first_use(
+    server: ReplayServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """It tightens its own cache folder left 0755 and files left 0644, and keeps their answers."""
+    monkeypatch.delenv("TRIALFINDER_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "trialfinder"
     server.add("/studies", Reply(body=PAGE))
     with _client(server) as client:
         search(condition="melanoma", client=client)
@@ -75,6 +81,48 @@ def test_an_existing_cache_is_made_private_on_first_use(server: ReplayServer) ->
         "http_cache.sqlite": 0o600,
         "http_cache.sqlite-journal": 0o600,
     }
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("named_by", ["TRIALFINDER_CACHE_DIR", "directory"])
+def test_a_cache_folder_the_user_named_keeps_its_mode(
+    server: ReplayServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, named_by: str
+) -> None:
+    """It leaves an existing folder named by TRIALFINDER_CACHE_DIR or ``directory`` as the user
+    set it, special bits included: only its own cache file in it is made 0600."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o3775)  # sticky and set-group-ID, as a folder shared by a group is
+    monkeypatch.setenv("TRIALFINDER_CACHE_DIR", str(shared))
+    server.add("/studies", Reply(body=PAGE))
+    directory = shared if named_by == "directory" else None
+    for _ in range(2):
+        session = cached_session(3600, directory=directory)
+        with Client(server.url, session=session, min_interval=0) as client:
+            search(condition="melanoma", client=client)
+        assert modes(shared) == {".": 0o3775, "http_cache.sqlite": 0o600}
+        (shared / "http_cache.sqlite").chmod(0o644)  # as an earlier version left it
+    assert client.cache_hits == 1
+
+
+def test_a_file_named_as_the_cache_folder_is_left_alone(
+    server: ReplayServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """It searches without the cache when its folder is a file, says that file is not a
+    folder, and leaves the file as it was."""
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"mine")
+    notes.chmod(0o644)
+    monkeypatch.setenv("TRIALFINDER_CACHE_DIR", str(notes))
+    server.add("/studies", Reply(body=PAGE))
+    said: list[str] = []
+    with Client(server.url, session=cached_session(3600, notice=said.append)) as client:
+        assert len(search(condition="melanoma", client=client).studies) == 3
+    assert said == [
+        f"the response cache cannot be kept at {notes / 'http_cache.sqlite'}: {notes} is not a "
+        "folder; searching without it"
+    ]
+    assert (stat.S_IMODE(notes.stat().st_mode), notes.read_bytes()) == (0o644, b"mine")
 
 
 def test_a_repeated_search_is_served_from_the_cache(server: ReplayServer) -> None:

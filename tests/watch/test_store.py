@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import stat
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -105,10 +105,10 @@ def test_a_new_store_is_private_to_the_user(
 def test_an_existing_store_is_made_private_on_first_use(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """It tightens a data folder left 0755 and files left 0644 when it first reads them; the
-    folder of a file given with --db is the user's own and is left as it is."""
+    """It tightens its own data folder left 0755 and files left 0644 when it first reads them."""
+    monkeypatch.delenv("TRIALFINDER_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     data = tmp_path / "trialfinder"
-    monkeypatch.setenv("TRIALFINDER_DATA_DIR", str(data))
     Watchlist().add("myeloma", **MYELOMA)
     journal = data / "watch.db-journal"
     journal.write_bytes(b"")
@@ -116,13 +116,70 @@ def test_an_existing_store_is_made_private_on_first_use(
         path.chmod(loose)
     assert [s.name for s in Watchlist().list()] == ["myeloma"]
     assert modes(data) == {".": 0o700, "watch.db": 0o600, "watch.db-journal": 0o600}
-    elsewhere = tmp_path / "mine"
-    elsewhere.mkdir(mode=0o755)
-    elsewhere.chmod(0o755)
-    shutil.copy(data / "watch.db", elsewhere / "watch.db")
-    (elsewhere / "watch.db").chmod(0o644)
-    assert [s.name for s in Watchlist(elsewhere / "watch.db").list()] == ["myeloma"]
-    assert modes(elsewhere) == {".": 0o755, "watch.db": 0o600}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("named_by", ["TRIALFINDER_DATA_DIR", "path"])
+def test_a_folder_the_user_named_keeps_its_mode(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, named_by: str
+) -> None:
+    """It leaves an existing folder named by TRIALFINDER_DATA_DIR or by the database's path as
+    the user set it, special bits included (a shared folder stays shared): only its own file
+    in it is made 0600. A folder it has to create is private."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o3775)  # sticky and set-group-ID, as a folder shared by a group is
+    (shared / "theirs.txt").write_bytes(b"x")
+    (shared / "theirs.txt").chmod(0o664)
+    monkeypatch.setenv("TRIALFINDER_DATA_DIR", str(shared))
+    db = shared / "watch.db"
+    Watchlist(db if named_by == "path" else None).add("myeloma", **MYELOMA)
+    assert modes(shared) == {".": 0o3775, "theirs.txt": 0o664, "watch.db": 0o600}
+    db.chmod(0o644)  # as an earlier version left it
+    assert [s.name for s in Watchlist(db).list()] == ["myeloma"]
+    assert modes(shared) == {".": 0o3775, "theirs.txt": 0o664, "watch.db": 0o600}
+    made = shared / "new" / "deeper"
+    monkeypatch.setenv("TRIALFINDER_DATA_DIR", str(made))
+    Watchlist(made / "watch.db" if named_by == "path" else None).add("myeloma", **MYELOMA)
+    # Linux gives a new folder the set-group-ID bit of its parent; it stays.
+    inherited = 0o2000 if sys.platform.startswith("linux") else 0
+    assert stat.S_IMODE(made.parent.stat().st_mode) == inherited | 0o700
+    assert modes(made) == {".": inherited | 0o700, "watch.db": 0o600}
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o3775
+
+
+@pytest.mark.parametrize("named_by", ["TRIALFINDER_DATA_DIR", "path"])
+def test_a_file_given_as_the_folder_is_refused_and_left_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, named_by: str
+) -> None:
+    """It says a file given where a folder belongs is not a folder, and changes nothing."""
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"mine")
+    notes.chmod(0o644)
+    for folder in (notes, notes / "sub"):
+        monkeypatch.setenv("TRIALFINDER_DATA_DIR", str(folder))
+        watchlist = Watchlist(folder / "watch.db" if named_by == "path" else None)
+        with pytest.raises(WatchStoreError) as caught:
+            watchlist.add("myeloma", **MYELOMA)
+        assert str(caught.value) == (
+            f"{notes} is not a folder, so {folder / 'watch.db'} cannot be kept there: use "
+            "another file (path=) or set TRIALFINDER_DATA_DIR to a folder."
+        )
+        assert (stat.S_IMODE(notes.stat().st_mode), notes.read_bytes()) == (0o644, b"mine")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_database_path_that_is_not_a_regular_file_is_refused_untouched(tmp_path: Path) -> None:
+    """It refuses a pipe (or a device) given as the database, and leaves its mode alone."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe, 0o644)
+    pipe.chmod(0o644)
+    with Watchlist(pipe) as watchlist, pytest.raises(WatchStoreError) as caught:
+        watchlist.add("myeloma", **MYELOMA)
+    assert str(caught.value) == (
+        f"{pipe} is not a regular file; it was not changed: give a file (path=)."
+    )
+    assert stat.S_IMODE(pipe.stat().st_mode) == 0o644
 
 
 NOT_SQLITE = b"name,status\nmyeloma,recruiting\n" * 40
@@ -154,8 +211,10 @@ def _newer_trialfinder(path: Path) -> None:
 def test_a_corrupt_or_foreign_database_is_refused_untouched(
     db: Path, make: object, message: str, client: Client
 ) -> None:
-    """It refuses to read or write a file that is not its own, and leaves it byte for byte."""
+    """It refuses to read or write a file that is not its own, and leaves it byte for byte and
+    its mode as it was."""
     make(db)  # type: ignore[operator]
+    db.chmod(0o644)
     original = db.read_bytes()
     for action in (
         lambda w: w.list(),
@@ -167,6 +226,7 @@ def test_a_corrupt_or_foreign_database_is_refused_untouched(
             action(watchlist)
     assert db.read_bytes() == original
     assert sorted(p.name for p in db.parent.iterdir()) == ["watch.db"]
+    assert stat.S_IMODE(db.stat().st_mode) == 0o644  # not even made private: not ours
 
 
 def test_an_interrupted_write_leaves_the_previous_snapshot(

@@ -131,7 +131,8 @@ def cached_session(
             return requests.Session.send(self, request, **kwargs)
 
     try:
-        paths.private_folder(path.parent)
+        # A folder someone named (the variable, ``directory``) that exists is left as it is.
+        paths.private_folder(path.parent, tighten=paths.is_app_folder(path.parent))
         paths.private_file(path)
         session = _SafeCachedSession(
             str(path),
@@ -142,6 +143,9 @@ def cached_session(
             filter_fn=is_cacheable,
             stale_if_error=False,
         )
+    except paths.WrongKindError as exc:
+        notice(f"the response cache cannot be kept at {path}: {exc}; searching without it")
+        return requests.Session()
     except (sqlite3.Error, OSError) as exc:
         notice(
             f"the response cache at {path} cannot be opened ({type(exc).__name__}); "

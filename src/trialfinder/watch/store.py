@@ -117,14 +117,21 @@ class WatchStore:
         """The connection, or None when the file does not exist and ``create`` is False."""
         if self._conn is not None:
             return self._conn
-        if not self.path.exists():
+        existed = self.path.exists()
+        if not existed:
             if not create:
                 return None
         elif self.path.is_dir():
             raise WatchStoreError(
                 f"{self.path} is a folder, not a database file: give a file ({{path}})."
             )
-        self._make_private()
+        elif not self.path.is_file():
+            raise WatchStoreError(
+                f"{self.path} is not a regular file; it was not changed: give a file ({{path}})."
+            )
+        self._make_folder()
+        if not existed:
+            self._make_private()
         try:
             # isolation_level=None: we open and close every transaction ourselves.
             conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
@@ -132,6 +139,8 @@ class WatchStore:
             raise _store_error(exc, self.path) from None
         try:
             self._check(conn)
+            if existed:  # only once it is known to be ours: another program's file is not changed
+                self._make_private()
             conn.execute("PRAGMA foreign_keys = ON")
         except BaseException:
             conn.close()
@@ -139,26 +148,34 @@ class WatchStore:
         self._conn = conn
         return conn
 
-    def _make_private(self) -> None:
-        """Make the file (created if missing) and the data folder readable by the user only.
+    def _make_folder(self) -> None:
+        """Make the database's folder if missing, private; tighten it if it is the data folder.
 
-        The parent of a file given elsewhere (``--db``) is created private but, when it
-        exists, left as the user set it.
+        A folder given otherwise (``TRIALFINDER_DATA_DIR``, the folder of ``path``) that
+        exists already is left as the user set it: it may hold other things.
         """
         folder = self.path.parent
         try:
-            paths.private_folder(folder, tighten=folder == paths.data_dir())
+            paths.private_folder(folder, tighten=paths.is_app_folder(folder))
+        except paths.WrongKindError as exc:
+            raise WatchStoreError(
+                f"{exc}, so {self.path} cannot be kept there: use another file ({{path}}) or "
+                "set TRIALFINDER_DATA_DIR to a folder."
+            ) from None
         except OSError as exc:
             raise WatchStoreError(
                 f"cannot create the folder {folder} or make it private ({exc.strerror}): use "
                 "another file ({path}) or set TRIALFINDER_DATA_DIR to a writable folder."
             ) from None
+
+    def _make_private(self) -> None:
+        """Make the file (created if missing) and SQLite's side files readable by the user only."""
         try:
             paths.private_file(self.path)
         except OSError as exc:
             raise WatchStoreError(
                 f"cannot make {self.path} readable by you only ({exc.strerror}): check who owns "
-                "it, or use another file ({path})."
+                "it and its folder's permissions, or use another file ({path})."
             ) from None
 
     def _check(self, conn: sqlite3.Connection) -> None:
