@@ -14,6 +14,7 @@ from conftest import flat, load_json
 from trialfinder.cli.config import config_path, default_map, effective, load
 from trialfinder.cli.main import cli
 from trialfinder.errors import ConfigError
+from trialfinder.filterspec import FILTERS
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -189,6 +190,26 @@ def test_a_broken_file_locks_out_only_the_commands_that_use_it(tmp_path: Path) -
     unreadable = write(tmp_path, "limit = \n")
     again = invoke("config", "show", env={"TRIALFINDER_CONFIG": str(unreadable)})
     assert again.exit_code == 2 and "is not valid TOML" in again.stdout
+
+
+#: A wrong value for each filter the file may set: a new filter setting needs one here.
+BAD_FILTER_SETTINGS = {"status": "sometimes", "near": "Atlantisville", "radius": 0}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILTER_SETTINGS))
+def test_config_show_checks_every_filter_setting_as_the_library_does(
+    tmp_path: Path, name: str
+) -> None:
+    """It finds a wrong value for each filter setting in config show, as the search would
+    (the place included), instead of showing it as in force."""
+    assert set(BAD_FILTER_SETTINGS) == {f.name for f in FILTERS if f.setting is not None}
+    path = write(tmp_path, f"{name} = {json.dumps(BAD_FILTER_SETTINGS[name])}\n")
+    shown = invoke("config", "show", env={"TRIALFINDER_CONFIG": str(path)})
+    assert shown.exit_code == 2
+    out = flat(shown.stdout)
+    assert f"- Setting '{name}' in {path}: " in out
+    assert "from default (the file's value is wrong: see below)" in out
+    assert f"from config file ({path})" not in out
 
 
 @responses.activate

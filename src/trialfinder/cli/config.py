@@ -117,15 +117,21 @@ def blame(path: Path, key: str, problem: str) -> str:
     return f"Setting '{key}' in {path}: {problem}"
 
 
-def _value_problem(key: str, value: object) -> str | None:
-    """What is wrong with a value the library would refuse (the CLI's own checks aside)."""
+def _value_problem(key: str, value: object, *, places: bool = False) -> str | None:
+    """What is wrong with a value the library would refuse (the CLI's own checks aside).
+
+    Every filter setting is checked as the library checks that filter; a place (``near``)
+    only with ``places``, as finding it loads the place data (a search finds it anyway).
+    """
     # Loaded here: checking a file must not load the search code for `config path`.
     from trialfinder.query import filters
     from trialfinder.query.values import check_api_url, check_seconds
 
     least, most = TIMEOUT_RANGE
     checks: dict[str, Any] = {
+        # The filter settings: tests/cli/test_config.py fails on one without a check here.
         "status": filters.parse_status,
+        "near": _find_place if places else None,
         "radius": filters.parse_radius,
         "api_url": check_api_url,
         # TOML has nan and inf, which click's range would let through (nan) to the client.
@@ -137,18 +143,27 @@ def _value_problem(key: str, value: object) -> str | None:
     try:
         check(value)
     except InvalidQuery as exc:
-        return str(exc)
+        return exc.message_with({key: key})
     return None
+
+
+def _find_place(value: str) -> None:
+    from trialfinder.query.places import resolve_place
+
+    resolve_place(value)
 
 
 #: A problem found in the file: the setting it concerns (None: the whole file), and a sentence.
 Problem = tuple[str | None, str]
 
 
-def read(path: Path | None = None) -> tuple[dict[str, object], list[Problem]]:
+def read(
+    path: Path | None = None, *, places: bool = False
+) -> tuple[dict[str, object], list[Problem]]:
     """The file's usable settings, and each problem found (for ``config show``).
 
-    An absent file is an empty configuration. A setting with a problem is left out of the
+    An absent file is an empty configuration. ``places``: look up a ``near`` place too
+    (commands look it up when they use it). A setting with a problem is left out of the
     values; a file that cannot be read or parsed gives no values and one problem.
     """
     path = config_path() if path is None else path
@@ -174,7 +189,7 @@ def read(path: Path | None = None) -> tuple[dict[str, object], list[Problem]]:
             kinds = " or ".join(t.__name__ for t in setting.types)
             problems.append((key, blame(path, key, f"must be {kinds}, not {value!r}.")))
             continue
-        problem = _value_problem(key, value)
+        problem = _value_problem(key, value, places=places)
         if problem is not None:
             problems.append((key, blame(path, key, problem)))
             continue

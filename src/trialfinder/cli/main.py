@@ -267,7 +267,7 @@ def config_show() -> None:
     from trialfinder.cli.feedback import echo_text
 
     path = config.config_path()
-    values, problems = config.read(path)
+    values, problems = config.read(path, places=True)
     problems += _option_problems(values, path)
     state = "found" if path.exists() else "not found, using defaults"
     click.echo(f"Configuration file: {path} ({state})")
