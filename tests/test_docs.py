@@ -295,22 +295,53 @@ def resolves(path: str) -> bool:
     return False
 
 
-def test_every_import_path_the_docs_name_imports() -> None:
-    """It imports each trialfinder path that README.md, docs/ and examples/ name, and those of
-    the ``>>>`` examples in the package's docstrings."""
+#: The heading of the section of docs/library.md that lists the paths of before the folders.
+FORMER_PATHS_HEADING = "## Import paths from before the folders"
+
+
+def documented_paths(*, former: bool = True) -> dict[str, set[str]]:
+    """Each trialfinder path README.md, docs/, examples/ and the ``>>>`` examples of the
+    package's docstrings name, with the files naming it; without the section that lists the
+    old paths unless ``former``."""
     named: dict[str, set[str]] = {}
     texts = [ROOT / "README.md", *DOCS.glob("*.md"), *(ROOT / "examples").glob("*.py")]
     for file in sorted(texts):
-        for path in import_paths(file.read_text(encoding="utf-8")):
+        text = file.read_text(encoding="utf-8")
+        if not former and FORMER_PATHS_HEADING in text:
+            before, after = text.split(FORMER_PATHS_HEADING, 1)
+            text = before + (after.split("\n## ", 1)[1] if "\n## " in after else "")
+        for path in import_paths(text):
             named.setdefault(path, set()).add(str(file.relative_to(ROOT)))
     for module in sorted((ROOT / "src" / "trialfinder").rglob("*.py")):
         examples = re.findall(r">>> (from trialfinder.*)", module.read_text(encoding="utf-8"))
         for path in import_paths("\n".join(examples)):
             named.setdefault(path, set()).add(str(module.relative_to(ROOT)))
+    return named
+
+
+def test_every_import_path_the_docs_name_imports() -> None:
+    """It imports each trialfinder path that README.md, docs/ and examples/ name, and those of
+    the ``>>>`` examples in the package's docstrings."""
+    named = documented_paths()
     failing = {path: sorted(where) for path, where in named.items() if not resolves(path)}
     assert failing == {}
     assert {"trialfinder.LIST_FIELDS", "trialfinder.cached_session"} <= named.keys()
     assert {"trialfinder.cli.cli", "trialfinder.export.TABLES"} <= named.keys()
+    assert "trialfinder.query.LIST_FIELDS" in named  # the old paths are listed, and import
+
+
+def test_the_docs_name_public_objects_by_their_top_level_name() -> None:
+    """It finds no public name reached through a module (``trialfinder.query.pieces.LIST_FIELDS``
+    for ``trialfinder.LIST_FIELDS``) outside the list of the paths of before the folders."""
+    import trialfinder
+
+    public = set(trialfinder.__all__)
+    inner = {
+        path: sorted(where)
+        for path, where in documented_paths(former=False).items()
+        if path.rsplit(".", 1)[1] in public and path.count(".") > 1
+    }
+    assert inner == {}
 
 
 def test_the_import_path_check_sees_a_path_that_does_not_import() -> None:

@@ -325,7 +325,7 @@ def export_parquet(
 
     Every module the tables hold is asked for whole (:data:`EXPORT_FIELDS`).
 
-    >>> from trialfinder.export.dataset import export_parquet
+    >>> from trialfinder import export_parquet
     >>> export_parquet("myeloma", condition="multiple myeloma")  # doctest: +SKIP
 
     Args:
