@@ -167,6 +167,15 @@ def test_the_website_link_carries_every_filter_or_says_it_leaves_it_out(name: st
     assert chosen.website_link() != plain.website_link(), f"the link drops {name} in silence"
 
 
+@pytest.mark.parametrize("info", FILTERS, ids=lambda f: f.name)
+def test_each_filter_changes_the_parameter_it_is_sent_as(info: Filter) -> None:
+    """It sends each filter set as its Filter says (``sent_as``; the words when empty), so a
+    filter cannot be checked and shown yet never reach the API."""
+    chosen, plain = _sampled(info.name)
+    key = info.sent_as or "query.cond"
+    assert chosen.to_params().get(key) != plain.to_params().get(key), info.name
+
+
 #: The parameters that choose which studies are kept (the words apart).
 CHOOSING = ("filter.overallStatus", "filter.advanced", "filter.geo", "query.locn")
 
