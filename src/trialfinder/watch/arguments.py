@@ -18,6 +18,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from trialfinder.defaults import DEFAULT_LIMIT
 from trialfinder.errors import InvalidQuery, InvalidWatch
 from trialfinder.filterspec import FILTER_NAMES, SEARCH_WORDS, SearchFilters
+from trialfinder.ids import visible
 from trialfinder.watch.states import SavedSearch
 
 
@@ -98,8 +99,7 @@ def _shown(value: object) -> str:
 
 def _printable(text: str) -> str:
     # Braces would read as {argument} marks in a message.
-    text = "".join("?" if not ch.isprintable() or ch in "{}" else ch for ch in text)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return visible(text.replace("{", "?").replace("}", "?"))
 
 
 def _listed(value: object) -> object:
